@@ -1,0 +1,67 @@
+"""driftguard: catch API contract drift before users do.
+
+The public API. Everything here is importable without pytest or schemathesis; heavy parts
+(the fuzzer, the diff engine) are imported on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+from driftguard._errors import (
+    ConfigError,
+    DriftguardError,
+    LoadError,
+    NotBuiltError,
+    RefError,
+    SnapshotError,
+    TargetError,
+    UsageError,
+)
+from driftguard.findings import Finding, Report, Severity
+
+if TYPE_CHECKING:
+    from driftguard._config import Config, load_config
+    from driftguard.targets import load_spec
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "DriftguardError",
+    "Finding",
+    "LoadError",
+    "NotBuiltError",
+    "RefError",
+    "Report",
+    "Severity",
+    "SnapshotError",
+    "TargetError",
+    "UsageError",
+    "__version__",
+    "load_config",
+    "load_spec",
+]
+
+# name -> module that defines it; imported on first attribute access.
+_LAZY = {
+    "Config": "driftguard._config",
+    "load_config": "driftguard._config",
+    "load_spec": "driftguard.targets",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'driftguard' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

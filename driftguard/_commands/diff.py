@@ -1,0 +1,12 @@
+"""`driftguard diff`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from driftguard._errors import NotBuiltError
+
+
+def run(args: argparse.Namespace, config: Any) -> Any:
+    raise NotBuiltError("`driftguard diff` is not built yet in this version")

@@ -1,0 +1,274 @@
+"""``[tool.driftguard]`` in pyproject.toml, or a driftguard.toml, read into a validated Config.
+
+The file is found the way ruff and pytest find theirs: ``--config FILE`` if given, otherwise
+the nearest ``driftguard.toml`` or ``pyproject.toml`` with a ``[tool.driftguard]`` table in the
+current directory or one of its parents. Relative paths in it are relative to the file.
+An unknown key or a value of the wrong type is a :class:`ConfigError` naming file and key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from driftguard._errors import ConfigError
+from driftguard.findings import FailOn, Severity
+
+__all__ = [
+    "Config",
+    "FuzzSettings",
+    "IgnoreRule",
+    "ProbeConfig",
+    "expand_env",
+    "find_config_file",
+    "load_config",
+]
+
+PROBE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+HTTP_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "TRACE")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ProbeConfig(_Strict):
+    """One request whose response shape is snapshotted (CONTRACT section 5)."""
+
+    name: str
+    method: str = "GET"
+    path: str
+    params: dict[str, str | int | float | bool | list[str | int | float | bool]] = Field(
+        default_factory=dict
+    )
+    headers: dict[str, str] = Field(default_factory=dict)
+    json_body: Any = Field(default=None, alias="json")
+    status: int | None = None
+    setup: list[str] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value: str) -> str:
+        if not PROBE_NAME.match(value):
+            raise ValueError(
+                "must be a file-name-safe probe name: letters, digits, '.', '_' or '-'"
+            )
+        return value
+
+    @field_validator("method")
+    @classmethod
+    def _known_method(cls, value: str) -> str:
+        method = value.upper()
+        if method not in HTTP_METHODS:
+            raise ValueError(f"must be one of {', '.join(HTTP_METHODS)}")
+        return method
+
+    @field_validator("path")
+    @classmethod
+    def _absolute_path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with '/'")
+        return value
+
+
+class IgnoreRule(_Strict):
+    """Findings to leave out of reports; every field given must match."""
+
+    id: str | None = None
+    operation: str | None = None
+    fingerprint: str | None = None
+    reason: str | None = None
+
+    def matches(self, finding: Any) -> bool:
+        if self.id is None and self.operation is None and self.fingerprint is None:
+            return False
+        return (
+            (self.id is None or self.id == finding.id)
+            and (self.operation is None or self.operation == finding.operation)
+            and (self.fingerprint is None or self.fingerprint == finding.fingerprint)
+        )
+
+
+class FuzzSettings(_Strict):
+    max_examples: int = Field(default=25, ge=1)
+    seed: int | None = None
+    time_budget: float | None = Field(default=None, gt=0)
+    concurrency: int = Field(default=8, ge=1, le=256)
+    strict: bool = False
+    headers: dict[str, str] = Field(default_factory=dict)
+
+
+class Config(_Strict):
+    """Everything a command reads from the configuration file, with its defaults."""
+
+    target: str | None = None
+    spec_url: str | None = None
+    snapshots: str = "snapshots"
+    fail_on: str = "breaking"
+    format: str = "text"
+    ignore: list[str] = Field(default_factory=list)
+    probes: list[ProbeConfig] = Field(default_factory=list)
+    auto_probes: bool = True
+    headers: dict[str, str] = Field(default_factory=dict)
+    timeout: float = Field(default=10.0, gt=0)
+    allow_remote_refs: bool = False
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    ignore_findings: list[IgnoreRule | str] = Field(default_factory=list)
+    fuzz: FuzzSettings = Field(default_factory=FuzzSettings)
+
+    # Where the configuration came from; relative paths are resolved against ``root``.
+    source: str | None = Field(default=None, exclude=True)
+    root: str = Field(default=".", exclude=True)
+
+    @field_validator("fail_on")
+    @classmethod
+    def _valid_fail_on(cls, value: str) -> str:
+        FailOn.parse(value)
+        return value
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _parse_severities(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: Severity.parse(v) if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @field_validator("probes")
+    @classmethod
+    def _unique_probe_names(cls, value: list[ProbeConfig]) -> list[ProbeConfig]:
+        seen: set[str] = set()
+        for probe in value:
+            if probe.name in seen:
+                raise ValueError(f"probe name {probe.name!r} is used twice")
+            seen.add(probe.name)
+        return value
+
+    @property
+    def snapshot_dir(self) -> Path:
+        return Path(self.root) / self.snapshots
+
+    @property
+    def fail_on_level(self) -> FailOn:
+        return FailOn.parse(self.fail_on)
+
+    def is_ignored(self, finding: Any) -> bool:
+        for rule in self.ignore_findings:
+            if isinstance(rule, str):
+                if rule in (finding.fingerprint, finding.id):
+                    return True
+            elif rule.matches(finding):
+                return True
+        return False
+
+
+def find_config_file(start: Path | None = None) -> Path | None:
+    """The nearest driftguard.toml, or pyproject.toml holding ``[tool.driftguard]``."""
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        candidate = directory / "driftguard.toml"
+        if candidate.is_file():
+            return candidate
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file() and _has_driftguard_table(candidate):
+            return candidate
+    return None
+
+
+def _has_driftguard_table(path: Path) -> bool:
+    try:
+        return b"[tool.driftguard" in path.read_bytes()
+    except OSError:
+        return False
+
+
+def load_config(path: str | Path | None = None, *, start: Path | None = None) -> Config:
+    """Read and validate the configuration; with no file anywhere, the defaults."""
+    if path is None:
+        found = find_config_file(start)
+        if found is None:
+            return Config(root=str(start or Path.cwd()))
+        file = found
+    else:
+        file = Path(path)
+        if not file.is_file():
+            raise ConfigError(f"{file}: configuration file not found")
+    table = _read_table(file)
+    try:
+        return Config.model_validate({**table, "source": str(file), "root": str(file.parent)})
+    except ValidationError as exc:
+        raise ConfigError(_describe(file, exc)) from None
+
+
+def _read_table(file: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: invalid TOML: {exc}") from None
+    tool = data.get("tool")
+    if isinstance(tool, dict) and "driftguard" in tool:
+        table = tool["driftguard"]
+    elif file.name == "pyproject.toml":
+        table = {}
+    else:
+        table = data
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file}: [tool.driftguard] must be a table")
+    return table
+
+
+def _describe(file: Path, exc: ValidationError) -> str:
+    """The first validation problem as ``file: [tool.driftguard] key.path: what``."""
+    error = exc.errors()[0]
+    key = ""
+    for part in error["loc"]:
+        if isinstance(part, int):
+            key += f"[{part}]"
+        elif part in _UNION_TAGS or "[" in str(part):
+            continue  # pydantic's name for a union member, not a key the user wrote
+        else:
+            key += f".{part}" if key else str(part)
+    section = "[tool.driftguard]" if file.name == "pyproject.toml" else ""
+    if error["type"] == "extra_forbidden":
+        what = "unknown key"
+    elif error["type"] == "missing":
+        what = "required key is missing"
+    else:
+        value = error.get("input")
+        shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+        what = f"{_plain(error['msg'])} (got {shown})"
+    where = f"{section} {key}".strip()
+    extra = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{file}: {where}: {what}{extra}"
+
+
+_UNION_TAGS = {"str", "int", "float", "bool", "list", "IgnoreRule"}
+
+
+def _plain(message: str) -> str:
+    return message.removeprefix("Value error, ")
+
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def expand_env(value: str, *, where: str, environ: Any = None) -> str:
+    """Replace ``${NAME}`` with the environment variable; a missing one is a ConfigError."""
+    env = os.environ if environ is None else environ
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in env:
+            raise ConfigError(f"{where}: environment variable {name} is not set")
+        return str(env[name])
+
+    return _ENV_REF.sub(substitute, value)
+

@@ -1,0 +1,61 @@
+"""Every error a user can see is one of these.
+
+    DriftguardError            could not run (exit code 2, one ``error:`` line)
+    ├── UsageError             bad arguments or an option value that makes no sense
+    ├── ConfigError            pyproject.toml / driftguard.toml: unknown key, wrong type, bad TOML
+    ├── LoadError              a TARGET could not be read as an OpenAPI document
+    │   └── RefError           a ``$ref`` that is broken, remote without permission, or absurd
+    ├── TargetError            a TARGET that cannot be reached or imported
+    ├── SnapshotError          a snapshot directory that is missing, corrupt or may not be written
+    └── NotBuiltError          a command of the contract this version does not implement yet
+
+Messages are written for the terminal: they say what went wrong and where (a file, a key,
+a URL), in one line, without a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "DriftguardError",
+    "LoadError",
+    "NotBuiltError",
+    "RefError",
+    "SnapshotError",
+    "TargetError",
+    "UsageError",
+]
+
+
+class DriftguardError(Exception):
+    """driftguard could not do what was asked; the message says what and where."""
+
+    exit_code = 2
+
+
+class UsageError(DriftguardError):
+    """A command-line argument or API argument is invalid."""
+
+
+class ConfigError(DriftguardError):
+    """The configuration file is invalid."""
+
+
+class LoadError(DriftguardError):
+    """An OpenAPI document could not be read, parsed or accepted."""
+
+
+class RefError(LoadError):
+    """A ``$ref`` could not be resolved."""
+
+
+class TargetError(DriftguardError):
+    """A TARGET could not be reached (an app that fails to import, a service that is down)."""
+
+
+class SnapshotError(DriftguardError):
+    """A snapshot is missing, corrupt, or may not be written here."""
+
+
+class NotBuiltError(DriftguardError):
+    """Part of the contract that this version does not implement yet."""

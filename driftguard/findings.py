@@ -1,0 +1,208 @@
+"""The one model every source produces and every output format reads.
+
+A schema diff, a live response compared with its snapshot and a fuzz run all end as a
+:class:`Report` of :class:`Finding` values. Formats, exit codes, ignore rules and the pytest
+plugin only ever look at this model, so a new source or a new format never needs the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal
+
+from driftguard._errors import UsageError
+
+__all__ = ["SOURCES", "FailOn", "Finding", "Report", "Severity", "Source"]
+
+Source = Literal["schema", "response", "fuzz"]
+SOURCES: tuple[Source, ...] = ("schema", "response", "fuzz")
+
+
+class Severity(StrEnum):
+    """How much a finding matters to a client of the API.
+
+    ``breaking``: a client that worked before may stop working. ``warning``: it may break a
+    client, but the contract cannot tell. ``info``: a change no client can notice for the worse.
+    """
+
+    INFO = "info"
+    WARNING = "warning"
+    BREAKING = "breaking"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Read a severity as users write it, including oasdiff's ``ERR``/``WARN``/``INFO``."""
+        key = text.strip().lower()
+        try:
+            return _ALIASES[key]
+        except KeyError:
+            choices = ", ".join(s.value for s in cls)
+            raise UsageError(f"unknown severity {text!r} (choose from {choices})") from None
+
+
+_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.BREAKING: 3}
+_ALIASES = {
+    "info": Severity.INFO,
+    "warning": Severity.WARNING,
+    "warn": Severity.WARNING,
+    "breaking": Severity.BREAKING,
+    "err": Severity.BREAKING,
+    "error": Severity.BREAKING,
+}
+
+
+@dataclass(frozen=True)
+class FailOn:
+    """The ``--fail-on`` threshold: the lowest severity that makes a run exit 1, or never."""
+
+    threshold: Severity | None
+
+    @classmethod
+    def parse(cls, text: str) -> FailOn:
+        if text.strip().lower() == "never":
+            return cls(None)
+        return cls(Severity.parse(text))
+
+    def __str__(self) -> str:
+        return "never" if self.threshold is None else self.threshold.value
+
+    def trips(self, severity: Severity) -> bool:
+        return self.threshold is not None and severity.rank >= self.threshold.rank
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing driftguard found: a contract change, a drifted response or a validation gap."""
+
+    id: str
+    severity: Severity
+    source: Source
+    operation: str | None
+    location: str
+    message: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs and machines: the id, operation and location, hashed.
+
+        Messages and details are left out on purpose so that a reworded message or a new
+        detail does not invalidate users' ignore files and baselines.
+        """
+        key = f"{self.id}\x1f{self.operation or ''}\x1f{self.location}"
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    @property
+    def sort_key(self) -> tuple[str, str, str]:
+        return (self.operation or "", self.location, self.id)
+
+    def with_severity(self, severity: Severity) -> Finding:
+        return Finding(
+            self.id, severity, self.source, self.operation, self.location, self.message, self.details
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "severity": self.severity.value,
+            "source": self.source,
+            "operation": self.operation,
+            "location": self.location,
+            "message": self.message,
+            "details": dict(self.details),
+            "fingerprint": self.fingerprint,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        return cls(
+            id=data["id"],
+            severity=Severity(data["severity"]),
+            source=data["source"],
+            operation=data.get("operation"),
+            location=data.get("location", ""),
+            message=data.get("message", ""),
+            details=data.get("details") or {},
+        )
+
+
+class Report:
+    """The findings of one command run, always sorted so that two reports diff cleanly."""
+
+    __slots__ = ("command", "findings", "meta")
+
+    def __init__(
+        self,
+        command: str,
+        findings: Iterable[Finding] = (),
+        *,
+        meta: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.command = command
+        self.findings: list[Finding] = sorted(findings, key=lambda f: f.sort_key)
+        # Run facts a format may show (targets compared, probes replayed, requests sent...).
+        # Not part of the JSON report, whose shape the contract fixes.
+        self.meta: dict[str, Any] = dict(meta or {})
+
+    def __repr__(self) -> str:
+        return f"Report(command={self.command!r}, summary={self.summary})"
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def __iter__(self) -> Any:
+        return iter(self.findings)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {"breaking": 0, "warning": 0, "info": 0}
+        for finding in self.findings:
+            counts[finding.severity.value] += 1
+        return counts
+
+    @property
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+    def exit_code(self, fail_on: FailOn | str = "breaking") -> int:
+        """0 when nothing reaches ``fail_on``, 1 otherwise (CONTRACT section 2)."""
+        if isinstance(fail_on, str):
+            fail_on = FailOn.parse(fail_on)
+        return 1 if any(fail_on.trips(f.severity) for f in self.findings) else 0
+
+    def merged(self, other: Report, command: str | None = None) -> Report:
+        return Report(
+            command or self.command,
+            [*self.findings, *other.findings],
+            meta={**self.meta, **other.meta},
+        )
+
+    def filtered(self, keep: Any) -> Report:
+        """A report holding only the findings for which ``keep(finding)`` is true."""
+        return Report(self.command, [f for f in self.findings if keep(f)], meta=self.meta)
+
+    def to_dict(self) -> dict[str, Any]:
+        from driftguard import __version__
+
+        return {
+            "tool": "driftguard",
+            "version": __version__,
+            "command": self.command,
+            "summary": self.summary,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Report:
+        return cls(data["command"], [Finding.from_dict(f) for f in data.get("findings", [])])

@@ -1,0 +1,105 @@
+"""The JSON report of CONTRACT section 3, and its JSON Schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from driftguard.findings import Report
+
+__all__ = ["render", "report_schema"]
+
+
+def render(report: Report, options: Any) -> str:
+    return report.to_json() + "\n"
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema every ``--format json`` report validates against."""
+    from driftguard import __version__
+    from driftguard.findings import SOURCES, Severity
+
+    severities = [s.value for s in Severity]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://driftguard.dev/schemas/report-{__version__}.json",
+        "title": "driftguard report",
+        "type": "object",
+        "required": ["tool", "version", "command", "summary", "findings"],
+        "additionalProperties": False,
+        "properties": {
+            "tool": {"const": "driftguard"},
+            "version": {"type": "string"},
+            "command": {"enum": ["diff", "check", "fuzz", "snapshot", "pytest"]},
+            "summary": {
+                "type": "object",
+                "required": severities,
+                "additionalProperties": False,
+                "properties": {s: {"type": "integer", "minimum": 0} for s in severities},
+            },
+            "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
+        },
+        "$defs": {
+            "finding": {
+                "type": "object",
+                "required": [
+                    "id",
+                    "severity",
+                    "source",
+                    "operation",
+                    "location",
+                    "message",
+                    "details",
+                    "fingerprint",
+                ],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                    "severity": {"enum": severities},
+                    "source": {"enum": list(SOURCES)},
+                    "operation": {
+                        "description": "METHOD /path as written in the spec; null when spec-wide",
+                        "type": ["string", "null"],
+                    },
+                    "location": {"type": "string"},
+                    "message": {"type": "string"},
+                    "details": {
+                        "type": "object",
+                        "properties": {
+                            "from": {"type": "string"},
+                            "to": {"type": "string"},
+                            "probe": {"type": "string"},
+                            "path": {"type": "string"},
+                            "reproduce": {"type": "string"},
+                            "request": {
+                                "type": "object",
+                                "properties": {
+                                    "method": {"type": "string"},
+                                    "path": {"type": "string"},
+                                    "query": {},
+                                    "headers": {"type": "object"},
+                                    "body": {},
+                                },
+                            },
+                        },
+                    },
+                    "fingerprint": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+                },
+                "allOf": [
+                    {
+                        "if": {"properties": {"source": {"const": "fuzz"}}},
+                        "then": {
+                            "properties": {"details": {"required": ["reproduce", "request"]}}
+                        },
+                    },
+                    {
+                        "if": {"properties": {"source": {"const": "response"}}},
+                        "then": {"properties": {"details": {"required": ["probe", "path"]}}},
+                    },
+                    {
+                        "if": {"properties": {"id": {"pattern": "-renamed$"}}},
+                        "then": {"properties": {"details": {"required": ["from", "to"]}}},
+                    },
+                ],
+            }
+        },
+    }

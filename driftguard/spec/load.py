@@ -1,0 +1,261 @@
+"""Bytes to a checked OpenAPI document: JSON or YAML, 3.0 or 3.1, with ``$ref`` bundled.
+
+YAML is read with a safe loader that keeps YAML 1.2 scalars (``on``/``no`` and dates stay
+strings, as JSON Schema means them) and refuses alias bombs: the document is rebuilt as
+plain JSON data, and if that would hold more than :data:`MAX_NODES` values the load stops.
+
+References to other files (``common.yaml#/components/schemas/Money``) are bundled into the
+document under :data:`BUNDLE_KEY`, and rewritten to local references into it, so that the
+rest of driftguard only ever follows local ``#/...`` references. Remote ``http(s)``
+references are fetched only when the caller allows it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import yaml
+
+from driftguard._errors import LoadError, RefError
+
+__all__ = ["BUNDLE_KEY", "MAX_NODES", "bundle_refs", "check_openapi", "parse_document"]
+
+MAX_NODES = 5_000_000
+BUNDLE_KEY = "x-driftguard-bundled"
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SpecLoader(_Loader):  # type: ignore[misc,valid-type]
+    """The safe loader with YAML 1.2 core-schema scalars: no timestamps, no yes/no/on/off."""
+
+
+_SpecLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+_BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+for _first, _resolvers in _SpecLoader.yaml_implicit_resolvers.items():
+    _SpecLoader.yaml_implicit_resolvers[_first] = [
+        (tag, _BOOL_RE if tag == "tag:yaml.org,2002:bool" else regexp)
+        for tag, regexp in _resolvers
+    ]
+
+
+def parse_document(text: str | bytes, *, where: str, yaml_allowed: bool = True) -> Any:
+    """Parse JSON (or YAML when allowed) into plain JSON data, refusing absurd documents."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")) or not yaml_allowed:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            if not yaml_allowed:
+                raise LoadError(
+                    f"{where}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+                ) from None
+            # JSON-looking YAML ({a: 1}) is still YAML; fall through.
+    try:
+        data = yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a safe loader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise LoadError(f"{where}: invalid YAML{at}: {problem}") from None
+    except RecursionError:
+        raise LoadError(f"{where}: YAML nested too deeply") from None
+    return _plain_json(data, where)
+
+
+def _plain_json(data: Any, where: str) -> Any:
+    """Rebuild YAML data as JSON data (string keys), keeping shared aliases shared.
+
+    Counting values as if aliases were expanded is what stops a billion-laughs document:
+    the count is computed per shared node once (memoised), so the check itself is cheap.
+    """
+    memo: dict[int, tuple[Any, int]] = {}
+    active: set[int] = set()
+
+    def convert(node: Any) -> tuple[Any, int]:
+        if not isinstance(node, dict | list):
+            if isinstance(node, bytes | set) or not isinstance(
+                node, str | int | float | bool | type(None)
+            ):
+                return str(node), 1
+            return node, 1
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        if key in active:
+            raise LoadError(f"{where}: recursive YAML alias (a node contains itself)")
+        active.add(key)
+        total = 1
+        result: Any
+        if isinstance(node, dict):
+            result = {}
+            for k, v in node.items():
+                value, size = convert(v)
+                result[k if isinstance(k, str) else _key_text(k)] = value
+                total += size
+        else:
+            result = []
+            for item in node:
+                value, size = convert(item)
+                result.append(value)
+                total += size
+        if total > MAX_NODES:
+            raise LoadError(
+                f"{where}: document expands to more than {MAX_NODES:,} values through YAML "
+                "aliases; refusing it (an alias bomb?)"
+            )
+        active.discard(key)
+        memo[key] = (result, total)
+        return result, total
+
+    return convert(data)[0]
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
+
+
+def check_openapi(document: Any, *, where: str) -> dict[str, Any]:
+    """Accept OpenAPI 3.0.x and 3.1.x only; anything else is a LoadError saying what it is."""
+    if not isinstance(document, dict):
+        raise LoadError(f"{where}: not an OpenAPI document (top level is not an object)")
+    if "swagger" in document:
+        raise LoadError(
+            f"{where}: Swagger {document.get('swagger')} is not supported; convert it to "
+            "OpenAPI 3 first (for example with swagger2openapi)"
+        )
+    version = document.get("openapi")
+    if version is None:
+        raise LoadError(f"{where}: not an OpenAPI document (no 'openapi' field)")
+    if not isinstance(version, str) or not version.startswith(("3.0", "3.1")):
+        raise LoadError(f"{where}: OpenAPI {version} is not supported (3.0.x and 3.1.x are)")
+    paths = document.get("paths", {})
+    if paths is not None and not isinstance(paths, dict):
+        raise LoadError(f"{where}: 'paths' must be an object")
+    return document
+
+
+Fetch = Callable[[str], Any]
+
+
+def bundle_refs(
+    document: dict[str, Any],
+    *,
+    base: str,
+    fetch_file: Fetch,
+    fetch_remote: Fetch | None,
+    text: str | bytes | None = None,
+) -> dict[str, Any]:
+    """Inline every external ``$ref`` target under :data:`BUNDLE_KEY` and point refs at it.
+
+    ``base`` is the document's own location (a path or URL); ``fetch_file`` reads a parsed
+    document from a path; ``fetch_remote`` from a URL, or is None when remote refs are refused.
+    Local-only documents are returned unchanged (no copy), which keeps the common case fast;
+    given the source ``text``, a regular expression decides that without walking the tree.
+    """
+    if text is not None:
+        raw = text if isinstance(text, str) else text.decode("utf-8", "replace")
+        if not _EXTERNAL_REF_TEXT.search(raw):
+            return document
+    if not _has_external_ref(document):
+        return document
+
+    bundled: dict[str, Any] = {}
+    keys: dict[str, str] = {}  # absolute location -> key under BUNDLE_KEY
+
+    def key_for(location: str) -> str:
+        if location not in keys:
+            name = location.rsplit("/", 1)[-1] or "document"
+            candidate, n = name, 1
+            while candidate in bundled:
+                n += 1
+                candidate = f"{name}.{n}"
+            keys[location] = candidate
+            bundled[candidate] = None  # reserve the name before recursing
+            bundled[candidate] = rewrite(load(location), location, candidate)
+        return keys[location]
+
+    def load(location: str) -> Any:
+        if location.startswith(("http://", "https://")):
+            if fetch_remote is None:
+                raise RefError(
+                    f"{base}: remote reference to {location} refused "
+                    "(pass --allow-remote-refs to follow it)"
+                )
+            return fetch_remote(location)
+        return fetch_file(location)
+
+    def rewrite(node: Any, location: str, prefix: str | None) -> Any:
+        if isinstance(node, dict):
+            out = {}
+            for k, v in node.items():
+                if k == "$ref" and isinstance(v, str):
+                    out[k] = resolve(v, location, prefix)
+                else:
+                    out[k] = rewrite(v, location, prefix)
+            return out
+        if isinstance(node, list):
+            return [rewrite(item, location, prefix) for item in node]
+        return node
+
+    def resolve(ref: str, location: str, prefix: str | None) -> str:
+        target, _, fragment = ref.partition("#")
+        if not target:
+            if prefix is None:
+                return ref
+            return f"#/{BUNDLE_KEY}/{_escape(prefix)}{fragment}"
+        absolute = _join(location, unquote(target))
+        if absolute == base:
+            return f"#{fragment}"
+        return f"#/{BUNDLE_KEY}/{_escape(key_for(absolute))}{fragment}"
+
+    result = rewrite(document, base, None)
+    result[BUNDLE_KEY] = bundled
+    return dict(result)
+
+
+def _join(location: str, target: str) -> str:
+    if target.startswith(("http://", "https://")):
+        return target
+    if location.startswith(("http://", "https://")):
+        return urljoin(location, target)
+    if urlsplit(target).scheme == "file":
+        return str(Path(urlsplit(target).path).resolve())
+    return str((Path(location).parent / target).resolve())
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+# ``$ref`` followed by a value that does not start with '#', in JSON or YAML spelling.
+_EXTERNAL_REF_TEXT = re.compile(r"""["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"']""")
+
+
+def _has_external_ref(node: Any) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                return True
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return False
