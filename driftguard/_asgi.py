@@ -8,6 +8,7 @@ start-up and shut-down events around a block, like uvicorn does around serving.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -39,7 +40,7 @@ async def lifespan(app: Any, *, name: str = "app", timeout: float = 30.0) -> Asy
     async def run() -> BaseException | None:
         try:
             await app(scope, receive, send)
-        except BaseException as exc:  # noqa: BLE001 - reported through the queue below
+        except BaseException as exc:  # reported through the queue below
             await send_queue.put({"type": "driftguard.crashed", "error": exc})
             return exc
         await send_queue.put({"type": "driftguard.returned"})
@@ -51,7 +52,7 @@ async def lifespan(app: Any, *, name: str = "app", timeout: float = 30.0) -> Asy
     kind = started["type"]
     if kind == "lifespan.startup.failed":
         await _finish(task)
-        raise TargetError(f"{name}: start-up failed: {started.get('message') or 'no message'}")
+        raise TargetError(f"{name}: start-up failed: {_last_line(started.get('message'))}")
     if kind == "driftguard.crashed":
         error = started["error"]
         if not _lifespan_unsupported(error):
@@ -71,6 +72,12 @@ async def lifespan(app: Any, *, name: str = "app", timeout: float = 30.0) -> Asy
             await _finish(task)
 
 
+def _last_line(message: object) -> str:
+    """Starlette puts the whole traceback in the message; its last line says what failed."""
+    lines = [line for line in str(message or "").splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "no message"
+
+
 def _lifespan_unsupported(error: BaseException) -> bool:
     # Apps without lifespan support typically assert on the scope type or raise KeyError.
     return isinstance(error, AssertionError | KeyError | NotImplementedError | ValueError)
@@ -86,7 +93,6 @@ async def _next(queue: asyncio.Queue[Message], timeout: float, name: str, what: 
 async def _finish(task: asyncio.Task[Any]) -> None:
     if not task.done():
         task.cancel()
-    try:
+    # The app is being torn down and any error of its was reported already.
+    with contextlib.suppress(Exception, asyncio.CancelledError):
         await task
-    except BaseException:  # noqa: BLE001, S110 - the app is being torn down; its error was reported
-        pass

@@ -14,9 +14,16 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from driftguard._errors import ConfigError
+from driftguard._errors import ConfigError, UsageError
 from driftguard.findings import FailOn, Severity
 
 __all__ = [
@@ -86,9 +93,13 @@ class IgnoreRule(_Strict):
     fingerprint: str | None = None
     reason: str | None = None
 
-    def matches(self, finding: Any) -> bool:
+    @model_validator(mode="after")
+    def _not_empty(self) -> IgnoreRule:
         if self.id is None and self.operation is None and self.fingerprint is None:
-            return False
+            raise ValueError("an ignore rule needs at least one of id, operation, fingerprint")
+        return self
+
+    def matches(self, finding: Any) -> bool:
         return (
             (self.id is None or self.id == finding.id)
             and (self.operation is None or self.operation == finding.operation)
@@ -130,15 +141,21 @@ class Config(_Strict):
     @field_validator("fail_on")
     @classmethod
     def _valid_fail_on(cls, value: str) -> str:
-        FailOn.parse(value)
+        try:
+            FailOn.parse(value)
+        except UsageError as exc:
+            raise ValueError(f"{exc} or never") from None
         return value
 
     @field_validator("severity", mode="before")
     @classmethod
     def _parse_severities(cls, value: Any) -> Any:
-        if isinstance(value, dict):
+        if not isinstance(value, dict):
+            return value
+        try:
             return {k: Severity.parse(v) if isinstance(v, str) else v for k, v in value.items()}
-        return value
+        except UsageError as exc:
+            raise ValueError(str(exc)) from None
 
     @field_validator("probes")
     @classmethod
@@ -271,4 +288,3 @@ def expand_env(value: str, *, where: str, environ: Any = None) -> str:
         return str(env[name])
 
     return _ENV_REF.sub(substitute, value)
-

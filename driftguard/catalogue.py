@@ -22,8 +22,6 @@ __all__ = ["RULES", "Rule", "all_rules", "finding", "get_rule", "register"]
 
 Direction = Literal["request", "response", "none"]
 
-B, W, I = Severity.BREAKING, Severity.WARNING, Severity.INFO
-
 
 @dataclass(frozen=True)
 class Rule:
@@ -117,82 +115,90 @@ def _fuzz(rule_id: str, severity: Severity, message: str, area: str = "fuzz") ->
 register(
     [
         _response(
-            "response-field-removed", B, "field {path} is missing from the response of {probe}"
+            "response-field-removed",
+            Severity.BREAKING,
+            "field {path} is missing from the response of {probe}",
         ),
-        _response("response-field-added", I, "new field {path} in the response of {probe}"),
+        _response(
+            "response-field-added", Severity.INFO, "new field {path} in the response of {probe}"
+        ),
         _response(
             "response-field-renamed",
-            B,
+            Severity.BREAKING,
             "field {from} -> {to} (renamed) in the response of {probe}",
         ),
         _response(
             "response-field-type-changed",
-            B,
+            Severity.BREAKING,
             "{path}: {old} -> {new} in the response of {probe}",
         ),
         _response(
             "response-field-became-nullable",
-            B,
+            Severity.BREAKING,
             "{path} is now null in the response of {probe}; it never was before",
         ),
         _response(
             "response-field-format-changed",
-            W,
+            Severity.WARNING,
             "{path}: format {old} -> {new} in the response of {probe}",
         ),
         _response(
             "response-array-items-changed",
-            B,
+            Severity.BREAKING,
             "items of {path} changed shape: {old} -> {new} in the response of {probe}",
         ),
         _response(
-            "response-status-changed", B, "{probe} answered {new} instead of {old}"
+            "response-status-changed", Severity.BREAKING, "{probe} answered {new} instead of {old}"
         ),
         _response(
             "response-content-type-changed",
-            B,
+            Severity.BREAKING,
             "{probe} answered with media type {new} instead of {old}",
         ),
-        _fuzz("server-error", B, "server error: {cause}"),
+        _fuzz("server-error", Severity.BREAKING, "server error: {cause}"),
         _fuzz(
             "accepted-invalid-input",
-            B,
+            Severity.BREAKING,
             "accepted a request the schema forbids: {cause}",
         ),
         _fuzz(
             "rejected-valid-input",
-            W,
+            Severity.WARNING,
             "rejected a request that matches the schema with {status}: {cause}",
         ),
         _fuzz(
-            "response-schema-violation", B, "response does not match its schema: {cause}"
+            "response-schema-violation",
+            Severity.BREAKING,
+            "response does not match its schema: {cause}",
         ),
-        _fuzz("undocumented-status-code", W, "answered undocumented status {status}"),
+        _fuzz(
+            "undocumented-status-code", Severity.WARNING, "answered undocumented status {status}"
+        ),
         _fuzz(
             "undocumented-content-type",
-            W,
+            Severity.WARNING,
             "answered undocumented media type {content_type}",
         ),
         _fuzz(
             "missing-required-header-accepted",
-            W,
+            Severity.WARNING,
             "accepted a request without required header {header}",
         ),
         _fuzz(
             "auth-not-enforced",
-            B,
+            Severity.BREAKING,
             "declares authentication but answered {status} {cause}",
             area="auth",
         ),
         _fuzz(
             "resource-available-after-delete",
-            W,
+            Severity.WARNING,
             "a deleted resource is still served: {cause}",
             area="stateful",
         ),
         _fuzz(
             "concurrency-conflict",
-            B,
+            Severity.BREAKING,
             "{cause} when the same create request was sent {concurrency} times at once",
             area="concurrency",
         ),

@@ -166,9 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--update", action="store_true", help="rewrite the snapshot instead of failing"
     )
-    check.add_argument(
-        "--force", action="store_true", help="allow --update even when CI is set"
-    )
+    check.add_argument("--force", action="store_true", help="allow --update even when CI is set")
     _reporting(check)
     _common(check)
 
@@ -285,7 +283,9 @@ def emit(report: Report, args: argparse.Namespace, config: Any) -> int:
     fail_on: FailOn = args.fail_on or config.fail_on_level
     name = args.format or config.format
     to_terminal = not args.output and sys.stdout.isatty()
-    text = render(report, name, FormatOptions(color=to_terminal and _colour_wanted(), fail_on=fail_on))
+    text = render(
+        report, name, FormatOptions(color=to_terminal and _colour_wanted(), fail_on=fail_on)
+    )
     if args.output:
         from driftguard._io import atomic_write_text
 

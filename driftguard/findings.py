@@ -106,7 +106,13 @@ class Finding:
 
     def with_severity(self, severity: Severity) -> Finding:
         return Finding(
-            self.id, severity, self.source, self.operation, self.location, self.message, self.details
+            self.id,
+            severity,
+            self.source,
+            self.operation,
+            self.location,
+            self.message,
+            self.details,
         )
 
     def to_dict(self) -> dict[str, Any]:

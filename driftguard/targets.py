@@ -223,7 +223,8 @@ def _load_app_spec(ref: str) -> dict[str, Any]:
             response = await client.get("/openapi.json")
             if response.status_code != 200:
                 raise LoadError(f"{ref}: GET /openapi.json answered {response.status_code}")
-            return response.content
+            content: bytes = response.content
+            return content
 
     text = asyncio.run(fetch())
     return check_openapi(parse_document(text, where=f"{ref} /openapi.json"), where=ref)
@@ -243,7 +244,9 @@ def _get(url: str, timeout: float, headers: Mapping[str, str] | None) -> bytes:
     import httpx
 
     try:
-        response = httpx.get(url, timeout=timeout, headers=dict(headers or {}), follow_redirects=True)
+        response = httpx.get(
+            url, timeout=timeout, headers=dict(headers or {}), follow_redirects=True
+        )
     except httpx.TimeoutException:
         raise TargetError(f"{url}: no answer within {timeout:g}s") from None
     except httpx.HTTPError as exc:
@@ -302,12 +305,15 @@ async def open_client(
         from driftguard._asgi import lifespan
 
         asgi = app if app is not None else import_app(target.value)
-        async with lifespan(asgi, name=target.value), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=asgi),
-            base_url=IN_PROCESS_BASE_URL,
-            headers=dict(headers or {}),
-            timeout=timeout,
-        ) as client:
+        async with (
+            lifespan(asgi, name=target.value),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=asgi),
+                base_url=IN_PROCESS_BASE_URL,
+                headers=dict(headers or {}),
+                timeout=timeout,
+            ) as client,
+        ):
             yield client
         return
     if target.kind == "url":

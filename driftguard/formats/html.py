@@ -34,14 +34,18 @@ def _row(f: Finding) -> str:
 def render(report: Report, options: Any) -> str:
     title = report.meta.get("title") or f"driftguard {report.command}"
     body = [f"<h1>{escape(title)}</h1>"]
-    body.append(f'<p class="summary">{escape(summary_line(report))} (fail-on: {options.fail_on})</p>')
+    body.append(
+        f'<p class="summary">{escape(summary_line(report))} (fail-on: {options.fail_on})</p>'
+    )
     groups: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         groups[finding.operation or SPEC_WIDE].append(finding)
     if not groups:
         body.append("<p>No findings.</p>")
     for operation, findings in groups.items():
-        rows = "".join(_row(f) for f in sorted(findings, key=lambda f: (-f.severity.rank, f.location)))
+        rows = "".join(
+            _row(f) for f in sorted(findings, key=lambda f: (-f.severity.rank, f.location))
+        )
         body.append(
             f"<h2>{escape(operation)}</h2><table><tr><th>severity</th><th>change</th>"
             f"<th>id</th><th>where</th></tr>{rows}</table>"

@@ -87,9 +87,7 @@ def report_schema() -> dict[str, Any]:
                 "allOf": [
                     {
                         "if": {"properties": {"source": {"const": "fuzz"}}},
-                        "then": {
-                            "properties": {"details": {"required": ["reproduce", "request"]}}
-                        },
+                        "then": {"properties": {"details": {"required": ["reproduce", "request"]}}},
                     },
                     {
                         "if": {"properties": {"source": {"const": "response"}}},

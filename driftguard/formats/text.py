@@ -20,7 +20,11 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 def summary_line(report: Report) -> str:
     counts = report.summary
-    parts = [f"{counts['breaking']} breaking", f"{counts['warning']} warning", f"{counts['info']} info"]
+    parts = [
+        f"{counts['breaking']} breaking",
+        f"{counts['warning']} warning",
+        f"{counts['info']} info",
+    ]
     return ", ".join(parts)
 
 

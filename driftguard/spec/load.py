@@ -28,10 +28,10 @@ __all__ = ["BUNDLE_KEY", "MAX_NODES", "bundle_refs", "check_openapi", "parse_doc
 MAX_NODES = 5_000_000
 BUNDLE_KEY = "x-driftguard-bundled"
 
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _SpecLoader(_Loader):  # type: ignore[misc,valid-type]
+class _SpecLoader(_Loader):  # type: ignore[misc]
     """The safe loader with YAML 1.2 core-schema scalars: no timestamps, no yes/no/on/off."""
 
 
@@ -42,8 +42,7 @@ _SpecLoader.yaml_implicit_resolvers = {
 _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 for _first, _resolvers in _SpecLoader.yaml_implicit_resolvers.items():
     _SpecLoader.yaml_implicit_resolvers[_first] = [
-        (tag, _BOOL_RE if tag == "tag:yaml.org,2002:bool" else regexp)
-        for tag, regexp in _resolvers
+        (tag, _BOOL_RE if tag == "tag:yaml.org,2002:bool" else regexp) for tag, regexp in _resolvers
     ]
 
 
@@ -65,7 +64,7 @@ def parse_document(text: str | bytes, *, where: str, yaml_allowed: bool = True) 
                 ) from None
             # JSON-looking YAML ({a: 1}) is still YAML; fall through.
     try:
-        data = yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a safe loader subclass
+        data = yaml.load(text, Loader=_SpecLoader)  # a safe loader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""

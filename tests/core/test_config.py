@@ -1,0 +1,153 @@
+"""[tool.driftguard] / driftguard.toml: discovery, validation, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from driftguard import ConfigError, Finding, Severity
+from driftguard._config import expand_env, find_config_file, load_config
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_any_file(tmp_path: Path) -> None:
+    config = load_config(start=tmp_path)
+    assert config.target is None
+    assert config.snapshot_dir == tmp_path / "snapshots"
+    assert str(config.fail_on_level) == "breaking"
+    assert config.probes == []
+
+
+def test_reads_tool_driftguard_from_pyproject(tmp_path: Path) -> None:
+    write(
+        tmp_path / "pyproject.toml",
+        """
+[project]
+name = "svc"
+
+[tool.driftguard]
+target = "app.main:app"
+snapshots = "contract"
+fail_on = "WARN"
+ignore = ["$..created_at"]
+
+[[tool.driftguard.probes]]
+name = "get-user"
+path = "/users/1"
+setup = ["create-user"]
+
+[[tool.driftguard.probes]]
+name = "create-user"
+method = "post"
+path = "/users/"
+json = {email = "a@example.com"}
+status = 201
+
+[tool.driftguard.severity]
+response-optional-property-removed = "breaking"
+""",
+    )
+    config = load_config(start=tmp_path)
+    assert config.target == "app.main:app"
+    assert config.snapshot_dir == tmp_path / "contract"
+    assert config.fail_on_level.threshold is Severity.WARNING
+    assert config.ignore == ["$..created_at"]
+    get_user, create_user = config.probes
+    assert get_user.method == "GET"
+    assert get_user.setup == ["create-user"]
+    assert create_user.method == "POST"
+    assert create_user.json_body == {"email": "a@example.com"}
+    assert config.severity == {"response-optional-property-removed": Severity.BREAKING}
+
+
+def test_nearest_file_wins_and_pyproject_without_table_is_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "driftguard.toml", 'target = "outer:app"\n')
+    inner = tmp_path / "pkg" / "sub"
+    inner.mkdir(parents=True)
+    write(tmp_path / "pkg" / "pyproject.toml", '[project]\nname = "x"\n')
+    assert find_config_file(inner) == tmp_path / "driftguard.toml"
+    assert load_config(start=inner).target == "outer:app"
+
+
+def test_unknown_key_names_file_and_key(tmp_path: Path) -> None:
+    file = write(tmp_path / "pyproject.toml", '[tool.driftguard]\ntarget = "a:b"\nfial_on = "x"\n')
+    with pytest.raises(ConfigError) as error:
+        load_config(file)
+    assert str(error.value) == f"{file}: [tool.driftguard] fial_on: unknown key"
+
+
+def test_wrong_type_names_file_key_and_value(tmp_path: Path) -> None:
+    file = write(tmp_path / "driftguard.toml", '[fuzz]\nmax_examples = "ten"\n')
+    with pytest.raises(ConfigError) as error:
+        load_config(file)
+    message = str(error.value)
+    assert message.startswith(f"{file}: fuzz.max_examples: ")
+    assert "'ten'" in message
+
+
+def test_nested_probe_error_names_the_probe_index(tmp_path: Path) -> None:
+    file = write(
+        tmp_path / "pyproject.toml",
+        '[tool.driftguard]\n[[tool.driftguard.probes]]\nname = "ok"\npath = "/a"\n'
+        '[[tool.driftguard.probes]]\nname = "bad name!"\npath = "/b"\n',
+    )
+    with pytest.raises(ConfigError, match=r"\[tool.driftguard\] probes\[1\]\.name: must be a"):
+        load_config(file)
+
+
+def test_probe_path_and_method_are_checked(tmp_path: Path) -> None:
+    file = write(tmp_path / "driftguard.toml", '[[probes]]\nname = "p"\npath = "users"\n')
+    with pytest.raises(ConfigError, match=r"probes\[0\]\.path: must start with '/'"):
+        load_config(file)
+    write(file, '[[probes]]\nname = "p"\npath = "/u"\nmethod = "FETCH"\n')
+    with pytest.raises(ConfigError, match=r"probes\[0\]\.method: must be one of"):
+        load_config(file)
+
+
+def test_duplicate_probe_names_are_refused(tmp_path: Path) -> None:
+    file = write(
+        tmp_path / "driftguard.toml",
+        '[[probes]]\nname = "p"\npath = "/a"\n[[probes]]\nname = "p"\npath = "/b"\n',
+    )
+    with pytest.raises(ConfigError, match="probe name 'p' is used twice"):
+        load_config(file)
+
+
+def test_invalid_toml_and_bad_fail_on_are_config_errors(tmp_path: Path) -> None:
+    file = write(tmp_path / "driftguard.toml", "target = \n")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        load_config(file)
+    write(file, 'fail_on = "sometimes"\n')
+    with pytest.raises(ConfigError, match=r"fail_on: unknown severity 'sometimes'"):
+        load_config(file)
+
+
+def test_missing_explicit_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="configuration file not found"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_ignore_findings_by_id_operation_and_fingerprint(tmp_path: Path) -> None:
+    finding = Finding("endpoint-added", Severity.INFO, "schema", "GET /a", "", "added")
+    other = Finding("endpoint-added", Severity.INFO, "schema", "GET /b", "", "added")
+    file = write(
+        tmp_path / "driftguard.toml",
+        f'ignore_findings = ["{other.fingerprint}", {{id = "endpoint-added", operation = "GET /a"}}]\n',
+    )
+    config = load_config(file)
+    assert config.is_ignored(finding)
+    assert config.is_ignored(other)
+    assert not config.is_ignored(
+        Finding("endpoint-added", Severity.INFO, "schema", "GET /c", "", "")
+    )
+
+
+def test_expand_env_substitutes_and_names_missing_variables() -> None:
+    assert expand_env("Bearer ${TOKEN}", where="x", environ={"TOKEN": "abc"}) == "Bearer abc"
+    with pytest.raises(ConfigError, match="probe get-user: environment variable TOKEN is not set"):
+        expand_env("Bearer ${TOKEN}", where="probe get-user", environ={})
