@@ -1,16 +1,215 @@
-"""The pytest11 entry point: the ``driftguard`` option group and fixture (CONTRACT section 6)."""
+"""The pytest11 entry point: one option group, the ``driftguard`` fixture, the session report.
+
+Thin on purpose (like syrupy's): the hooks wire options, a fixture and a session object kept
+in ``config.stash``; what a check does lives in :mod:`driftguard._fixture`, the bookkeeping
+and the end-of-session report in :mod:`driftguard._plugin_session`. Under pytest-xdist every
+worker sends its session to the controller, which merges them before reporting and before
+deleting anything.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Any, NoReturn
+
 import pytest
+
+from driftguard._plugin_session import TESTS_DIR, PluginSession, SessionSummary
+
+__all__ = ["snapshot_stem"]
+
+SESSION = pytest.StashKey[PluginSession]()
+SETTINGS = pytest.StashKey[dict[str, Any]]()
+WIRE_KEY = "driftguard"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("driftguard", "driftguard: response and schema snapshots")
     group.addoption(
+        "--driftguard-update",
+        dest="driftguard_update",
+        nargs="?",
+        const="yes",
+        default=None,
+        choices=("yes", "force"),
+        metavar="force",
+        help="create and refresh driftguard snapshots and, on a full run, delete unused ones; "
+        "refused when CI is set unless given as --driftguard-update=force",
+    )
+    group.addoption(
         "--driftguard-dir",
         dest="driftguard_dir",
         default=None,
         metavar="DIR",
-        help="snapshot directory (default: [tool.driftguard] snapshots, else snapshots/)",
+        help="snapshot directory (default: [tool.driftguard] snapshots, else <rootdir>/snapshots)",
     )
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    update = config.getoption("driftguard_update", None)
+    if update == "yes" and not _is_worker(config):
+        from driftguard.snapshots import ci_is_set
+
+        if ci_is_set():
+            raise pytest.UsageError(
+                "--driftguard-update is refused because CI is set: a CI run must not rewrite "
+                "its own snapshots. Refresh them locally, or pass --driftguard-update=force."
+            )
+    state = PluginSession(root=_snapshot_root(config), update=update is not None)
+    config.stash[SESSION] = state
+    config.pluginmanager.register(_SessionHooks(config, state), "driftguard-session")
+
+
+def _snapshot_root(config: pytest.Config) -> Path:
+    option = config.getoption("driftguard_dir", None)
+    if option:
+        return (Path(config.invocation_params.dir) / str(option)).resolve()
+    configured = _settings(config).get("snapshot_dir")
+    if configured:
+        return Path(configured).resolve()
+    return config.rootpath / "snapshots"
+
+
+def _settings(config: pytest.Config) -> dict[str, Any]:
+    """[tool.driftguard], read only if the project has one (pydantic is not imported otherwise)."""
+    cached = config.stash.get(SETTINGS, None)
+    if cached is not None:
+        return cached
+    from driftguard._config import find_config_file
+
+    settings: dict[str, Any] = {"config": None}
+    if find_config_file(config.rootpath) is not None:
+        from driftguard._config import load_config
+        from driftguard._errors import ConfigError
+
+        try:
+            loaded = load_config(start=config.rootpath)
+        except ConfigError as exc:
+            raise pytest.UsageError(f"driftguard: {exc}") from None
+        settings = {"config": loaded, "snapshot_dir": str(loaded.snapshot_dir)}
+    config.stash[SETTINGS] = settings
+    return settings
+
+
+def snapshot_stem(item: pytest.Item) -> str:
+    """``tests/<test module>/<test name>``: the stable prefix of a test's snapshot files."""
+    from driftguard._fixture import safe_name
+
+    module = getattr(getattr(item, "module", None), "__name__", None)
+    if module is None:
+        module = Path(item.path).stem
+    classes = [node.name for node in item.listchain() if isinstance(node, pytest.Class)]
+    return f"{TESTS_DIR}/{safe_name(module)}/{safe_name('.'.join([*classes, item.name]))}"
+
+
+@pytest.fixture
+def driftguard(request: pytest.FixtureRequest) -> Any:
+    """Compare responses (``driftguard.check``) and the OpenAPI document
+    (``driftguard.check_schema``) with the snapshots under ``snapshots/``."""
+    from driftguard._fixture import SnapshotFixture
+
+    config = request.config
+    state = config.stash[SESSION]
+    loaded = _settings(config).get("config")
+    return SnapshotFixture(
+        session=state,
+        root=state.root,
+        stem=snapshot_stem(request.node),
+        nodeid=request.node.nodeid,
+        ignore=list(loaded.ignore) if loaded is not None else [],
+        fail=_fail,
+        config=loaded,
+    )
+
+
+def _fail(message: str) -> NoReturn:
+    pytest.fail(message, pytrace=False)
+
+
+class _SessionHooks:
+    """The hooks that need the session: collection, outcomes, xdist merge, the summary."""
+
+    def __init__(self, config: pytest.Config, state: PluginSession) -> None:
+        self.config = config
+        self.state = state
+        self.stems: dict[str, str] = {}
+        self.result: tuple[SessionSummary, bool] | None = None
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        if items:
+            self.state.subset = True
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        for item in session.items:
+            stem = snapshot_stem(item)
+            self.stems[item.nodeid] = stem
+            self.state.stems.add(stem)
+        if _selected_subset(self.config):
+            self.state.subset = True
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # Only a test whose call passed proves it no longer uses a snapshot it did not touch.
+        if report.when == "call" and report.passed and report.nodeid in self.stems:
+            self.state.passed.add(self.stems[report.nodeid])
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        wire = getattr(node, "workeroutput", {}).get(WIRE_KEY)
+        if wire:
+            self.state.merge(wire)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if _is_worker(self.config):
+            self.config.workeroutput[WIRE_KEY] = self.state.to_wire()  # type: ignore[attr-defined]
+            return
+        summary = self.state.summary()
+        deleted = False
+        # Deleting needs a full run in which nothing failed: a failure may hide a snapshot use.
+        full_clean_run = not self.state.subset and session.testsfailed == 0
+        if self.state.update and full_clean_run and summary.unused:
+            for relative in summary.unused:
+                (self.state.root / relative).unlink(missing_ok=True)
+            _prune_empty_dirs(self.state.root / TESTS_DIR)
+            deleted = True
+        self.result = (summary, deleted)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.result is None or not self.result[0].used_any:
+            return
+        summary, deleted = self.result
+        try:
+            shown = os.path.relpath(self.state.root, self.config.invocation_params.dir)
+        except ValueError:  # pragma: no cover - another drive on Windows
+            shown = str(self.state.root)
+        terminalreporter.write_sep("-", "driftguard snapshots")
+        for line in summary.lines(deleted=deleted, directory=shown):
+            terminalreporter.write_line(line)
+
+
+def _selected_subset(config: pytest.Config) -> bool:
+    """Whether only part of the suite runs, so that absent tests prove nothing."""
+    option = config.option
+    if getattr(option, "keyword", "") or getattr(option, "markexpr", ""):
+        return True
+    if getattr(option, "lf", False) or getattr(option, "deselect", None):
+        return True
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        return False
+    broad = {config.rootpath.resolve()}
+    broad |= {(config.rootpath / p).resolve() for p in config.getini("testpaths")}
+    invoked = Path(config.invocation_params.dir)
+    return any("::" in arg or (invoked / arg).resolve() not in broad for arg in config.args)
+
+
+def _prune_empty_dirs(directory: Path) -> None:
+    if not directory.is_dir():
+        return
+    for path in sorted(directory.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if path.is_dir() and not any(path.iterdir()):
+            path.rmdir()

@@ -1,0 +1,244 @@
+"""The ``driftguard`` fixture's logic: snapshot names, checks, the drift message. No pytest here.
+
+The hook module (:mod:`driftguard.pytest_plugin`) builds one :class:`SnapshotFixture` per test
+and hands it a ``fail`` function; everything a user sees on drift is composed here, from the
+same shapes, records and diff engine that ``driftguard check`` uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from driftguard._errors import DriftguardError
+from driftguard._plugin_session import PluginSession
+from driftguard.findings import Finding, Report, Severity
+
+__all__ = ["SnapshotFixture", "drift_lines", "safe_name"]
+
+Fail = Callable[[str], NoReturn]
+
+_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|\s]+')
+_MAX_NAME = 120
+# How each finding reads in a drift message: ``$.price: number -> string``.
+_LINES: dict[str, str] = {
+    "response-field-renamed": "{path} -> {to} (renamed)",
+    "response-field-removed": "{path}: removed",
+    "response-field-added": "{path}: added",
+    "response-field-type-changed": "{path}: {old} -> {new}",
+    "response-field-became-nullable": "{path}: now null, never was before",
+    "response-field-format-changed": "{path}: {old} -> {new} (format)",
+    "response-array-items-changed": "{path}: items {old} -> {new}",
+    "response-status-changed": "status: {old} -> {new}",
+    "response-content-type-changed": "media type: {old} -> {new}",
+}
+UPDATE_HINT = "pytest --driftguard-update"
+
+
+def safe_name(text: str) -> str:
+    """A file-name-safe, stable spelling of a test or check name (long ones end in a hash)."""
+    cleaned = _UNSAFE.sub("_", text).strip("._") or "_"
+    if len(cleaned) > _MAX_NAME:
+        digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+        cleaned = f"{cleaned[: _MAX_NAME - 11]}-{digest}"
+    return cleaned
+
+
+def drift_lines(findings: Iterable[Finding]) -> list[str]:
+    lines = []
+    for f in findings:
+        template = _LINES.get(f.id)
+        text = template.format_map(_Missing(f.details)) if template else f.message
+        lines.append(f"  {text}  [{f.severity.value}]")
+    return lines
+
+
+class _Missing(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+class SnapshotFixture:
+    """``driftguard`` in a test: compare responses and the OpenAPI document with snapshots."""
+
+    def __init__(
+        self,
+        *,
+        session: PluginSession,
+        root: Path,
+        stem: str,
+        nodeid: str,
+        ignore: Sequence[str],
+        fail: Fail,
+        config: Any = None,
+    ) -> None:
+        self._session = session
+        self._root = root
+        self._stem = stem
+        self._nodeid = nodeid
+        self._ignore = list(ignore)
+        self._fail = fail
+        self._config = config
+        self._unnamed = 0
+        self._used: set[str] = set()
+
+    def _relative(self, name: str | None) -> str:
+        if name is None:
+            self._unnamed += 1
+            suffix = "" if self._unnamed == 1 else f".{self._unnamed}"
+        else:
+            suffix = f".{safe_name(name)}"
+        relative = f"{self._stem}{suffix}.json"
+        if relative in self._used:
+            self._fail(
+                f"driftguard: two checks in {self._nodeid} would share the snapshot "
+                f"{relative}; give them distinct names: driftguard.check(obj, name=...)"
+            )
+        self._used.add(relative)
+        return relative
+
+    def check(self, obj: Any, name: str | None = None, ignore: Sequence[str] = ()) -> None:
+        """Compare ``obj`` (a response, or parsed JSON) with its snapshot; fail on drift.
+
+        The status and media type of a response are part of its snapshot. ``ignore`` takes
+        field paths whose shape may vary (``$..created_at``), added to the configured ones.
+        """
+        from driftguard.shapes import compare_response
+        from driftguard.snapshots import ResponseRecord, read_record, write_record
+
+        relative = self._relative(name)
+        path = self._root / relative
+        ignored = [*self._ignore, *ignore]
+        try:
+            live = _record(obj, ignored, ResponseRecord)
+        except DriftguardError as exc:
+            self._failed(relative, f"driftguard: {exc}")
+        if not path.exists():
+            if self._session.update:
+                self._write(relative, lambda: write_record(path, live), "created")
+                return
+            self._failed(
+                relative,
+                f"driftguard: no snapshot {self._show(relative)} yet. Create it with "
+                f"`{UPDATE_HINT}`, review it and commit it.",
+            )
+        try:
+            recorded = read_record(path)
+        except DriftguardError as exc:
+            self._failed(relative, f"driftguard: {exc}")
+        report = compare_response(recorded, live, probe=Path(relative).stem, ignore=ignored)
+        self._settle(relative, report, lambda: write_record(path, live), "response")
+
+    def check_schema(self, app_or_target: Any = None) -> None:
+        """Diff the app's whole OpenAPI document with the snapshot's ``openapi.json``.
+
+        Breaking changes fail the test; the others are listed in the session summary.
+        With no argument, ``[tool.driftguard] target`` is used.
+        """
+        from driftguard._io import atomic_write_text, canonical_json
+        from driftguard.targets import load_spec
+
+        relative = "openapi.json"
+        path = self._root / relative
+        if relative in self._used:
+            self._fail(f"driftguard: check_schema ran twice in {self._nodeid}")
+        self._used.add(relative)
+        try:
+            document = _document_of(app_or_target, self._config)
+        except DriftguardError as exc:
+            self._failed(relative, f"driftguard: {exc}")
+
+        def write() -> None:
+            atomic_write_text(path, canonical_json(document))
+
+        if not path.exists():
+            if self._session.update:
+                self._write(relative, write, "created")
+                return
+            self._failed(
+                relative,
+                f"driftguard: no OpenAPI snapshot {path} yet. Create it with `{UPDATE_HINT}` "
+                "(or `driftguard snapshot`), review it and commit it.",
+            )
+        try:
+            old = load_spec(str(self._root))
+            from driftguard import diff_specs
+
+            report = diff_specs(old, document, config=self._config)
+        except DriftguardError as exc:
+            self._failed(relative, f"driftguard: {exc}")
+        self._settle(relative, report, write, "OpenAPI document", threshold=Severity.BREAKING)
+
+    def _settle(
+        self,
+        relative: str,
+        report: Report,
+        write: Callable[[], None],
+        what: str,
+        *,
+        threshold: Severity = Severity.WARNING,
+    ) -> None:
+        if not report.findings:
+            self._session.record(relative, "passed")
+            return
+        if self._session.update:
+            self._write(relative, write, "updated")
+            return
+        failing = [f for f in report.findings if f.severity.rank >= threshold.rank]
+        if not failing:
+            self._session.record(relative, "passed", outdated=True)
+            return
+        self._failed(
+            relative,
+            "\n".join(
+                [
+                    f"driftguard: the {what} drifted from {self._show(relative)}",
+                    *drift_lines(report.findings),
+                    f"If this change is intended, refresh the snapshot with `{UPDATE_HINT}`"
+                    " and commit it; otherwise the change will break clients.",
+                ]
+            ),
+        )
+
+    def _write(self, relative: str, write: Callable[[], None], outcome: str) -> None:
+        try:
+            write()
+        except DriftguardError as exc:
+            self._failed(relative, f"driftguard: {exc}")
+        self._session.record(relative, outcome)
+
+    def _failed(self, relative: str, message: str) -> NoReturn:
+        self._session.record(relative, "failed")
+        self._fail(message)
+
+    def _show(self, relative: str) -> str:
+        return str(self._root / relative)
+
+
+def _record(obj: Any, ignore: list[str], record_type: Any) -> Any:
+    if hasattr(obj, "status_code") and hasattr(obj, "headers"):
+        return record_type.from_response(obj, ignore=ignore)
+    return record_type.from_json(obj, status=None, media_type=None, ignore=ignore)
+
+
+def _document_of(app_or_target: Any, config: Any) -> dict[str, Any]:
+    """An app object, a TARGET string, or the configured target, as an OpenAPI document."""
+    import json
+
+    from driftguard._errors import UsageError
+    from driftguard.targets import load_spec
+
+    if app_or_target is None:
+        app_or_target = getattr(config, "target", None)
+        if not app_or_target:
+            raise UsageError("check_schema() needs an app or a TARGET, or [tool.driftguard] target")
+    if isinstance(app_or_target, str | Path):
+        return load_spec(str(app_or_target))
+    openapi = getattr(app_or_target, "openapi", None)
+    if not callable(openapi):
+        raise UsageError(f"check_schema() cannot get an OpenAPI document from {app_or_target!r}")
+    document = json.loads(json.dumps(openapi(), default=str))
+    return load_spec(document)

@@ -1,0 +1,355 @@
+"""The pytest plugin, driven through pytester: every option and behaviour, with and without xdist."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.filterwarnings("default")
+
+USER_V1 = """
+import httpx
+
+USER = {"id": 7, "full_name": "Ada Lovelace", "price": 10, "created_at": "2024-01-01T00:00:00+00:00"}
+
+def test_user(driftguard):
+    driftguard.check(httpx.Response(200, json=USER))
+"""
+
+USER_V2 = USER_V1.replace('"full_name"', '"fullName"').replace('"price": 10', '"price": "10.50"')
+
+
+@pytest.fixture(autouse=True)
+def _no_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+
+
+def snapshot_files(pytester: pytest.Pytester) -> list[str]:
+    root = pytester.path / "snapshots"
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.json"))
+
+
+def test_missing_snapshot_fails_and_says_how_to_create_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_users=USER_V1)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*no snapshot *snapshots/tests/test_users/test_user.json yet*--driftguard-update*"]
+    )
+    assert snapshot_files(pytester) == []
+    result.stdout.fnmatch_lines(["*driftguard: 0 passed, 0 created, 0 updated, 1 failed*"])
+
+
+def test_update_creates_a_canonical_redacted_snapshot_then_it_passes(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_users=USER_V1.replace('"id": 7,', '"id": 7, "token": "abc.def.ghi",'))
+    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    assert snapshot_files(pytester) == ["tests/test_users/test_user.json"]
+    text = (pytester.path / "snapshots/tests/test_users/test_user.json").read_text()
+    assert text.endswith("}\n")
+    assert "abc.def.ghi" not in text
+    data = json.loads(text)
+    assert list(data) == sorted(data)
+    assert data["status"] == 200
+    assert data["media_type"] == "application/json"
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*driftguard: 1 passed, 0 created, 0 updated, 0 failed*"])
+
+
+def test_drift_fails_with_a_short_readable_report(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_users=USER_V1)
+    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    pytester.makepyfile(test_users=USER_V2)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*driftguard: the response drifted from *test_user.json",
+            "*$.full_name -> fullName (renamed)*[[]breaking[]]",
+            "*$.price: integer -> string*[[]breaking[]]",
+            "*If this change is intended, refresh the snapshot with `pytest --driftguard-update`*",
+        ]
+    )
+    output = result.stdout.str()
+    assert "{'" not in output  # never a raw dict dump
+    assert "Traceback" not in output
+
+
+def test_volatile_values_never_cause_drift(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_users=USER_V1)
+    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    pytester.makepyfile(
+        test_users=USER_V1.replace('"id": 7', '"id": 8123')
+        .replace("Ada Lovelace", "Grace Hopper")
+        .replace("2024-01-01T00:00:00", "2031-12-31T23:59:58")
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_status_and_media_type_are_part_of_the_snapshot(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_users=USER_V1)
+    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    pytester.makepyfile(test_users=USER_V1.replace("httpx.Response(200", "httpx.Response(201"))
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*status: 200 -> 201*"])
+
+
+def test_update_refreshes_a_drifted_snapshot_and_counts_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_users=USER_V1)
+    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    pytester.makepyfile(test_users=USER_V2)
+    result = pytester.runpytest("--driftguard-update")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*driftguard: 0 passed, 0 created, 1 updated, 0 failed*"])
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_names_are_distinct_and_stable_for_checks_params_and_classes(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_names="""
+        import pytest
+
+        def test_many(driftguard):
+            driftguard.check({"a": 1})
+            driftguard.check({"b": 1})
+            driftguard.check({"c": 1}, name="body")
+
+        @pytest.mark.parametrize("n", [1, "x/y"])
+        def test_param(driftguard, n):
+            driftguard.check({"n": n})
+
+        class TestUsers:
+            def test_get(self, driftguard):
+                driftguard.check([1, 2])
+        """
+    )
+    pytester.runpytest("--driftguard-update").assert_outcomes(passed=4)
+    expected = [
+        "tests/test_names/TestUsers.test_get.json",
+        "tests/test_names/test_many.2.json",
+        "tests/test_names/test_many.body.json",
+        "tests/test_names/test_many.json",
+        "tests/test_names/test_param[1].json",
+        "tests/test_names/test_param[x_y].json",
+    ]
+    assert snapshot_files(pytester) == expected
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(["*driftguard: 6 passed, 0 created, 0 updated, 0 failed*"])
+
+
+def test_one_name_twice_in_a_test_fails(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_twice(driftguard):
+            driftguard.check({"a": 1}, name="x")
+            driftguard.check({"a": 1}, name="x")
+        """
+    )
+    result = pytester.runpytest("--driftguard-update")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*would share the snapshot*give them distinct names*"])
+
+
+def test_ignore_paths_from_the_call_and_from_configuration(pytester: pytest.Pytester) -> None:
+    body = '{"meta": {"took": %s}, "items": [{"id": 1, "extra": %s}]}'
+    test = """
+def test_x(driftguard):
+    driftguard.check(%s, ignore=["$.meta.took"])
+"""
+    pytester.makeini("")  # rootdir here
+    pytester.makepyprojecttoml('[tool.driftguard]\nignore = ["$.items[*].extra"]\n')
+    pytester.makepyfile(test_ignore=test % (body % ("1", "1")))
+    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    pytester.makepyfile(test_ignore=test % (body % ('"1ms"', '"x"')))
+    pytester.runpytest().assert_outcomes(passed=1)
+    pytester.makepyfile(test_ignore=test % (body % ("1", "1")).replace('"id": 1', '"id": "1"'))
+    pytester.runpytest().assert_outcomes(failed=1)
+
+
+def test_update_is_refused_under_ci_and_writes_nothing(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(test_users=USER_V1)
+    monkeypatch.setenv("CI", "true")
+    result = pytester.runpytest("--driftguard-update")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--driftguard-update is refused because CI is set*=force*"])
+    assert snapshot_files(pytester) == []
+    pytester.runpytest("--driftguard-update=force").assert_outcomes(passed=1)
+    assert snapshot_files(pytester) == ["tests/test_users/test_user.json"]
+
+
+def test_ci_set_to_false_does_not_refuse(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(test_users=USER_V1)
+    monkeypatch.setenv("CI", "false")
+    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+
+
+def test_snapshot_dir_from_option_and_from_configuration(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_users=USER_V1)
+    pytester.runpytest("--driftguard-update", "--driftguard-dir", "elsewhere").assert_outcomes(
+        passed=1
+    )
+    assert (pytester.path / "elsewhere/tests/test_users/test_user.json").is_file()
+    pytester.makepyprojecttoml('[tool.driftguard]\nsnapshots = "contract"\n')
+    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    assert (pytester.path / "contract/tests/test_users/test_user.json").is_file()
+
+
+def test_a_corrupt_snapshot_fails_clearly_and_is_left_untouched(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_users=USER_V1)
+    path = pytester.path / "snapshots/tests/test_users/test_user.json"
+    path.parent.mkdir(parents=True)
+    path.write_text('{"status": 200, "shape": ')
+    for args in ([], ["--driftguard-update"]):
+        result = pytester.runpytest(*args)
+        result.assert_outcomes(failed=1)
+        result.stdout.fnmatch_lines(["*test_user.json: corrupt snapshot: not JSON*"])
+        assert path.read_text() == '{"status": 200, "shape": '
+
+
+TWO_TESTS = """
+def test_a(driftguard):
+    driftguard.check({"a": 1})
+
+def test_b(driftguard):
+    driftguard.check({"b": 1})
+"""
+
+
+def test_unused_snapshots_are_listed_and_deleted_only_on_a_full_update_run(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_pair=TWO_TESTS)
+    pytester.runpytest("--driftguard-update").assert_outcomes(passed=2)
+    stale = pytester.path / "snapshots/tests/test_gone/test_old.json"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}\n")
+
+    result = pytester.runpytest()
+    result.stdout.fnmatch_lines(
+        [
+            "*1 snapshot(s) no test used (delete them with a full run of*",
+            "*tests/test_gone/test_old.json",
+        ]
+    )
+    for subset in (
+        ["-k", "test_a"],
+        ["test_pair.py::test_a"],
+        ["--deselect", "test_pair.py::test_b"],
+    ):
+        pytester.runpytest("--driftguard-update", *subset)
+        assert stale.exists(), subset
+
+    result = pytester.runpytest("--driftguard-update")
+    result.stdout.fnmatch_lines(["*1 unused snapshot(s) deleted:*"])
+    assert not stale.exists()
+    assert not stale.parent.exists()
+    assert snapshot_files(pytester) == [
+        "tests/test_pair/test_a.json",
+        "tests/test_pair/test_b.json",
+    ]
+
+
+def test_a_check_removed_from_a_passing_test_leaves_an_unused_file_even_in_a_subset(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_pair=TWO_TESTS.replace('check({"a": 1})', 'check({"a": 1}, name="x")'))
+    pytester.runpytest("--driftguard-update").assert_outcomes(passed=2)
+    pytester.makepyfile(test_pair=TWO_TESTS)
+    result = pytester.runpytest("--driftguard-update", "-k", "test_a")
+    result.stdout.fnmatch_lines(
+        ["*a subset of tests ran, so nothing is deleted*", "*test_a.x.json"]
+    )
+    assert (pytester.path / "snapshots/tests/test_pair/test_a.x.json").exists()
+
+
+def test_snapshots_of_failing_or_skipped_tests_are_never_unused(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_pair=TWO_TESTS)
+    pytester.runpytest("--driftguard-update").assert_outcomes(passed=2)
+    pytester.makepyfile(
+        test_pair=TWO_TESTS.replace(
+            "def test_a(driftguard):", "import pytest\n@pytest.mark.skip\ndef test_a(driftguard):"
+        )
+    )
+    result = pytester.runpytest("--driftguard-update")
+    result.assert_outcomes(passed=1, skipped=1)
+    assert "no test used" not in result.stdout.str()
+    assert "deleted" not in result.stdout.str()
+    assert (pytester.path / "snapshots/tests/test_pair/test_a.json").exists()
+
+
+MANY_TESTS = """
+import pytest
+
+@pytest.mark.parametrize("n", range(12))
+def test_n(driftguard, n):
+    driftguard.check({"n": n, "items": [{"id": n}]})
+"""
+
+
+def test_under_xdist_nothing_is_lost_and_the_report_covers_all_workers(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_many=MANY_TESTS)
+    result = pytester.runpytest_subprocess("-n", "2", "--driftguard-update")
+    result.assert_outcomes(passed=12)
+    result.stdout.fnmatch_lines(["*driftguard: 0 passed, 12 created, 0 updated, 0 failed*"])
+    files = snapshot_files(pytester)
+    assert files == sorted(f"tests/test_many/test_n[{n}].json" for n in range(12))
+    for name in files:
+        json.loads((pytester.path / "snapshots" / name).read_text())  # none corrupted
+
+    stale = pytester.path / "snapshots/tests/test_many/test_gone.json"
+    stale.write_text("{}\n")
+    result = pytester.runpytest_subprocess("-n", "2")
+    result.assert_outcomes(passed=12)
+    result.stdout.fnmatch_lines(
+        ["*driftguard: 12 passed, 0 created, 0 updated, 0 failed*", "*1 snapshot(s) no test used*"]
+    )
+    result = pytester.runpytest_subprocess("-n", "2", "--driftguard-update")
+    result.stdout.fnmatch_lines(["*1 unused snapshot(s) deleted:*"])
+    assert not stale.exists()
+    assert len(snapshot_files(pytester)) == 12
+
+
+def test_under_xdist_drift_fails_in_the_worker(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_users=USER_V1)
+    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    pytester.makepyfile(test_users=USER_V2)
+    result = pytester.runpytest_subprocess("-n", "2")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*full_name -> fullName (renamed)*",
+            "*driftguard: 0 passed, 0 created, 0 updated, 1 failed*",
+        ]
+    )
+
+
+def test_options_are_in_one_driftguard_group(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+    result.stdout.fnmatch_lines(
+        [
+            "driftguard: response and schema snapshots:",
+            "*--driftguard-update*",
+            "*--driftguard-dir*",
+        ]
+    )
+
+
+def test_suites_that_do_not_use_the_fixture_see_nothing(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_plain():\n    assert True\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert "driftguard snapshots" not in result.stdout.str()
+    assert not (pytester.path / "snapshots").exists()
