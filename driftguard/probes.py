@@ -1,0 +1,454 @@
+"""Probes (CONTRACT section 5): the requests whose responses are snapshotted and replayed.
+
+They come from four places, the first that names a probe winning: ``--probes FILE``, the
+configuration, the snapshot (a probe recorded once is replayed until it is removed), and the
+spec itself (every ``GET`` whose parameters can all be filled from examples or defaults).
+A probe may ``setup`` others first (create a user, then read it); each probe runs once per
+run, in dependency order, against one client: in-process for an app (its lifespan run
+around all probes), over HTTP for a URL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote
+
+from driftguard._config import Config, ProbeConfig, expand_env
+from driftguard._errors import ConfigError, TargetError
+from driftguard.snapshots import REDACTED, ResponseRecord, Snapshot, redact_headers, redact_value
+
+__all__ = [
+    "OperationIndex",
+    "Probe",
+    "auto_probes",
+    "collect_probes",
+    "load_probes_file",
+    "order_probes",
+    "probes_from_config",
+    "run_probes",
+]
+
+Origin = Literal["file", "config", "snapshot", "auto"]
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request to replay. Header values may hold ``${ENV}`` references, expanded only
+    when the request is sent, so that the value never reaches a snapshot."""
+
+    name: str
+    method: str = "GET"
+    path: str = "/"
+    params: Mapping[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    json: Any = None
+    status: int | None = None
+    setup: tuple[str, ...] = ()
+    origin: Origin = "config"
+
+    @classmethod
+    def from_config(cls, probe: ProbeConfig, origin: Origin = "config") -> Probe:
+        return cls(
+            name=probe.name,
+            method=probe.method,
+            path=probe.path,
+            params=dict(probe.params),
+            headers=dict(probe.headers),
+            json=probe.json_body,
+            status=probe.status,
+            setup=tuple(probe.setup),
+            origin=origin,
+        )
+
+    @classmethod
+    def from_record(cls, name: str, request: Mapping[str, Any]) -> Probe:
+        """The probe a snapshot recorded; redacted headers cannot be replayed and are dropped."""
+        headers = {
+            str(k): str(v) for k, v in dict(request.get("headers") or {}).items() if v != REDACTED
+        }
+        return cls(
+            name=name,
+            method=str(request.get("method", "GET")).upper(),
+            path=str(request.get("path", "/")),
+            params=dict(request.get("params") or {}),
+            headers=headers,
+            json=request.get("json"),
+            status=request.get("status") if isinstance(request.get("status"), int) else None,
+            setup=tuple(str(s) for s in request.get("setup") or ()),
+            origin="snapshot",
+        )
+
+    def request_record(self) -> dict[str, Any]:
+        """The request as stored in the snapshot: secrets redacted, empty parts left out."""
+        data: dict[str, Any] = {"method": self.method, "path": self.path}
+        if self.params:
+            data["params"] = redact_value(dict(self.params))
+        if self.headers:
+            data["headers"] = redact_headers(dict(self.headers))
+        if self.json is not None:
+            data["json"] = redact_value(self.json)
+        if self.status is not None:
+            data["status"] = self.status
+        if self.setup:
+            data["setup"] = list(self.setup)
+        return data
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def probes_from_config(config: Config) -> list[Probe]:
+    return [Probe.from_config(p) for p in config.probes]
+
+
+def load_probes_file(path: str | Path) -> list[Probe]:
+    """``--probes FILE``: TOML (``[[probes]]`` tables) or JSON (``{"probes": [...]}`` or a list)."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: probes file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: cannot read: {exc}") from None
+    data: Any
+    suffix = file.suffix.lower()
+    as_json = suffix == ".json" or (suffix != ".toml" and text.lstrip().startswith("{"))
+    try:
+        data = json.loads(text) if as_json else tomllib.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{file}: invalid JSON: {exc.msg} at line {exc.lineno}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: invalid TOML: {exc}") from None
+    if isinstance(data, dict):
+        tool = data.get("tool")
+        if isinstance(tool, dict) and isinstance(tool.get("driftguard"), dict):
+            data = tool["driftguard"]
+        data = data.get("probes")
+    if not isinstance(data, list):
+        raise ConfigError(f"{file}: expected a 'probes' list")
+    from pydantic import ValidationError
+
+    probes: list[Probe] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(data):
+        try:
+            config = ProbeConfig.model_validate(entry)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            key = ".".join(str(part) for part in error["loc"]) or "entry"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            raise ConfigError(f"{file}: probes[{index}].{key}: {message}") from None
+        if config.name in seen:
+            raise ConfigError(f"{file}: probe name {config.name!r} is used twice")
+        seen.add(config.name)
+        probes.append(Probe.from_config(config, origin="file"))
+    return probes
+
+
+class OperationIndex:
+    """Which spec operation a concrete request path belongs to: ``GET /users/{user_id}``."""
+
+    def __init__(self, spec: Mapping[str, Any] | None) -> None:
+        self._routes: list[tuple[int, re.Pattern[str], str, frozenset[str]]] = []
+        paths = (spec or {}).get("paths") or {}
+        for template, item in paths.items():
+            if not isinstance(item, dict):
+                continue
+            methods = frozenset(m.upper() for m in item if m in HTTP_METHODS)
+            parts = re.split(r"(\{[^}/]+\})", template)
+            pattern = "".join(
+                "[^/]+" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts
+            )
+            literal = sum(len(p) for p in parts if not p.startswith("{"))
+            self._routes.append((-literal, re.compile(pattern + r"/?\Z"), template, methods))
+        self._routes.sort(key=lambda route: (route[0], route[2]))
+
+    def find(self, method: str, path: str) -> str | None:
+        bare = path.split("?", 1)[0]
+        for _, pattern, template, methods in self._routes:
+            if method.upper() in methods and pattern.match(bare):
+                return f"{method.upper()} {template}"
+        return None
+
+    @property
+    def operations(self) -> list[str]:
+        return sorted(f"{m} {t}" for _, _, t, methods in self._routes for m in methods)
+
+
+_MISSING = object()
+
+
+def _resolve(spec: Mapping[str, Any], node: Any) -> Any:
+    """Follow local ``$ref`` chains (a loaded spec has only local ones)."""
+    seen: set[str] = set()
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        ref = node["$ref"]
+        if not ref.startswith("#/") or ref in seen:
+            return {}
+        seen.add(ref)
+        target: Any = spec
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(target, dict) or part not in target:
+                return {}
+            target = target[part]
+        node = target
+    return node
+
+
+def _example(spec: Mapping[str, Any], param: Mapping[str, Any], *, defaults: bool) -> Any:
+    if "example" in param:
+        return param["example"]
+    examples = param.get("examples")
+    if isinstance(examples, dict):
+        for entry in examples.values():
+            entry = _resolve(spec, entry)
+            if isinstance(entry, dict) and "value" in entry:
+                return entry["value"]
+    schema = _resolve(spec, param.get("schema") or {})
+    if isinstance(schema, dict):
+        if "example" in schema:
+            return schema["example"]
+        if isinstance(schema.get("examples"), list) and schema["examples"]:
+            return schema["examples"][0]
+        if defaults and "default" in schema:
+            return schema["default"]
+    return _MISSING
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _slug(method: str, template: str) -> str:
+    words = re.sub(r"[^A-Za-z0-9._]+", "-", template.replace("{", "").replace("}", "")).strip("-")
+    name = f"{method.lower()}-{words or 'root'}"
+    return name[:100].rstrip("-.")
+
+
+def _secured(spec: Mapping[str, Any], operation: Mapping[str, Any]) -> bool:
+    requirements = operation.get("security", spec.get("security"))
+    if not isinstance(requirements, list) or not requirements:
+        return False
+    return not any(isinstance(r, dict) and not r for r in requirements)
+
+
+def auto_probes(
+    spec: Mapping[str, Any], *, with_credentials: bool = False
+) -> tuple[list[Probe], list[str]]:
+    """A probe for every ``GET`` whose parameters can all be filled from the spec.
+
+    Required parameters must have an example, ``examples`` entry or default; optional ones
+    are sent only when they have an example. Operations that declare security are skipped
+    unless credentials are configured. Returns the probes and a note per skipped operation.
+    """
+    probes: list[Probe] = []
+    skipped: list[str] = []
+    names: set[str] = set()
+    for template, item in sorted((spec.get("paths") or {}).items()):
+        item = _resolve(spec, item)
+        operation = item.get("get") if isinstance(item, dict) else None
+        if not isinstance(operation, dict):
+            continue
+        label = f"GET {template}"
+        if _secured(spec, operation) and not with_credentials:
+            skipped.append(f"{label}: needs credentials")
+            continue
+        body = _resolve(spec, operation.get("requestBody") or {})
+        if isinstance(body, dict) and body.get("required"):
+            skipped.append(f"{label}: needs a request body")
+            continue
+        parameters: dict[tuple[str, str], Mapping[str, Any]] = {}
+        for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
+            param = _resolve(spec, raw)
+            if isinstance(param, dict) and "name" in param and "in" in param:
+                parameters[(str(param["in"]), str(param["name"]))] = param
+        path, query, headers = template, {}, {}
+        missing = None
+        for (where, name), param in parameters.items():
+            required = bool(param.get("required")) or where == "path"
+            value = _example(spec, param, defaults=required)
+            if value is _MISSING:
+                if required:
+                    missing = f"{where} parameter {name!r} has no example or default"
+                    break
+                continue
+            if where == "path" and not isinstance(value, dict | list):
+                path = path.replace("{" + name + "}", quote(_text(value), safe=""))
+            elif where == "query":
+                query[name] = value
+            elif where == "header" and not isinstance(value, dict | list):
+                headers[name] = _text(value)
+            elif required:
+                missing = f"{where} parameter {name!r} cannot be sent by a probe"
+                break
+        if missing:
+            skipped.append(f"{label}: {missing}")
+            continue
+        name = _slug("GET", template)
+        base, counter = name, 2
+        while name in names:
+            name, counter = f"{base}-{counter}", counter + 1
+        names.add(name)
+        probes.append(Probe(name=name, path=path, params=query, headers=headers, origin="auto"))
+    return probes, skipped
+
+
+def collect_probes(
+    config: Config,
+    *,
+    probes_file: str | Path | None = None,
+    spec: Mapping[str, Any] | None = None,
+    snapshot: Snapshot | None = None,
+) -> tuple[list[Probe], list[str]]:
+    """Every probe of a run, by name: file, then config, then snapshot, then automatic ones.
+
+    An automatic probe is left out when another probe already sends the same request.
+    Returns the probes (in dependency order) and notes for the user.
+    """
+    chosen: dict[str, Probe] = {}
+    if probes_file is not None:
+        for probe in load_probes_file(probes_file):
+            chosen[probe.name] = probe
+    for probe in probes_from_config(config):
+        chosen.setdefault(probe.name, probe)
+    notes: list[str] = []
+    if snapshot is not None:
+        for name, record in snapshot.records.items():
+            if name in chosen or record.request is None:
+                continue
+            probe = Probe.from_record(name, record.request)
+            redacted = [
+                k for k, v in dict(record.request.get("headers") or {}).items() if v == REDACTED
+            ]
+            if redacted and not any(h.lower() in _lower(config.headers) for h in redacted):
+                notes.append(
+                    f"probe {name}: header {', '.join(redacted)} is redacted in the snapshot "
+                    "and not configured; it is replayed without it"
+                )
+            chosen[name] = probe
+    if spec is not None and config.auto_probes:
+        sent = {(p.method, p.path) for p in chosen.values()}
+        autos, skipped = auto_probes(spec, with_credentials=bool(config.headers))
+        for probe in autos:
+            if probe.name not in chosen and (probe.method, probe.path) not in sent:
+                chosen[probe.name] = probe
+        notes.extend(f"no automatic probe for {s}" for s in skipped)
+    return order_probes(chosen.values()), notes
+
+
+def _lower(headers: Mapping[str, str]) -> set[str]:
+    return {h.lower() for h in headers}
+
+
+def order_probes(probes: Iterable[Probe]) -> list[Probe]:
+    """Probes with every ``setup`` dependency before its dependents; name order otherwise."""
+    by_name = {p.name: p for p in probes}
+    ordered: list[Probe] = []
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(probe: Probe, chain: tuple[str, ...]) -> None:
+        mark = state.get(probe.name)
+        if mark == 2:
+            return
+        if mark == 1:
+            cycle = " -> ".join((*chain, probe.name))
+            raise ConfigError(f"probe setup dependencies form a cycle: {cycle}")
+        state[probe.name] = 1
+        for needed in probe.setup:
+            dependency = by_name.get(needed)
+            if dependency is None:
+                raise ConfigError(f"probe {probe.name}: setup probe {needed!r} is not defined")
+            visit(dependency, (*chain, probe.name))
+        state[probe.name] = 2
+        ordered.append(probe)
+
+    for name in sorted(by_name):
+        visit(by_name[name], ())
+    return ordered
+
+
+def run_probes(
+    target: Any,
+    probes: Sequence[Probe],
+    *,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 10.0,
+    ignore: Sequence[str] = (),
+    app: Any = None,
+    progress: Callable[[int, int, Probe], None] | None = None,
+) -> dict[str, ResponseRecord]:
+    """Send every probe (already in dependency order) once; their records, by name.
+
+    ``target`` is a live :class:`driftguard.targets.Target` (an app or a URL). An exception
+    escaping an in-process app is recorded as the 500 a server would have answered, so a
+    crash is reported as drift rather than stopping the run.
+    """
+    import asyncio
+
+    from driftguard.shapes import PathMatcher
+
+    matcher = PathMatcher(ignore)
+    common = {
+        k: expand_env(v, where=f"[tool.driftguard] headers.{k}") for k, v in (headers or {}).items()
+    }
+
+    async def run_all() -> dict[str, ResponseRecord]:
+        from driftguard.targets import open_client
+
+        records: dict[str, ResponseRecord] = {}
+        async with open_client(target, timeout=timeout, headers=common, app=app) as client:
+            for index, probe in enumerate(probes, 1):
+                if progress is not None:
+                    progress(index, len(probes), probe)
+                records[probe.name] = await _send(client, target, probe, timeout, matcher)
+        return records
+
+    return asyncio.run(run_all())
+
+
+async def _send(
+    client: Any, target: Any, probe: Probe, timeout: float, ignore: Any
+) -> ResponseRecord:
+    import httpx
+
+    headers = {
+        name: expand_env(value, where=f"probe {probe.name}: header {name}")
+        for name, value in probe.headers.items()
+    }
+    kwargs: dict[str, Any] = {"params": dict(probe.params) or None, "headers": headers}
+    if probe.json is not None:
+        kwargs["json"] = probe.json
+    where = f"probe {probe.name} ({probe.method} {target.base_url}{probe.path})"
+    try:
+        response = await client.request(probe.method, probe.path, **kwargs)
+    except httpx.TimeoutException:
+        raise TargetError(f"{where}: no answer within {timeout:g}s") from None
+    except httpx.HTTPError as exc:
+        raise TargetError(f"{where}: cannot reach the service: {_one_line(exc)}") from None
+    except Exception as exc:
+        if target.kind != "app":
+            raise
+        return ResponseRecord(
+            500,
+            "text/plain",
+            None,
+            probe.request_record(),
+            extra={"exception": _one_line(exc)},
+        )
+    return ResponseRecord.from_response(response, request=probe.request_record(), ignore=ignore)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
