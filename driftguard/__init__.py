@@ -24,22 +24,32 @@ from driftguard.findings import Finding, Report, Severity
 
 if TYPE_CHECKING:
     from driftguard._config import Config, load_config
+    from driftguard.downstream import DownstreamDriftError, DriftRecorder
+    from driftguard.shapes import Shape, compare_response, compare_shapes, infer_shape
+    from driftguard.snapshots import ResponseRecord
     from driftguard.targets import load_spec
 
 __all__ = [
     "Config",
     "ConfigError",
+    "DownstreamDriftError",
+    "DriftRecorder",
     "DriftguardError",
     "Finding",
     "LoadError",
     "NotBuiltError",
     "RefError",
     "Report",
+    "ResponseRecord",
     "Severity",
+    "Shape",
     "SnapshotError",
     "TargetError",
     "UsageError",
     "__version__",
+    "compare_response",
+    "compare_shapes",
+    "infer_shape",
     "load_config",
     "load_spec",
 ]
@@ -49,6 +59,13 @@ _LAZY = {
     "Config": "driftguard._config",
     "load_config": "driftguard._config",
     "load_spec": "driftguard.targets",
+    "DownstreamDriftError": "driftguard.downstream",
+    "DriftRecorder": "driftguard.downstream",
+    "ResponseRecord": "driftguard.snapshots",
+    "Shape": "driftguard.shapes",
+    "compare_response": "driftguard.shapes",
+    "compare_shapes": "driftguard.shapes",
+    "infer_shape": "driftguard.shapes",
 }
 
 
