@@ -170,12 +170,21 @@ class _Inferrer:
         kinds = set(map(type, values))
         if len(kinds) == 1:
             return self.same(kinds.pop(), values, path)
-        ordered = sorted(kinds, key=lambda kind: _KIND_RANK.get(kind, 9))
-        shapes = [self.same(kind, [v for v in values if type(v) is kind], path) for kind in ordered]
-        merged = shapes[0]
-        for shape in shapes[1:]:
-            merged = merged.merge(shape)
-        return merged
+        nullable = type(None) in kinds
+        if nullable:  # the common mixture, split off with an identity test
+            kinds.discard(type(None))
+            values = [v for v in values if v is not None]
+        if len(kinds) == 1:
+            merged = self.same(kinds.pop(), values, path)
+        else:
+            ordered = sorted(kinds, key=lambda kind: _KIND_RANK.get(kind, 9))
+            shapes = [
+                self.same(kind, [v for v in values if type(v) is kind], path) for kind in ordered
+            ]
+            merged = shapes[0]
+            for shape in shapes[1:]:
+                merged = merged.merge(shape)
+        return merged.merge(_NULL) if nullable else merged
 
     def same(self, kind: type, values: list[Any], path: Path) -> Shape:
         """The shape of a column whose values all have the Python type ``kind``."""
