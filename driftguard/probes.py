@@ -343,7 +343,10 @@ def collect_probes(
         for probe in autos:
             if probe.name not in chosen and (probe.method, probe.path) not in sent:
                 chosen[probe.name] = probe
-        notes.extend(f"no automatic probe for {s}" for s in skipped)
+        if skipped:
+            notes.append(
+                f"no automatic probe for {len(skipped)} GET operation(s): {'; '.join(skipped)}"
+            )
     return order_probes(chosen.values()), notes
 
 

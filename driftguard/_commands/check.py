@@ -95,7 +95,9 @@ def check(args: argparse.Namespace, config: Any) -> Report:
         notes.append(f"{target} is a document, not a live service: no probe was replayed")
 
     if args.update:
-        changes = write_snapshot(directory, new_spec, live, previous=snapshot)
+        # A document target sends no probe: its update keeps the recorded responses.
+        records = live if target.is_live else dict(snapshot.records)
+        changes = write_snapshot(directory, new_spec, records, previous=snapshot)
         notes.extend(["snapshot updated:", *(f"  {line}" for line in changes.lines())])
     title = f"driftguard check: {target} against {directory}/"
     return Report(

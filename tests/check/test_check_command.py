@@ -294,3 +294,23 @@ def test_the_cli_as_a_process_prints_one_error_line(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
     assert "openapi.json: corrupt snapshot" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "junit", "github", "html"])
+def test_every_format_shows_response_drift(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    run(capsys, "snapshot", V1, "--dir", "snaps")
+    code, out, _ = run(
+        capsys, "check", V2, "--dir", "snaps", "--format", fmt, "--output", "report.out"
+    )
+    assert (code, out) == (1, "")
+    text = (tmp_path / "report.out").read_text()
+    assert "customerName" in text
+    assert "processing_time" in text
+
+
+def test_fail_on_levels(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "snapshot", V1, "--dir", "snaps")
+    assert run(capsys, "check", V2, "--dir", "snaps", "--fail-on", "never")[0] == 0
+    assert run(capsys, "check", V1, "--dir", "snaps", "--fail-on", "info")[0] == 0
