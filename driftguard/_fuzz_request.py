@@ -1,0 +1,198 @@
+"""What a fuzz finding shows of its request: ``details.request`` and a curl command line.
+
+Both are built from the bytes that were sent (:class:`~driftguard._fuzz_transport.Request`),
+so the reproduction is the request that failed, not a re-rendering of generated data.
+
+Secrets never reach a report. Credentials the user supplied (``--header``, configured headers)
+are replaced wherever they appear: by their ``${ENV}`` reference when the configuration wrote
+one, so that the curl line still runs in a shell that has the variable, and by ``<redacted>``
+otherwise. Headers and query parameters named like a credential (``Authorization``, ``Cookie``,
+``X-Api-Key``, ``*token*``, ``*password*``, ``*secret*``) are redacted whatever their value,
+except the obviously fake credentials driftguard itself sends to test authentication.
+
+For an in-process app the curl command targets ``http://127.0.0.1:8000``, where
+``uvicorn module:attr`` serves the app by default; ``details.serve`` says so.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from driftguard._fuzz_transport import Request
+
+__all__ = [
+    "FAKE_BASIC",
+    "FAKE_BEARER",
+    "FAKE_CREDENTIAL",
+    "IN_PROCESS_REPLAY_URL",
+    "Redactor",
+    "curl_command",
+    "request_details",
+]
+
+REDACTED = "<redacted>"
+# What driftguard sends when it tests that invalid credentials are refused: never a secret.
+FAKE_CREDENTIAL = "driftguard-invalid-credential"
+FAKE_BASIC = "Basic " + base64.b64encode(f"driftguard:{FAKE_CREDENTIAL}".encode()).decode()
+FAKE_BEARER = f"Bearer {FAKE_CREDENTIAL}"
+IN_PROCESS_REPLAY_URL = "http://127.0.0.1:8000"
+
+_SENSITIVE_NAMES = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
+)
+_SENSITIVE_PART = re.compile(r"token|passw|secret|api[-_]?key|credential|session", re.IGNORECASE)
+# Headers the HTTP client adds or computes; they say nothing about the failure.
+_NOISE_HEADERS = frozenset(
+    {"content-length", "connection", "accept-encoding", "user-agent", "host", "accept"}
+)
+
+
+def is_sensitive_name(name: str) -> bool:
+    return name.lower() in _SENSITIVE_NAMES or bool(_SENSITIVE_PART.search(name))
+
+
+@dataclass
+class Redactor:
+    """Replaces user-supplied secrets (by value) and credential-like fields (by name)."""
+
+    # secret value -> what to show instead (an ``${ENV}`` reference, or REDACTED)
+    secrets: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def for_headers(
+        cls, headers: Mapping[str, str], templates: Mapping[str, str] | None = None
+    ) -> Redactor:
+        """Every supplied header value is treated as a secret; ``templates`` maps header
+        names to their configured ``${ENV}`` form."""
+        secrets: dict[str, str] = {}
+        by_name = {k.lower(): v for k, v in (templates or {}).items()}
+        for name, value in headers.items():
+            if len(value) < 4:
+                continue  # too short to replace inside other text without mangling it
+            template = by_name.get(name.lower())
+            secrets[value] = template if template and "${" in template else REDACTED
+        return cls(secrets)
+
+    def text(self, value: str) -> str:
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            if secret in value:
+                value = value.replace(secret, self.secrets[secret])
+        return value
+
+    def field(self, name: str, value: str) -> str:
+        if value in self.secrets:
+            return self.secrets[value]
+        if is_sensitive_name(name) and FAKE_CREDENTIAL not in value and value != FAKE_BASIC:
+            return REDACTED
+        return self.text(value)
+
+
+def _meaningful_headers(request: Request) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in request.headers if k.lower() not in _NOISE_HEADERS]
+
+
+def _body_value(request: Request) -> Any:
+    """The body as JSON when it is JSON, as text when it is text, else escaped text."""
+    if not request.body:
+        return None
+    content_type = (request.header("content-type") or "").lower()
+    if "json" in content_type:
+        try:
+            return json.loads(request.body)
+        except ValueError:
+            pass
+    return request.body.decode("utf-8", errors="backslashreplace")
+
+
+def _redact_json(value: Any, redactor: Redactor) -> Any:
+    if isinstance(value, str):
+        return redactor.text(value)
+    if isinstance(value, list):
+        return [_redact_json(item, redactor) for item in value]
+    if isinstance(value, dict):
+        return {key: _redact_json(item, redactor) for key, item in value.items()}
+    return value
+
+
+def request_details(request: Request, redactor: Redactor) -> dict[str, Any]:
+    """``details.request``: method, path, query, headers and body, secrets redacted."""
+    query: dict[str, Any] = {}
+    for name, value in request.query:
+        shown = redactor.field(name, value)
+        if name in query:
+            previous = query[name]
+            query[name] = [*previous, shown] if isinstance(previous, list) else [previous, shown]
+        else:
+            query[name] = shown
+    return {
+        "method": request.method,
+        "path": request.path,
+        "query": query,
+        "headers": {k: redactor.field(k, v) for k, v in _meaningful_headers(request)},
+        "body": _redact_json(_body_value(request), redactor),
+    }
+
+
+def _redacted_url(url: str, redactor: Redactor, replay_base: str | None) -> str:
+    parts = urlsplit(url)
+    if replay_base is not None:
+        base = urlsplit(replay_base)
+        parts = parts._replace(scheme=base.scheme, netloc=base.netloc)
+    if parts.query:
+        original = parse_qsl(parts.query, keep_blank_values=True)
+        shown = [(k, redactor.field(k, v)) for k, v in original]
+        if shown != original:
+            parts = parts._replace(query=urlencode(shown, safe="<>${}"))
+    return redactor.text(urlunsplit(parts))
+
+
+def _printable(text: str) -> bool:
+    return all(ch.isprintable() or ch in "\n\t" for ch in text)
+
+
+def curl_command(request: Request, redactor: Redactor, *, replay_base: str | None = None) -> str:
+    """A curl command line that sends ``request`` again (to ``replay_base`` when given).
+
+    Bodies that are printable text go in ``--data-raw``; anything else (NUL bytes, invalid
+    UTF-8, control characters) is piped in through ``printf`` so that every byte survives.
+    """
+    parts: list[str] = ["curl"]
+    if request.method != "GET" or request.body:
+        parts += ["-X", request.method]
+    parts.append(shlex.quote(_redacted_url(request.url, redactor, replay_base)))
+    for name, value in _meaningful_headers(request):
+        parts += ["-H", shlex.quote(f"{name}: {redactor.field(name, value)}")]
+    prefix = ""
+    if request.body:
+        try:
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and _printable(text):
+            parts += ["--data-raw", shlex.quote(redactor.text(text))]
+        else:
+            prefix = f"printf {shlex.quote(_printf_escape(request.body))} | "
+            parts += ["--data-binary", "@-"]
+    return prefix + " ".join(parts)
+
+
+def _printf_escape(data: bytes) -> str:
+    out = []
+    for byte in data:
+        char = chr(byte)
+        if char == "%":
+            out.append("%%")
+        elif char == "\\":
+            out.append("\\\\")
+        elif 0x20 <= byte < 0x7F:
+            out.append(char)
+        else:
+            out.append(f"\\x{byte:02x}")
+    return "".join(out)

@@ -1,0 +1,198 @@
+"""Sending the fuzzer's requests: one at a time for Hypothesis, or many at once for races.
+
+Hypothesis drives a synchronous test function, while the foundation's ``open_client`` is an
+async httpx client (in-process with the app's lifespan run, or over HTTP). A :class:`Sender`
+owns one event loop for the whole run and turns each send into a blocking call, so the client,
+its connection pool and the app's lifespan live from the first request to the last.
+
+Nothing here knows about schemathesis: a :class:`Request` is the exact bytes that go out, so
+the same value serves the reproduction, the report and the concurrency probe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Coroutine, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlsplit
+
+from driftguard._errors import TargetError
+from driftguard.targets import Target, open_client
+
+__all__ = ["Exchange", "NoAnswer", "Request", "Sender"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request exactly as sent: method, absolute URL, headers in order, body bytes."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path or "/"
+
+    @property
+    def query(self) -> list[tuple[str, str]]:
+        return parse_qsl(urlsplit(self.url).query, keep_blank_values=True)
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+    def with_headers(
+        self, *, drop: Iterable[str] = (), put: Mapping[str, str] | None = None
+    ) -> Request:
+        """A copy without the headers named in ``drop`` and with ``put`` set (replacing)."""
+        removed = {name.lower() for name in drop} | {name.lower() for name in (put or {})}
+        kept = [(k, v) for k, v in self.headers if k.lower() not in removed]
+        return replace(self, headers=(*kept, *(put or {}).items()))
+
+    def with_url(self, url: str) -> Request:
+        return replace(self, url=url)
+
+
+class NoAnswer(Exception):
+    """The target gave no HTTP answer: a timeout or a dropped connection."""
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A request and what came back: a response, or the error that stood in for one.
+
+    ``error`` is an exception that escaped an in-process app, or :class:`NoAnswer`; then
+    ``status`` is 0 and there is no body.
+    """
+
+    request: Request
+    status: int
+    headers: Mapping[str, list[str]] = field(default_factory=dict)
+    content: bytes = b""
+    elapsed: float = 0.0
+    error: BaseException | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.error is None and 200 <= self.status < 300
+
+    @property
+    def content_type(self) -> str | None:
+        values = self.headers.get("content-type")
+        return values[0] if values else None
+
+    def json(self) -> Any:
+        """The body parsed as JSON, or ``None`` when it is not JSON."""
+        import json
+
+        try:
+            return json.loads(self.content)
+        except ValueError:
+            return None
+
+
+class Sender:
+    """Blocking sends over one async httpx client, for the length of a ``with`` block."""
+
+    def __init__(self, target: Target, *, app: Any = None, timeout: float = 10.0) -> None:
+        self.target = target
+        self.timeout = timeout
+        self.requests_sent = 0
+        self._app = app
+        self._runner: asyncio.Runner | None = None
+        self._client: Any = None
+        self._context: AbstractAsyncContextManager[Any] | None = None
+
+    def __enter__(self) -> Sender:
+        runner = asyncio.Runner()
+        context = open_client(self.target, timeout=self.timeout, app=self._app)
+        try:
+            self._client = runner.run(context.__aenter__())
+        except BaseException:
+            runner.close()
+            raise
+        self._runner, self._context = runner, context
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        runner, context = self._runner, self._context
+        self._runner = self._context = self._client = None
+        if runner is None or context is None:
+            return
+        try:
+            runner.run(context.__aexit__(*exc_info))
+        finally:
+            runner.close()
+
+    def send(self, request: Request) -> Exchange:
+        return self._run(self._send(request))
+
+    def send_all(self, requests: Sequence[Request]) -> list[Exchange]:
+        """Send every request at once and wait for all of them (the concurrency probe)."""
+
+        async def everything() -> list[Exchange]:
+            return list(await asyncio.gather(*(self._send(r) for r in requests)))
+
+        return self._run(everything())
+
+    def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        if self._runner is None:
+            coroutine.close()
+            raise RuntimeError("Sender used outside its `with` block")
+        return self._runner.run(coroutine)
+
+    async def _send(self, request: Request) -> Exchange:
+        import httpx
+
+        self.requests_sent += 1
+        outgoing = self._client.build_request(
+            request.method, request.url, headers=list(request.headers), content=request.body
+        )
+        started = time.perf_counter()
+        try:
+            # httpx enforces timeouts on sockets only; an in-process app needs a clock of its own.
+            response = await asyncio.wait_for(self._client.send(outgoing), self.timeout)
+        except (TimeoutError, httpx.TimeoutException):
+            error: BaseException = NoAnswer(f"no answer within {self.timeout:g}s")
+            return Exchange(request, 0, elapsed=time.perf_counter() - started, error=error)
+        except httpx.ConnectError as exc:
+            raise TargetError(
+                f"{self.target.base_url}: cannot reach the service during fuzzing: {exc}"
+            ) from None
+        except httpx.HTTPError as exc:
+            if self.target.kind == "app":
+                raise  # httpx itself failed, not the app: a bug worth a traceback
+            error = NoAnswer(f"the connection failed: {type(exc).__name__}: {exc}".rstrip(": "))
+            return Exchange(request, 0, elapsed=time.perf_counter() - started, error=error)
+        except Exception as exc:
+            if self.target.kind != "app":
+                raise
+            # An exception escaping the app: a crash the fuzzer reports, never its own.
+            return Exchange(request, 0, elapsed=time.perf_counter() - started, error=_unwrap(exc))
+        headers: dict[str, list[str]] = {}
+        for name, value in response.headers.multi_items():
+            headers.setdefault(name.lower(), []).append(value)
+        return Exchange(
+            request,
+            response.status_code,
+            headers,
+            response.content,
+            elapsed=time.perf_counter() - started,
+        )
+
+
+def _unwrap(exc: BaseException) -> BaseException:
+    """The one exception inside single-member exception groups (anyio task groups add them)."""
+    while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return exc
