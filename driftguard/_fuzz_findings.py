@@ -1,0 +1,217 @@
+"""From thousands of generated requests to a handful of findings: one per cause.
+
+A :class:`Cause` is what a request revealed (an id and a location such as ``request body
+/qty`` or ``exception ValueError in create_item``) and never the generated data itself, so
+that two runs with different seeds that hit the same defect report the same fingerprint.
+The :class:`Collector` keeps, for every (operation, id, location), the smallest request that
+showed it: a deterministic coverage case first, then the shortest generated one (Hypothesis
+shrinks towards short requests), so the reproduction in the report is a minimal one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import sysconfig
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from driftguard import catalogue
+from driftguard._fuzz_request import Redactor, curl_command, request_details
+from driftguard._fuzz_transport import Exchange, NoAnswer
+from driftguard.findings import Finding, Severity
+
+__all__ = ["COERCED", "Cause", "Collector", "Evidence", "exception_cause", "status_cause"]
+
+# Suffix of the location of an accepted coercion, so it has a fingerprint of its own.
+COERCED = " (coerced)"
+_ORIGIN_ORDER = {"coverage": 0, "probe": 1, "fuzzing": 2}
+_BODY_EXCERPT = 500
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Why a request is a finding: a rule id, a stable location and the words for the message."""
+
+    id: str
+    location: str
+    details: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    severity: Severity | None = field(default=None, compare=False, hash=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.id, self.location)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A cause with the exchange that showed it and where that request came from."""
+
+    cause: Cause
+    exchange: Exchange
+    origin: str = "fuzzing"  # coverage | probe | fuzzing
+    mode: str | None = None  # positive | negative, for generated requests
+    # Requests that must be sent first for the reproduction to work (create, then delete...).
+    before: tuple[Exchange, ...] = ()
+
+    @property
+    def rank(self) -> tuple[int, int, str, bytes]:
+        request = self.exchange.request
+        size = len(request.url) + len(request.body)
+        return (_ORIGIN_ORDER.get(self.origin, 3), size, request.url, request.body)
+
+
+class Collector:
+    """The best evidence per (operation, id, location)."""
+
+    def __init__(self) -> None:
+        self._best: dict[tuple[str, str, str], Evidence] = {}
+
+    def __len__(self) -> int:
+        return len(self._best)
+
+    def add(self, operation: str, evidence: Evidence) -> bool:
+        """Keep ``evidence`` if it is the first or the smallest for its cause; True if new."""
+        key = (operation, *evidence.cause.key)
+        current = self._best.get(key)
+        if current is None:
+            self._best[key] = evidence
+            return True
+        if evidence.rank < current.rank:
+            self._best[key] = evidence
+        return False
+
+    def keys(self, operation: str) -> set[tuple[str, str]]:
+        return {(rule, location) for op, rule, location in self._best if op == operation}
+
+    def evidence(self, operation: str) -> list[Evidence]:
+        return [e for (op, _, _), e in self._best.items() if op == operation]
+
+    def findings(
+        self, redactor: Redactor, *, replay_base: str | None = None, serve: str | None = None
+    ) -> list[Finding]:
+        kept = _without_subsumed(self._best)
+        return [
+            _finding(operation, evidence, redactor, replay_base=replay_base, serve=serve)
+            for (operation, _, _), evidence in sorted(kept.items())
+        ]
+
+
+def _without_subsumed(
+    best: Mapping[tuple[str, str, str], Evidence],
+) -> dict[tuple[str, str, str], Evidence]:
+    """Drop a coercion finding where the same field also accepts plainly invalid values."""
+    return {
+        key: evidence
+        for key, evidence in best.items()
+        if not (key[2].endswith(COERCED) and (key[0], key[1], key[2].removesuffix(COERCED)) in best)
+    }
+
+
+def _finding(
+    operation: str,
+    evidence: Evidence,
+    redactor: Redactor,
+    *,
+    replay_base: str | None,
+    serve: str | None,
+) -> Finding:
+    exchange = evidence.exchange
+    details: dict[str, Any] = {
+        key: _redact(value, redactor) for key, value in evidence.cause.details.items()
+    }
+    details["reproduce"] = " && ".join(
+        curl_command(step.request, redactor, replay_base=replay_base)
+        for step in (*evidence.before, exchange)
+    )
+    details["request"] = request_details(exchange.request, redactor)
+    if exchange.error is None:
+        details["response"] = {
+            "status": exchange.status,
+            "content_type": exchange.content_type,
+            "body": redactor.text(_excerpt(exchange.content)),
+        }
+    details["generation"] = (
+        evidence.origin if evidence.mode is None else (f"{evidence.origin} ({evidence.mode})")
+    )
+    if serve is not None:
+        details["serve"] = serve
+    finding = catalogue.finding(
+        evidence.cause.id, operation=operation, location=evidence.cause.location, details=details
+    )
+    if evidence.cause.severity is not None:
+        finding = finding.with_severity(evidence.cause.severity)
+    return finding
+
+
+def _redact(value: Any, redactor: Redactor) -> Any:
+    if isinstance(value, str):
+        return redactor.text(value)
+    if isinstance(value, Mapping):
+        return {k: _redact(v, redactor) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact(v, redactor) for v in value]
+    return value
+
+
+def _excerpt(content: bytes) -> str:
+    text = content[: _BODY_EXCERPT * 4].decode("utf-8", errors="replace")
+    return text if len(text) <= _BODY_EXCERPT else text[:_BODY_EXCERPT] + "..."
+
+
+def status_cause(status: int) -> Cause:
+    return Cause(
+        "server-error", f"response {status}", {"cause": f"answered {status}", "status": status}
+    )
+
+
+def exception_cause(error: BaseException) -> Cause:
+    """A server error from an exception that escaped the app (or from no answer at all).
+
+    The location names the exception type and the function of the app that raised it, not
+    the line: an edit elsewhere in the file must not change the finding's fingerprint.
+    """
+    if isinstance(error, NoAnswer):
+        return Cause("server-error", "no answer", {"cause": str(error)})
+    kind = type(error).__qualname__
+    module = type(error).__module__
+    name = kind if module in ("builtins", "__main__") else f"{module}.{kind}"
+    message = _one_line(str(error))
+    frame = _app_frame(error)
+    where = f" in {frame.name}" if frame is not None else ""
+    cause = f"{kind}: {message}" if message else kind
+    details: dict[str, Any] = {
+        "cause": f"{cause} (raised{where or ' by the app'})",
+        "exception": {
+            "type": name,
+            "message": message,
+            "where": f"{frame.filename}:{frame.lineno} in {frame.name}" if frame else None,
+        },
+    }
+    return Cause("server-error", f"exception {kind}{where}", details)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit] + "..."
+
+
+def _library_roots() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    roots = {paths.get(name, "") for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+    roots.update(p for p in sys.path if p.endswith(("site-packages", "dist-packages")))
+    roots.add(str(Path(__file__).resolve().parent) + os.sep)  # driftguard's own frames
+    return tuple(sorted(r for r in roots if r))
+
+
+def _app_frame(error: BaseException) -> traceback.FrameSummary | None:
+    """The innermost frame of the traceback in the user's code (not a library's)."""
+    roots = _library_roots()
+    frames: Iterable[traceback.FrameSummary] = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(list(frames)):
+        if not frame.filename.startswith(roots) and not frame.filename.startswith("<"):
+            return frame
+    return None

@@ -1,0 +1,109 @@
+"""The settings of one fuzz run: arguments first, then ``[tool.driftguard.fuzz]``, then defaults.
+
+Headers merge in three layers, later ones winning: ``[tool.driftguard] headers`` (sent by every
+command), ``[tool.driftguard.fuzz] headers``, then ``--header``/``headers=``. ``${NAME}`` in a
+value is replaced by the environment variable; the unexpanded text is kept so that a report
+can show ``Bearer ${API_TOKEN}`` instead of the token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from driftguard._config import Config, expand_env
+from driftguard._errors import UsageError
+
+__all__ = ["FuzzOptions", "HeaderInput", "resolve_options"]
+
+HeaderInput = Mapping[str, str] | Iterable[tuple[str, str]]
+
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_OPERATION = re.compile(r"^\s*([A-Za-z]+)\s+(/\S*)\s*$")
+
+
+@dataclass(frozen=True)
+class FuzzOptions:
+    max_examples: int
+    seed: int | None
+    time_budget: float | None
+    concurrency: int
+    strict: bool
+    timeout: float
+    # header name -> value as sent (environment variables expanded)
+    headers: dict[str, str] = field(default_factory=dict)
+    # header name -> value as written, where it differs (it used ${NAME})
+    templates: dict[str, str] = field(default_factory=dict)
+    # "METHOD /path" labels to fuzz; empty means every operation
+    operations: tuple[str, ...] = ()
+
+
+def resolve_options(
+    config: Config | None,
+    *,
+    max_examples: int | None = None,
+    seed: int | None = None,
+    time_budget: float | None = None,
+    concurrency: int | None = None,
+    strict: bool | None = None,
+    headers: HeaderInput | None = None,
+    operations: Iterable[str] | None = None,
+) -> FuzzOptions:
+    config = config if config is not None else Config()
+    settings = config.fuzz
+    options = FuzzOptions(
+        max_examples=settings.max_examples if max_examples is None else max_examples,
+        seed=settings.seed if seed is None else seed,
+        time_budget=settings.time_budget if time_budget is None else time_budget,
+        concurrency=settings.concurrency if concurrency is None else concurrency,
+        strict=settings.strict if strict is None else strict,
+        timeout=config.timeout,
+        operations=tuple(_operation_label(text) for text in operations or ()),
+    )
+    if options.max_examples < 1:
+        raise UsageError(f"max_examples must be at least 1 (got {options.max_examples})")
+    if options.concurrency < 1:
+        raise UsageError(f"concurrency must be at least 1 (got {options.concurrency})")
+    if options.time_budget is not None and not options.time_budget > 0:
+        raise UsageError(f"time_budget must be more than 0 seconds (got {options.time_budget})")
+    source = config.source or "configuration"
+    layers: list[tuple[str, Iterable[tuple[str, str]]]] = [
+        (f"{source}: [tool.driftguard] headers", config.headers.items()),
+        (f"{source}: [tool.driftguard.fuzz] headers", settings.headers.items()),
+        ("--header", _pairs(headers)),
+    ]
+    for where, pairs in layers:
+        for name, raw in pairs:
+            _check_header(name, raw, where)
+            value = expand_env(raw, where=f"{where} {name}")
+            for existing in [k for k in options.headers if k.lower() == name.lower()]:
+                del options.headers[existing]
+                options.templates.pop(existing, None)
+            options.headers[name] = value
+            if value != raw:
+                options.templates[name] = raw
+    return options
+
+
+def _pairs(headers: HeaderInput | None) -> list[tuple[str, str]]:
+    if headers is None:
+        return []
+    if isinstance(headers, Mapping):
+        return [(str(k), str(v)) for k, v in headers.items()]
+    return [(str(k), str(v)) for k, v in headers]
+
+
+def _check_header(name: str, value: Any, where: str) -> None:
+    if not _TOKEN.match(name):
+        raise UsageError(f"{where}: {name!r} is not a valid HTTP header name")
+    if not isinstance(value, str) or "\n" in value or "\r" in value:
+        raise UsageError(f"{where} {name}: a header value must be one line of text")
+
+
+def _operation_label(text: str) -> str:
+    match = _OPERATION.match(text)
+    if match is None:
+        raise UsageError(f"{text!r} is not an operation (write 'METHOD /path', e.g. 'GET /users')")
+    return f"{match.group(1).upper()} {match.group(2)}"

@@ -1,0 +1,155 @@
+"""Targeted probes that random generation would find only by luck.
+
+After the generated requests, three short scenarios reuse requests the target accepted:
+
+* authentication: a valid request sent with no credentials and with fake ones must be refused;
+* concurrency: the same valid create request sent N times at once must not crash the
+  service or hand out one id twice;
+* deletion: a resource created, then deleted, must no longer be served.
+
+Each returns :class:`~driftguard._fuzz_findings.Evidence`; the collector turns it into findings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from driftguard._fuzz_auth import Slot, with_credentials
+from driftguard._fuzz_findings import Cause, Evidence, exception_cause
+from driftguard._fuzz_transport import Exchange, Request, Sender
+
+__all__ = ["probe_auth", "probe_concurrency", "probe_delete", "resource_id"]
+
+_PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
+
+
+def probe_auth(sender: Sender, request: Request, slots: list[Slot]) -> list[Evidence]:
+    """``auth-not-enforced`` when ``request`` succeeds without or with fake credentials."""
+    found = []
+    for fake, what in ((False, "without credentials"), (True, "with invalid credentials")):
+        exchange = sender.send(with_credentials(request, slots, fake=fake))
+        if exchange.succeeded:
+            credentials = ", ".join(str(slot) for slot in slots)
+            cause = Cause(
+                "auth-not-enforced",
+                what,
+                {
+                    "status": exchange.status,
+                    "cause": what,
+                    "credentials": credentials,
+                },
+            )
+            found.append(Evidence(cause, exchange, origin="probe"))
+    return found
+
+
+def probe_concurrency(sender: Sender, request: Request, concurrency: int) -> list[Evidence]:
+    """``concurrency-conflict`` when simultaneous identical creates crash or share an id."""
+    if concurrency < 2:
+        return []
+    exchanges = sender.send_all([request] * concurrency)
+    found = []
+    crashed = next((e for e in exchanges if e.error is not None or e.status >= 500), None)
+    if crashed is not None:
+        what = (
+            exception_cause(crashed.error).details["cause"]
+            if crashed.error is not None
+            else f"a server error ({crashed.status})"
+        )
+        cause = Cause(
+            "concurrency-conflict",
+            "server error",
+            {"cause": what, "concurrency": concurrency, "status": crashed.status},
+        )
+        found.append(Evidence(cause, crashed, origin="probe"))
+    seen: dict[str, Exchange] = {}
+    for exchange in exchanges:
+        if not exchange.succeeded:
+            continue
+        identifier = resource_id(exchange.json())
+        if identifier is None:
+            continue
+        if identifier in seen:
+            cause = Cause(
+                "concurrency-conflict",
+                "duplicate id",
+                {
+                    "cause": f"two created resources share the id {identifier}",
+                    "concurrency": concurrency,
+                    "id": identifier,
+                },
+            )
+            found.append(Evidence(cause, exchange, origin="probe"))
+            break
+        seen[identifier] = exchange
+    return found
+
+
+def resource_id(body: Any, name: str | None = None) -> str | None:
+    """The id of a created resource in its JSON body: ``name`` if given, else ``id``, else the
+    only ``*_id``/``*Id`` field."""
+    if not isinstance(body, Mapping):
+        return None
+    candidates = [name] if name else []
+    candidates.append("id")
+    for key in candidates:
+        value = body.get(key) if key else None
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            return str(value)
+    ids = [
+        value
+        for key, value in body.items()
+        if isinstance(key, str)
+        and key.endswith(("_id", "Id"))
+        and isinstance(value, str | int)
+        and not isinstance(value, bool)
+    ]
+    return str(ids[0]) if len(ids) == 1 else None
+
+
+def probe_delete(
+    sender: Sender,
+    create: Request,
+    *,
+    template: str,
+    base_url: str,
+    extra_headers: Sequence[tuple[str, str]],
+) -> tuple[list[Evidence], Exchange | None]:
+    """``resource-available-after-delete``: create, DELETE ``template``, then GET it.
+
+    Returns the evidence (for the GET operation) and the GET exchange, if one was sent.
+    """
+    names = _PATH_PARAMETER.findall(template)
+    if len(names) != 1:
+        return [], None
+    created = sender.send(create)
+    if not created.succeeded:
+        return [], None
+    identifier = resource_id(created.json(), names[0])
+    if identifier is None:
+        return [], None
+    url = _join(base_url, _PATH_PARAMETER.sub(quote(identifier, safe=""), template))
+    deleted = sender.send(Request("DELETE", url, tuple(extra_headers)))
+    if not deleted.succeeded:
+        return [], None
+    fetched = sender.send(Request("GET", url, tuple(extra_headers)))
+    if not fetched.succeeded:
+        return [], fetched
+    cause = Cause(
+        "resource-available-after-delete",
+        f"after DELETE {template}",
+        {
+            "cause": f"GET answered {fetched.status} after DELETE answered {deleted.status}",
+            "status": fetched.status,
+            "id": identifier,
+        },
+    )
+    return [Evidence(cause, fetched, origin="probe", before=(created, deleted))], fetched
+
+
+def _join(base_url: str, path: str) -> str:
+    parts = urlsplit(base_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + path, query="", fragment=""))
