@@ -25,6 +25,7 @@ from driftguard.findings import Finding, Report, Severity
 if TYPE_CHECKING:
     from driftguard._config import Config, load_config
     from driftguard.downstream import DownstreamDriftError, DriftRecorder
+    from driftguard.fuzz import fuzz
     from driftguard.shapes import Shape, compare_response, compare_shapes, infer_shape
     from driftguard.snapshots import ResponseRecord
     from driftguard.targets import load_spec
@@ -49,6 +50,7 @@ __all__ = [
     "__version__",
     "compare_response",
     "compare_shapes",
+    "fuzz",
     "infer_shape",
     "load_config",
     "load_spec",
@@ -66,6 +68,7 @@ _LAZY = {
     "compare_response": "driftguard.shapes",
     "compare_shapes": "driftguard.shapes",
     "infer_shape": "driftguard.shapes",
+    "fuzz": "driftguard.fuzz",
 }
 
 
