@@ -32,7 +32,7 @@ from typing import Literal
 import httpx
 
 from driftguard._errors import DriftguardError, UsageError
-from driftguard.findings import Report
+from driftguard.findings import FailOn, Report
 from driftguard.shapes import PathMatcher, compare_response
 from driftguard.snapshots import (
     ResponseRecord,
@@ -101,6 +101,7 @@ class DriftRecorder:
         routes: Sequence[str] = (),
         ignore: Sequence[str] = (),
         only_success: bool = True,
+        fail_on: str = "warning",
     ) -> None:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", service):
             raise UsageError(f"downstream service name {service!r} must be file-name-safe")
@@ -116,6 +117,8 @@ class DriftRecorder:
         self.routes = [_Route(r) for r in routes]
         self.ignore = PathMatcher(ignore)
         self.only_success = only_success
+        # An added field breaks no client: by default only warnings and worse are drift.
+        self.fail_on = FailOn.parse(fail_on)
         self._warned: set[frozenset[str]] = set()
         self._records: dict[str, ResponseRecord] = {}
         self._lock = threading.Lock()
@@ -173,8 +176,11 @@ class DriftRecorder:
         report = compare_response(
             recorded, live, probe=probe, operation=operation, ignore=self.ignore
         )
-        if report.findings:
-            self._report(probe, report)
+        serious = report.filtered(lambda f: self.fail_on.trips(f.severity))
+        if serious.findings:
+            self._report(probe, serious)
+        elif report.findings:
+            logger.info("driftguard: downstream %s: %d minor change(s)", probe, len(report))
         return report
 
     def _recorded(self, name: str, path: Path) -> ResponseRecord | None:

@@ -20,7 +20,7 @@ from tests.servers import serve
 
 
 def rates_stub() -> tuple[FastAPI, dict[str, Any]]:
-    behaviour: dict[str, Any] = {"renamed": False, "fail": False}
+    behaviour: dict[str, Any] = {"renamed": False, "fail": False, "extra": False}
     app = FastAPI()
 
     @app.get("/rates/{base}")
@@ -28,11 +28,14 @@ def rates_stub() -> tuple[FastAPI, dict[str, Any]]:
         if behaviour["fail"]:
             raise HTTPException(503, "maintenance")
         key = "exchange_rates" if behaviour["renamed"] else "rates"
-        return {
+        body = {
             "base": base,
             key: {"USD": 1.08, "GBP": 0.85},
             "updated_at": datetime.now(UTC).isoformat(),
         }
+        if behaviour["extra"]:
+            body["source"] = "ECB"
+        return body
 
     @app.get("/health", response_class=PlainTextResponse)
     def health() -> str:
@@ -52,7 +55,7 @@ def _server() -> Iterator[tuple[str, dict[str, Any]]]:
 def stub(_server: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
     """One server for the module; each test starts from the normal behaviour."""
     url, behaviour = _server
-    behaviour.update(renamed=False, fail=False)
+    behaviour.update(renamed=False, fail=False, extra=False)
     return url, behaviour
 
 
@@ -123,6 +126,18 @@ async def test_failures_and_other_media_types_are_not_shapes(
     checking = recorder(tmp_path, on_drift="raise")
     assert (await fetch(url, checking)).status_code == 503
     assert (await fetch(url, checking, "/health")).text == "ok"
+
+
+@pytest.mark.anyio
+async def test_an_added_field_is_not_drift_by_default(
+    stub: tuple[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    url, behaviour = stub
+    await fetch(url, recorder(tmp_path, mode="record"))
+    behaviour["extra"] = True
+    assert (await fetch(url, recorder(tmp_path, on_drift="raise"))).json()["source"] == "ECB"
+    with pytest.raises(DownstreamDriftError, match=r"new field \$\.source"):
+        await fetch(url, recorder(tmp_path, on_drift="raise", fail_on="info"))
 
 
 @pytest.mark.anyio
