@@ -8,6 +8,19 @@ import pytest
 
 pytestmark = pytest.mark.filterwarnings("default")
 
+# Plugins the inner runs do not need. Each would be imported again by every in-process run
+# (pytester restores sys.modules in between) and by every xdist worker: seconds per run.
+LEAN = ("-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:anyio")
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest(*LEAN, *args)
+
+
+def run_xdist(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest_subprocess(*LEAN, "-n", "2", *args)
+
+
 USER_V1 = """
 import httpx
 
@@ -32,7 +45,7 @@ def snapshot_files(pytester: pytest.Pytester) -> list[str]:
 
 def test_missing_snapshot_fails_and_says_how_to_create_it(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_users=USER_V1)
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         ["*no snapshot *snapshots/tests/test_users/test_user.json yet*--driftguard-update*"]
@@ -45,7 +58,7 @@ def test_update_creates_a_canonical_redacted_snapshot_then_it_passes(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makepyfile(test_users=USER_V1.replace('"id": 7,', '"id": 7, "token": "abc.def.ghi",'))
-    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=1)
     assert snapshot_files(pytester) == ["tests/test_users/test_user.json"]
     text = (pytester.path / "snapshots/tests/test_users/test_user.json").read_text()
     assert text.endswith("}\n")
@@ -54,16 +67,16 @@ def test_update_creates_a_canonical_redacted_snapshot_then_it_passes(
     assert list(data) == sorted(data)
     assert data["status"] == 200
     assert data["media_type"] == "application/json"
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*driftguard: 1 passed, 0 created, 0 updated, 0 failed*"])
 
 
 def test_drift_fails_with_a_short_readable_report(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_users=USER_V1)
-    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=1)
     pytester.makepyfile(test_users=USER_V2)
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -80,32 +93,32 @@ def test_drift_fails_with_a_short_readable_report(pytester: pytest.Pytester) -> 
 
 def test_volatile_values_never_cause_drift(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_users=USER_V1)
-    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=1)
     pytester.makepyfile(
         test_users=USER_V1.replace('"id": 7', '"id": 8123')
         .replace("Ada Lovelace", "Grace Hopper")
         .replace("2024-01-01T00:00:00", "2031-12-31T23:59:58")
     )
-    pytester.runpytest().assert_outcomes(passed=1)
+    run(pytester).assert_outcomes(passed=1)
 
 
 def test_status_and_media_type_are_part_of_the_snapshot(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_users=USER_V1)
-    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=1)
     pytester.makepyfile(test_users=USER_V1.replace("httpx.Response(200", "httpx.Response(201"))
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*status: 200 -> 201*"])
 
 
 def test_update_refreshes_a_drifted_snapshot_and_counts_it(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_users=USER_V1)
-    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=1)
     pytester.makepyfile(test_users=USER_V2)
-    result = pytester.runpytest("--driftguard-update")
+    result = run(pytester, "--driftguard-update")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*driftguard: 0 passed, 0 created, 1 updated, 0 failed*"])
-    pytester.runpytest().assert_outcomes(passed=1)
+    run(pytester).assert_outcomes(passed=1)
 
 
 def test_names_are_distinct_and_stable_for_checks_params_and_classes(
@@ -129,7 +142,7 @@ def test_names_are_distinct_and_stable_for_checks_params_and_classes(
                 driftguard.check([1, 2])
         """
     )
-    pytester.runpytest("--driftguard-update").assert_outcomes(passed=4)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=4)
     expected = [
         "tests/test_names/TestUsers.test_get.json",
         "tests/test_names/test_many.2.json",
@@ -139,7 +152,7 @@ def test_names_are_distinct_and_stable_for_checks_params_and_classes(
         "tests/test_names/test_param[x_y].json",
     ]
     assert snapshot_files(pytester) == expected
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(passed=4)
     result.stdout.fnmatch_lines(["*driftguard: 6 passed, 0 created, 0 updated, 0 failed*"])
 
@@ -152,7 +165,7 @@ def test_one_name_twice_in_a_test_fails(pytester: pytest.Pytester) -> None:
             driftguard.check({"a": 1}, name="x")
         """
     )
-    result = pytester.runpytest("--driftguard-update")
+    result = run(pytester, "--driftguard-update")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*would share the snapshot*give them distinct names*"])
 
@@ -166,11 +179,11 @@ def test_x(driftguard):
     pytester.makeini("")  # rootdir here
     pytester.makepyprojecttoml('[tool.driftguard]\nignore = ["$.items[*].extra"]\n')
     pytester.makepyfile(test_ignore=test % (body % ("1", "1")))
-    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=1)
     pytester.makepyfile(test_ignore=test % (body % ('"1ms"', '"x"')))
-    pytester.runpytest().assert_outcomes(passed=1)
+    run(pytester).assert_outcomes(passed=1)
     pytester.makepyfile(test_ignore=test % (body % ("1", "1")).replace('"id": 1', '"id": "1"'))
-    pytester.runpytest().assert_outcomes(failed=1)
+    run(pytester).assert_outcomes(failed=1)
 
 
 def test_update_is_refused_under_ci_and_writes_nothing(
@@ -178,11 +191,11 @@ def test_update_is_refused_under_ci_and_writes_nothing(
 ) -> None:
     pytester.makepyfile(test_users=USER_V1)
     monkeypatch.setenv("CI", "true")
-    result = pytester.runpytest("--driftguard-update")
+    result = run(pytester, "--driftguard-update")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--driftguard-update is refused because CI is set*=force*"])
     assert snapshot_files(pytester) == []
-    pytester.runpytest("--driftguard-update=force").assert_outcomes(passed=1)
+    run(pytester, "--driftguard-update=force").assert_outcomes(passed=1)
     assert snapshot_files(pytester) == ["tests/test_users/test_user.json"]
 
 
@@ -191,17 +204,15 @@ def test_ci_set_to_false_does_not_refuse(
 ) -> None:
     pytester.makepyfile(test_users=USER_V1)
     monkeypatch.setenv("CI", "false")
-    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=1)
 
 
 def test_snapshot_dir_from_option_and_from_configuration(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_users=USER_V1)
-    pytester.runpytest("--driftguard-update", "--driftguard-dir", "elsewhere").assert_outcomes(
-        passed=1
-    )
+    run(pytester, "--driftguard-update", "--driftguard-dir", "elsewhere").assert_outcomes(passed=1)
     assert (pytester.path / "elsewhere/tests/test_users/test_user.json").is_file()
     pytester.makepyprojecttoml('[tool.driftguard]\nsnapshots = "contract"\n')
-    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=1)
     assert (pytester.path / "contract/tests/test_users/test_user.json").is_file()
 
 
@@ -211,7 +222,7 @@ def test_a_corrupt_snapshot_fails_clearly_and_is_left_untouched(pytester: pytest
     path.parent.mkdir(parents=True)
     path.write_text('{"status": 200, "shape": ')
     for args in ([], ["--driftguard-update"]):
-        result = pytester.runpytest(*args)
+        result = run(pytester, *args)
         result.assert_outcomes(failed=1)
         result.stdout.fnmatch_lines(["*test_user.json: corrupt snapshot: not JSON*"])
         assert path.read_text() == '{"status": 200, "shape": '
@@ -230,12 +241,12 @@ def test_unused_snapshots_are_listed_and_deleted_only_on_a_full_update_run(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makepyfile(test_pair=TWO_TESTS)
-    pytester.runpytest("--driftguard-update").assert_outcomes(passed=2)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=2)
     stale = pytester.path / "snapshots/tests/test_gone/test_old.json"
     stale.parent.mkdir(parents=True)
     stale.write_text("{}\n")
 
-    result = pytester.runpytest()
+    result = run(pytester)
     result.stdout.fnmatch_lines(
         [
             "*1 snapshot(s) no test used (delete them with a full run of*",
@@ -247,10 +258,10 @@ def test_unused_snapshots_are_listed_and_deleted_only_on_a_full_update_run(
         ["test_pair.py::test_a"],
         ["--deselect", "test_pair.py::test_b"],
     ):
-        pytester.runpytest("--driftguard-update", *subset)
+        run(pytester, "--driftguard-update", *subset)
         assert stale.exists(), subset
 
-    result = pytester.runpytest("--driftguard-update")
+    result = run(pytester, "--driftguard-update")
     result.stdout.fnmatch_lines(["*1 unused snapshot(s) deleted:*"])
     assert not stale.exists()
     assert not stale.parent.exists()
@@ -264,9 +275,9 @@ def test_a_check_removed_from_a_passing_test_leaves_an_unused_file_even_in_a_sub
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makepyfile(test_pair=TWO_TESTS.replace('check({"a": 1})', 'check({"a": 1}, name="x")'))
-    pytester.runpytest("--driftguard-update").assert_outcomes(passed=2)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=2)
     pytester.makepyfile(test_pair=TWO_TESTS)
-    result = pytester.runpytest("--driftguard-update", "-k", "test_a")
+    result = run(pytester, "--driftguard-update", "-k", "test_a")
     result.stdout.fnmatch_lines(
         ["*a subset of tests ran, so nothing is deleted*", "*test_a.x.json"]
     )
@@ -275,13 +286,13 @@ def test_a_check_removed_from_a_passing_test_leaves_an_unused_file_even_in_a_sub
 
 def test_snapshots_of_failing_or_skipped_tests_are_never_unused(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_pair=TWO_TESTS)
-    pytester.runpytest("--driftguard-update").assert_outcomes(passed=2)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=2)
     pytester.makepyfile(
         test_pair=TWO_TESTS.replace(
             "def test_a(driftguard):", "import pytest\n@pytest.mark.skip\ndef test_a(driftguard):"
         )
     )
-    result = pytester.runpytest("--driftguard-update")
+    result = run(pytester, "--driftguard-update")
     result.assert_outcomes(passed=1, skipped=1)
     assert "no test used" not in result.stdout.str()
     assert "deleted" not in result.stdout.str()
@@ -301,7 +312,7 @@ def test_under_xdist_nothing_is_lost_and_the_report_covers_all_workers(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makepyfile(test_many=MANY_TESTS)
-    result = pytester.runpytest_subprocess("-n", "2", "--driftguard-update")
+    result = run_xdist(pytester, "--driftguard-update")
     result.assert_outcomes(passed=12)
     result.stdout.fnmatch_lines(["*driftguard: 0 passed, 12 created, 0 updated, 0 failed*"])
     files = snapshot_files(pytester)
@@ -311,12 +322,12 @@ def test_under_xdist_nothing_is_lost_and_the_report_covers_all_workers(
 
     stale = pytester.path / "snapshots/tests/test_many/test_gone.json"
     stale.write_text("{}\n")
-    result = pytester.runpytest_subprocess("-n", "2")
+    result = run_xdist(pytester)
     result.assert_outcomes(passed=12)
     result.stdout.fnmatch_lines(
         ["*driftguard: 12 passed, 0 created, 0 updated, 0 failed*", "*1 snapshot(s) no test used*"]
     )
-    result = pytester.runpytest_subprocess("-n", "2", "--driftguard-update")
+    result = run_xdist(pytester, "--driftguard-update")
     result.stdout.fnmatch_lines(["*1 unused snapshot(s) deleted:*"])
     assert not stale.exists()
     assert len(snapshot_files(pytester)) == 12
@@ -324,9 +335,9 @@ def test_under_xdist_nothing_is_lost_and_the_report_covers_all_workers(
 
 def test_under_xdist_drift_fails_in_the_worker(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_users=USER_V1)
-    pytester.runpytest("--driftguard-update").assert_outcomes(passed=1)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=1)
     pytester.makepyfile(test_users=USER_V2)
-    result = pytester.runpytest_subprocess("-n", "2")
+    result = run_xdist(pytester)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -337,7 +348,7 @@ def test_under_xdist_drift_fails_in_the_worker(pytester: pytest.Pytester) -> Non
 
 
 def test_options_are_in_one_driftguard_group(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--help")
+    result = run(pytester, "--help")
     result.stdout.fnmatch_lines(
         [
             "driftguard: response and schema snapshots:",
@@ -349,7 +360,7 @@ def test_options_are_in_one_driftguard_group(pytester: pytest.Pytester) -> None:
 
 def test_suites_that_do_not_use_the_fixture_see_nothing(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("def test_plain():\n    assert True\n")
-    result = pytester.runpytest()
+    result = run(pytester)
     result.assert_outcomes(passed=1)
     assert "driftguard snapshots" not in result.stdout.str()
     assert not (pytester.path / "snapshots").exists()
