@@ -243,7 +243,9 @@ def _escape(token: str) -> str:
 
 
 # ``$ref`` followed by a value that does not start with '#', in JSON or YAML spelling.
-_EXTERNAL_REF_TEXT = re.compile(r"""["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"']""")
+# (Starting the pattern with the literal ``$ref`` lets the regex engine skip ahead to each
+# occurrence: 4 ms on Stripe's 4 MB instead of 65 ms with an optional leading quote.)
+_EXTERNAL_REF_TEXT = re.compile(r"""\$ref["']?\s*:\s*["']?(?!#)[^\s"']""")
 
 
 def _has_external_ref(node: Any) -> bool:
