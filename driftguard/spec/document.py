@@ -1,0 +1,222 @@
+"""One OpenAPI document as the diff sees it: operations indexed, references resolved lazily.
+
+A :class:`Spec` never copies or inlines the document. Schemas are put in canonical form the
+first time they are reached and cached by identity, and a ``$ref`` resolves to the *same*
+canonical object every time: that identity is what lets the diff compare each pair of
+referenced schemas once, however often and however cyclically they are referenced.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from driftguard._errors import LoadError, RefError
+from driftguard.spec.normalize import Canonicalizer
+
+__all__ = ["METHODS", "Operation", "Parameter", "Spec", "path_template"]
+
+Schema = dict[str, Any]
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_PATH_PARAM = re.compile(r"\{([^}/]*)\}")
+_MAX_REF_CHAIN = 64
+
+
+def path_template(path: str) -> str:
+    """The path with parameter names erased: ``/users/{id}`` and ``/users/{user_id}`` match."""
+    return _PATH_PARAM.sub("{}", path)
+
+
+@dataclass(slots=True)
+class Parameter:
+    """An operation's parameter after path-level and operation-level lists are merged."""
+
+    location: str  # query, header, path, cookie
+    name: str
+    required: bool
+    schema: Any  # the raw schema (or None); canonicalised by the Spec on demand
+    deprecated: bool
+    from_path_item: bool
+    node: dict[str, Any]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.location, self.name.lower() if self.location == "header" else self.name)
+
+
+@dataclass(slots=True)
+class Operation:
+    method: str  # upper case
+    path: str  # as written in the document
+    node: dict[str, Any]
+    parameters: dict[tuple[str, str], Parameter] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.method, path_template(self.path))
+
+    @property
+    def deprecated(self) -> bool:
+        return self.node.get("deprecated") is True
+
+
+class Spec:
+    """A loaded OpenAPI document with lazy, cached ``$ref`` resolution."""
+
+    def __init__(self, document: dict[str, Any], *, where: str = "document") -> None:
+        self.document = document
+        self.where = where
+        self._pointers: dict[str, Any] = {}
+        self._canonical: dict[int, tuple[Any, Schema]] = {}
+        self._canonicalizer = Canonicalizer()
+        # ids of canonical schemas holding no $ref anywhere (kept alive by the canonicalizer)
+        self.ref_free = self._canonicalizer.ref_free
+        self._effective: dict[int, tuple[Schema, str | None]] = {}
+        self.operations: dict[tuple[str, str], Operation] = {}
+        self.paths: dict[str, str] = {}  # path template -> path as written
+        self._index()
+
+    # -- references -------------------------------------------------------------------------
+
+    def pointer(self, ref: str) -> Any:
+        """The raw node a local ``$ref`` points at; a broken one is a RefError naming it."""
+        node = self._pointers.get(ref)
+        if node is not None:
+            return node
+        if not ref.startswith("#"):
+            raise RefError(f"{self.where}: unresolved external reference {ref!r}")
+        node = self.document
+        for token in ref[1:].split("/")[1:] if ref != "#" else []:
+            token = unquote(token).replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                raise RefError(f"{self.where}: broken reference {ref!r} (no {token!r} there)")
+        self._pointers[ref] = node
+        return node
+
+    def resolve(self, node: Any) -> Any:
+        """A parameter, response, body, header or path item with its ``$ref`` chain followed."""
+        seen = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            seen += 1
+            if seen > _MAX_REF_CHAIN:
+                raise RefError(f"{self.where}: circular reference chain at {node['$ref']!r}")
+            node = self.pointer(node["$ref"])
+        return node
+
+    def canonical(self, raw: Any) -> Schema:
+        """The canonical form of a raw schema node, computed once per node."""
+        hit = self._canonical.get(id(raw))
+        if hit is not None:
+            return hit[1]
+        schema = self._canonicalizer.schema(raw)
+        self._canonical[id(raw)] = (raw, schema)
+        return schema
+
+    def effective(self, schema: Schema) -> tuple[Schema, str | None]:
+        """A canonical schema with its ``$ref`` resolved, and the reference it came through.
+
+        The result is cached by identity, so every use of one reference yields one object.
+        Sibling keywords of a ``$ref`` (``nullable``, ``default``, ...) are laid over the target.
+        """
+        ref = schema.get("$ref")
+        if ref is None:
+            return schema, None
+        hit = self._effective.get(id(schema))
+        if hit is not None:
+            return hit
+        target = schema
+        chain = 0
+        while "$ref" in target:
+            chain += 1
+            if chain > _MAX_REF_CHAIN:
+                raise RefError(f"{self.where}: circular reference chain at {ref!r}")
+            hop = self.canonical(self.pointer(target["$ref"]))
+            if len(target) > 1 and target is not schema:
+                hop = _overlay(hop, target)
+            target = hop
+        result = (_overlay(target, schema) if len(schema) > 1 else target, ref)
+        self._effective[id(schema)] = result
+        return result
+
+    # -- operations -------------------------------------------------------------------------
+
+    def _index(self) -> None:
+        paths = self.document.get("paths") or {}
+        if not isinstance(paths, dict):
+            raise LoadError(f"{self.where}: 'paths' must be an object")
+        for path, raw_item in paths.items():
+            item = self.resolve(raw_item)
+            if not isinstance(item, dict):
+                continue
+            self.paths.setdefault(path_template(path), path)
+            shared = self._parameters(item.get("parameters"), path, from_path_item=True)
+            for method in METHODS:
+                node = item.get(method)
+                if not isinstance(node, dict):
+                    continue
+                operation = Operation(method.upper(), path, node)
+                operation.parameters = {
+                    **shared,
+                    **self._parameters(node.get("parameters"), path, from_path_item=False),
+                }
+                self.operations.setdefault(operation.key, operation)
+
+    def _parameters(
+        self, raw: Any, path: str, *, from_path_item: bool
+    ) -> dict[tuple[str, str], Parameter]:
+        result: dict[tuple[str, str], Parameter] = {}
+        if not isinstance(raw, list):
+            return result
+        positions = {name: i for i, name in enumerate(_PATH_PARAM.findall(path))}
+        for entry in raw:
+            node = self.resolve(entry)
+            if not isinstance(node, dict):
+                continue
+            location, name = node.get("in"), node.get("name")
+            if not isinstance(location, str) or not isinstance(name, str):
+                continue
+            schema = node.get("schema")
+            if schema is None and isinstance(node.get("content"), dict):
+                for media in node["content"].values():
+                    if isinstance(media, dict) and "schema" in media:
+                        schema = media["schema"]
+                        break
+            parameter = Parameter(
+                location=location,
+                name=name,
+                required=node.get("required") is True or location == "path",
+                schema=schema,
+                deprecated=node.get("deprecated") is True,
+                from_path_item=from_path_item,
+                node=node,
+            )
+            key = parameter.key
+            if location == "path" and name in positions:
+                # Matched by position in the template: renaming a path parameter is no change.
+                key = ("path", f"#{positions[name]}")
+            result[key] = parameter
+        return result
+
+    def schemas(self) -> dict[str, Any]:
+        components = self.document.get("components") or {}
+        schemas = components.get("schemas") if isinstance(components, dict) else None
+        return schemas if isinstance(schemas, dict) else {}
+
+
+def _overlay(target: Schema, siblings: Schema) -> Schema:
+    merged = dict(target)
+    for key, value in siblings.items():
+        if key == "$ref":
+            continue
+        merged[key] = value
+    return merged

@@ -1,0 +1,408 @@
+"""The canonical form of a schema: one spelling for every way of writing the same contract.
+
+OpenAPI 3.0 and 3.1, and the tools that generate them (FastAPI with Pydantic 1 or 2, Stripe's
+generator, hand-written YAML), spell one contract many ways. Comparing raw documents would
+report every spelling difference as a change; comparing canonical forms reports only what a
+client can notice. The canonical form is plain JSON data, so ``normalize_schema`` can be
+checked for idempotence, and it keeps ``$ref`` as references: cycles (Stripe is full of them)
+are never inlined here; the diff follows references itself, once per pair.
+
+What is made equal (CHECKS.md's list of changes that are not changes):
+
+- ``nullable: true``, ``type: [X, "null"]``, ``anyOf``/``oneOf`` with a ``{type: null}`` branch
+  and ``enum`` holding ``null`` all become ``"nullable": true`` beside the non-null schema;
+- ``const: v`` becomes ``enum: [v]``; enums are sorted and deduplicated;
+- ``exclusiveMinimum: true`` + ``minimum: m`` (3.0) becomes ``exclusiveMinimum: m`` (3.1);
+- ``0.0`` becomes ``0`` in bounds, defaults and enum values;
+- ``allOf``/``anyOf``/``oneOf`` with a single branch (FastAPI's ``allOf: [{$ref}]``) becomes
+  that branch, keeping its siblings;
+- titles, descriptions, examples, ``x-`` extensions and other annotations are dropped;
+- ``type`` is always a sorted list (without ``null``), inferred as ``object`` or ``array``
+  when only ``properties`` or ``items`` say so; ``additionalProperties: true`` is dropped.
+
+Key order never matters: the diff compares dictionaries, not text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+__all__ = [
+    "ANNOTATIONS",
+    "COMPOSITIONS",
+    "STRUCTURAL",
+    "Canonicalizer",
+    "canonical_value",
+    "is_null_only",
+    "normalize",
+    "normalize_schema",
+]
+
+Schema = dict[str, Any]
+
+# Keywords that document a schema without constraining it.
+ANNOTATIONS = frozenset(
+    {
+        "title",
+        "description",
+        "example",
+        "examples",
+        "externalDocs",
+        "$comment",
+        "xml",
+        "$schema",
+        "$id",
+        "$anchor",
+        "$dynamicAnchor",
+        "$defs",
+        "definitions",
+    }
+)
+COMPOSITIONS = ("allOf", "anyOf", "oneOf")
+_SINGLE = ("items", "additionalProperties", "not", "contains", "if", "then", "else")
+_SINGLE_MORE = ("propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema")
+_MAPS = ("properties", "patternProperties", "dependentSchemas")
+# Keywords holding subschemas: a ``$ref`` cannot simply be overlaid with these.
+STRUCTURAL = frozenset((*_SINGLE, *_SINGLE_MORE, *_MAPS, *COMPOSITIONS, "prefixItems"))
+_NUMERIC = frozenset(
+    {
+        "minimum",
+        "maximum",
+        "multipleOf",
+        "maxLength",
+        "minLength",
+        "maxItems",
+        "minItems",
+        "maxProperties",
+        "minProperties",
+        "maxContains",
+        "minContains",
+    }
+)
+# ``minLength: 0`` says nothing: it is the same contract as no minLength at all.
+_ZERO_IS_NO_BOUND = frozenset({"minLength", "minItems", "minProperties"})
+_FLAGS = frozenset({"readOnly", "writeOnly", "deprecated", "uniqueItems"})
+
+
+def canonical_value(value: Any) -> Any:
+    """JSON data with integral floats as integers, so ``0.0`` and ``0`` are one value."""
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**53:
+            return int(value)
+        return value
+    if isinstance(value, list):
+        return [canonical_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: canonical_value(v) for k, v in value.items()}
+    return value
+
+
+def _enum_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def is_null_only(schema: Schema) -> bool:
+    """Whether a canonical schema accepts ``null`` and nothing else."""
+    if schema.get("nullable") is not True:
+        return False
+    if schema.get("type") == [] or schema.get("enum") == []:
+        return all(k in ("type", "enum", "nullable") for k in schema)
+    return False
+
+
+def normalize_schema(node: Any) -> Schema:
+    """The canonical form of one schema (inline subschemas included, ``$ref`` kept)."""
+    return Canonicalizer().schema(node)
+
+
+class Canonicalizer:
+    """:func:`normalize_schema` that also remembers which results hold no ``$ref`` at all.
+
+    Two equal reference-free canonical schemas need no further comparison: one C-level
+    ``==`` settles them. Results are kept alive here so that their ids stay theirs.
+    """
+
+    __slots__ = ("_refs", "ref_free")
+
+    def __init__(self) -> None:
+        self.ref_free: dict[int, Schema] = {}
+        self._refs = 0
+
+    def schema(self, node: Any) -> Schema:
+        before = self._refs
+        out = _normalize(node, self.schema)
+        if (
+            self._refs == before
+            and "$ref" not in out
+            and not any("$ref" in branch for branch in out.get("allOf", ()))
+        ):
+            self.ref_free[id(out)] = out
+        else:
+            self._refs += 1
+        return out
+
+
+Recurse = Callable[[Any], Schema]
+
+
+def _normalize(node: Any, recurse: Recurse) -> Schema:
+    if node is True or node is None:
+        return {}
+    if node is False:
+        return {"not": {}}
+    if not isinstance(node, dict):
+        return {}
+    out: Schema = {}
+    nullable = False
+    for key, value in node.items():
+        if key in ANNOTATIONS or key.startswith("x-"):
+            continue
+        handler = _HANDLERS.get(key)
+        if handler is not None:
+            nullable = handler(out, key, value, recurse) or nullable
+        elif key in _NUMERIC:
+            if (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and (value or key not in _ZERO_IS_NO_BOUND)
+            ):
+                out[key] = canonical_value(value)
+        elif key in _FLAGS:
+            if value is True:
+                out[key] = True
+        else:
+            out[key] = value
+    _exclusive_bounds(node, out)
+    for kind in ("anyOf", "oneOf"):
+        branches = out.get(kind)
+        if branches is not None:
+            kept = [b for b in branches if not is_null_only(b)]
+            if len(kept) != len(branches):
+                nullable = True
+                if kept:
+                    out[kind] = kept
+                else:
+                    del out[kind]
+                    out.setdefault("type", [])
+    if nullable:
+        out["nullable"] = True
+    out = _collapse(out)
+    _infer_type(out)
+    if "$ref" in out and len(out) > 1 and not STRUCTURAL.isdisjoint(out):
+        rest = {k: v for k, v in out.items() if k not in ("$ref", "nullable")}
+        wrapped: Schema = {"allOf": [{"$ref": out["$ref"]}, rest]}
+        if out.get("nullable"):
+            wrapped["nullable"] = True
+        out = wrapped
+    return out
+
+
+def _type(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    names = value if isinstance(value, list) else [value]
+    nullable = False
+    kept: set[str] = set()
+    for name in names:
+        if name is None or name == "null":
+            nullable = True
+        elif isinstance(name, str):
+            kept.add(name)
+    out["type"] = sorted(kept)
+    return nullable
+
+
+def _nullable(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    return value is True
+
+
+def _enum(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    if not isinstance(value, list):
+        return False
+    if all(type(item) is str for item in value):  # the common case, without JSON keys
+        out["enum"] = sorted(set(value))
+        return False
+    nullable = False
+    seen: dict[str, Any] = {}
+    for item in value:
+        if item is None:
+            nullable = True
+            continue
+        item = canonical_value(item)
+        seen.setdefault(_enum_key(item), item)
+    out["enum"] = [seen[k] for k in sorted(seen)]
+    return nullable
+
+
+def _const(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    if value is None:
+        out.setdefault("enum", [])
+        return True
+    if "enum" not in out:
+        out["enum"] = [canonical_value(value)]
+    return False
+
+
+def _required(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    if isinstance(value, list):
+        names = sorted({n for n in value if isinstance(n, str)})
+        if names:
+            out["required"] = names
+    return False
+
+
+def _exclusive(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    # Booleans (3.0) are resolved against minimum/maximum once the whole node is read.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        out[key] = canonical_value(value)
+    return False
+
+
+def _subschema(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    if key == "additionalProperties":
+        if value is True or value == {}:
+            return False
+        if value is False:
+            out[key] = False
+            return False
+        schema = recurse(value)
+        if schema:
+            out[key] = schema
+        return False
+    if key == "items" and isinstance(value, list):
+        out["prefixItems"] = [recurse(v) for v in value]
+        return False
+    out[key] = recurse(value)
+    return False
+
+
+def _schema_map(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    if isinstance(value, dict):
+        out[key] = {name: recurse(v) for name, v in value.items()}
+    return False
+
+
+def _schema_list(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    if isinstance(value, list):
+        out[key] = [recurse(v) for v in value]
+    return False
+
+
+def _default(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    out[key] = canonical_value(value)
+    return False
+
+
+def _discriminator(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    if isinstance(value, dict):
+        kept = {k: v for k, v in value.items() if k in ("propertyName", "mapping")}
+        if kept:
+            out[key] = kept
+    return False
+
+
+def _ref(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    if isinstance(value, str):
+        out[key] = value
+    return False
+
+
+_Handler = Callable[[Schema, str, Any, Recurse], bool]
+_HANDLERS: dict[str, _Handler] = {
+    "$ref": _ref,
+    "type": _type,
+    "nullable": _nullable,
+    "enum": _enum,
+    "const": _const,
+    "required": _required,
+    "exclusiveMinimum": _exclusive,
+    "exclusiveMaximum": _exclusive,
+    "default": _default,
+    "discriminator": _discriminator,
+    "prefixItems": _schema_list,
+    **dict.fromkeys(COMPOSITIONS, _schema_list),
+    **dict.fromkeys((*_SINGLE, *_SINGLE_MORE), _subschema),
+    **dict.fromkeys(_MAPS, _schema_map),
+}
+
+
+def _exclusive_bounds(node: dict[str, Any], out: Schema) -> None:
+    for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if node.get(flag) is True and bound in out:
+            out[flag] = out.pop(bound)
+
+
+def _collapse(out: Schema) -> Schema:
+    """A composition with one real branch is that branch (FastAPI's ``allOf: [{$ref}]``)."""
+    for kind in COMPOSITIONS:
+        branches = out.get(kind)
+        if not branches:
+            continue
+        real = [b for b in branches if b] if kind == "allOf" else branches
+        if len(real) != 1:
+            continue
+        branch = real[0]
+        rest = {k: v for k, v in out.items() if k != kind}
+        merged = _merge(branch, rest)
+        if merged is not None:
+            return _collapse(merged)
+    return out
+
+
+def _merge(branch: Schema, rest: Schema) -> Schema | None:
+    """``branch`` with the sibling keywords ``rest``, or None when they would conflict."""
+    if "$ref" in branch and not STRUCTURAL.isdisjoint(rest):
+        return None
+    merged = dict(branch)
+    for key, value in rest.items():
+        if key == "nullable":
+            merged["nullable"] = True
+        elif key not in merged:
+            merged[key] = value
+        elif merged[key] != value:
+            return None
+    if "nullable" in merged and merged.get("nullable") is not True:
+        del merged["nullable"]
+    return merged
+
+
+def _infer_type(out: Schema) -> None:
+    if "type" in out or "$ref" in out or "enum" in out:
+        return
+    if not all(kind not in out for kind in COMPOSITIONS):
+        return
+    if "properties" in out or "required" in out or "additionalProperties" in out:
+        out["type"] = ["object"]
+    elif "items" in out or "prefixItems" in out:
+        out["type"] = ["array"]
+
+
+def normalize(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with every schema in canonical form (for tests, tools and inspection).
+
+    The diff itself normalises lazily, schema by schema, as it reaches them; this applies
+    the same function to every place a schema can appear.
+    """
+    result: dict[str, Any] = _normalize_node(document, "document")
+    return result
+
+
+_SCHEMA_SLOTS = {"schema"}
+
+
+def _normalize_node(node: Any, context: str) -> Any:
+    if isinstance(node, list):
+        return [_normalize_node(item, context) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if context == "schemas" or (key in _SCHEMA_SLOTS and isinstance(value, dict | bool)):
+            out[key] = normalize_schema(value)
+        elif key == "schemas" and context == "components":
+            out[key] = _normalize_node(value, "schemas")
+        elif key == "components":
+            out[key] = _normalize_node(value, "components")
+        else:
+            out[key] = _normalize_node(value, "other")
+    return out

@@ -1,0 +1,103 @@
+"""When a removed name and an added name are one thing renamed.
+
+A client reads ``full_name -> fullName`` far better than "full_name removed, fullName added",
+and a rename is what usually happened: a serializer alias changed, a case convention changed,
+a typo was fixed. Two names are a re-spelling of each other when they have the same words in
+another case or separator convention, when one abbreviates or extends the other, or when
+they are a small edit apart. The caller decides whether the two things are also the same
+(same schema); this module only judges the names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+__all__ = ["pair_renames", "respelling_score", "words"]
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def words(name: str) -> list[str]:
+    """``fullName``, ``full_name``, ``Full-Name`` and ``FULL_NAME`` are all ``[full, name]``."""
+    return [w.lower() for w in _WORD.findall(name)]
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (returning ``limit + 1``) once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        best = i
+        for j, cb in enumerate(b, 1):
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            current.append(value)
+            best = min(best, value)
+        if best > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def respelling_score(old: str, new: str) -> float:
+    """How surely ``new`` re-spells ``old``: 0 when unrelated, up to 1 for a case change."""
+    if old == new:
+        return 0.0
+    a, b = words(old), words(new)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    joined_a, joined_b = "".join(a), "".join(b)
+    if joined_a == joined_b:
+        return 0.95
+    if len(a) == len(b) and all(_abbreviates(x, y) for x, y in zip(a, b, strict=True)):
+        return 0.8
+    shortest = min(len(joined_a), len(joined_b))
+    limit = max(1, shortest // 4)
+    if shortest >= 3:
+        distance = _distance(joined_a, joined_b, limit)
+        if distance <= limit:
+            return 0.85 - 0.05 * distance
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    if len(short) < len(long_) and (long_[: len(short)] == short or long_[-len(short) :] == short):
+        return 0.6  # an alias that adds or drops a qualifier: name -> full_name
+    return 0.0
+
+
+def _abbreviates(x: str, y: str) -> bool:
+    if x == y:
+        return True
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    return len(short) >= 3 and long_.startswith(short)
+
+
+def pair_renames(
+    removed: Iterable[str], added: Iterable[str], same: Callable[[str, str], bool]
+) -> list[tuple[str, str]]:
+    """Pairs (old name, new name) of renames, best-spelled first, each name used once.
+
+    ``same(old, new)`` is asked only for name pairs that are re-spellings, best first, so an
+    expensive structural comparison runs for a handful of candidates, not every pair.
+    """
+    candidates = []
+    added = list(added)
+    for old in removed:
+        for new in added:
+            score = respelling_score(old, new)
+            if score > 0:
+                candidates.append((-score, old, new))
+    candidates.sort()
+    taken_old: set[str] = set()
+    taken_new: set[str] = set()
+    pairs: list[tuple[str, str]] = []
+    for _, old, new in candidates:
+        if old in taken_old or new in taken_new:
+            continue
+        if same(old, new):
+            taken_old.add(old)
+            taken_new.add(new)
+            pairs.append((old, new))
+    return pairs
