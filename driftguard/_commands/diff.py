@@ -1,12 +1,21 @@
-"""`driftguard diff`."""
+"""`driftguard diff OLD NEW`: compare two TARGETs' OpenAPI documents, classify every change."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from driftguard._errors import NotBuiltError
+from driftguard.findings import Report
 
 
-def run(args: argparse.Namespace, config: Any) -> Any:
-    raise NotBuiltError("`driftguard diff` is not built yet in this version")
+def run(args: argparse.Namespace, config: Any) -> Report:
+    from driftguard.spec.compare import diff_specs
+
+    report = diff_specs(
+        args.old,
+        args.new,
+        allow_remote_refs=bool(args.allow_remote_refs or config.allow_remote_refs),
+    )
+    if args.quiet:
+        report.meta.pop("notes", None)
+    return report

@@ -1,0 +1,130 @@
+"""Paths, operations, operation ids, tags, security, components: the API's outline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from driftguard.findings import Finding
+from driftguard.spec.checks import check, emit
+from driftguard.spec.diff import OperationDiff, SecurityDiff, SpecDiff
+from driftguard.spec.document import Operation
+from driftguard.spec.walk import Site
+
+
+@check("operation-removed")
+def operation_removed(site: Site, item: tuple[Operation, bool]) -> Iterator[Finding]:
+    operation, path_gone = item
+    deprecation = "with" if operation.deprecated else "without"
+    if path_gone:
+        yield emit(f"api-path-removed-{deprecation}-deprecation", site, path=operation.path)
+    else:
+        yield emit(f"api-removed-{deprecation}-deprecation", site, path=operation.path)
+
+
+@check("operation-added")
+def operation_added(site: Site, operation: Operation) -> Iterator[Finding]:
+    yield emit("endpoint-added", site, path=operation.path)
+
+
+@check("operation")
+def operation_changed(site: Site, op: OperationDiff) -> Iterator[Finding]:
+    if op.operation_id is not None:
+        old, new = op.operation_id
+        if old is not None:
+            yield emit("api-operation-id-removed", site, old=old, new=new)
+        else:
+            yield emit("api-operation-id-added", site, new=new)
+    if op.deprecated is not None:
+        yield emit("endpoint-deprecated" if op.deprecated[1] else "endpoint-reactivated", site)
+    old_tags, new_tags = _tags(op.old.node), _tags(op.new.node)
+    for tag in new_tags:
+        if tag not in old_tags:
+            yield emit("api-tag-added", site, location="tags", tag=tag)
+    for tag in old_tags:
+        if tag not in new_tags:
+            yield emit("api-tag-removed", site, location="tags", tag=tag)
+    if op.security is not None:
+        yield from _security(site, op.security, "api")
+
+
+def _tags(node: dict[str, Any]) -> list[str]:
+    tags = node.get("tags")
+    return [str(t) for t in tags] if isinstance(tags, list) else []
+
+
+def _security(site: Site, diff: SecurityDiff, prefix: str) -> Iterator[Finding]:
+    for requirement in diff.added:
+        yield emit(
+            f"{prefix}-security-added", site, location="security", requirement=_name(requirement)
+        )
+    for requirement in diff.removed:
+        yield emit(
+            f"{prefix}-security-removed", site, location="security", requirement=_name(requirement)
+        )
+    for requirement, scheme, added, removed in diff.scopes:
+        location = f"security {_name(requirement)}"
+        if added:
+            yield emit(
+                f"{prefix}-security-scope-added",
+                site,
+                location=location,
+                scheme=scheme,
+                scopes=added,
+            )
+        if removed:
+            yield emit(
+                f"{prefix}-security-scope-removed",
+                site,
+                location=location,
+                scheme=scheme,
+                scopes=removed,
+            )
+
+
+def _name(requirement: frozenset[str]) -> str:
+    return " + ".join(sorted(requirement)) or "(none)"
+
+
+@check("spec")
+def spec_changed(site: Site, diff: SpecDiff) -> Iterator[Finding]:
+    yield from _security(site, diff.security, "api-global")
+    for name in diff.schemas_removed:
+        yield emit("api-schema-removed", site, location=f"#/components/schemas/{name}", name=name)
+    for old, new in diff.schemas_renamed:
+        yield emit(
+            "component-renamed",
+            site,
+            location=f"#/components/schemas/{old}",
+            **{"from": old, "to": new},
+        )
+    old_schemes = _section(diff.old.document, "securitySchemes")
+    new_schemes = _section(diff.new.document, "securitySchemes")
+    for name in new_schemes.keys() - old_schemes.keys():
+        yield emit(
+            "api-security-component-added",
+            site,
+            location=f"#/components/securitySchemes/{name}",
+            name=name,
+        )
+    for name in old_schemes.keys() - new_schemes.keys():
+        yield emit(
+            "api-security-component-removed",
+            site,
+            location=f"#/components/securitySchemes/{name}",
+            name=name,
+        )
+    old_hooks = _mapping(diff.old.document.get("webhooks"))
+    new_hooks = _mapping(diff.new.document.get("webhooks"))
+    for name in new_hooks.keys() - old_hooks.keys():
+        yield emit("webhook-added", site, location=f"webhooks {name}", name=name)
+    for name in old_hooks.keys() - new_hooks.keys():
+        yield emit("webhook-removed", site, location=f"webhooks {name}", name=name)
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _section(document: dict[str, Any], name: str) -> dict[str, Any]:
+    return _mapping(_mapping(document.get("components")).get(name))

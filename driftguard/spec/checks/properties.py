@@ -1,0 +1,103 @@
+"""Object properties: added, removed, renamed, and becoming required or optional.
+
+A request must stay valid, so a new required request property breaks and a removed one only
+warns (the server may now ignore it). A response must stay acceptable, so a removed required
+response property breaks and a new one is information. ``readOnly`` properties are not part
+of requests and ``writeOnly`` ones not part of responses, so they are skipped on that side.
+Parameter schemas hold objects rarely (deepObject query parameters, header objects); only
+header objects have CHECKS.md ids for their properties, so only they are checked here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from driftguard.findings import Finding
+from driftguard.spec.checks import check, emit
+from driftguard.spec.diff import SchemaDiff
+from driftguard.spec.walk import Site
+
+
+@check("schema")
+def properties(site: Site, node: SchemaDiff) -> Iterator[Finding]:
+    if not (node.added or node.removed or node.renamed or "required" in node.keywords):
+        return
+    if site.where in ("request-body", "request-property"):
+        yield from _request(site, node)
+    elif site.where in ("response-body", "response-property"):
+        yield from _response(site, node)
+    elif site.where == "request-header-property" or (
+        site.where == "request-parameter" and dict(site.subject).get("in") == "header"
+    ):
+        yield from _header(site, node)
+
+
+def _props(schema: dict[str, Any]) -> dict[str, Any]:
+    props = schema.get("properties")
+    return props if isinstance(props, dict) else {}
+
+
+def _request(site: Site, node: SchemaDiff) -> Iterator[Finding]:
+    old_props, new_props = _props(node.old), _props(node.new)
+    old_required = set(node.old.get("required", ()))
+    new_required = set(node.new.get("required", ()))
+    for name in node.added:
+        schema = new_props[name]
+        if schema.get("readOnly"):
+            continue
+        child = site.child(name)
+        if name in new_required:
+            suffix = "-with-default" if "default" in schema else ""
+            yield emit(f"new-required-request-property{suffix}", child)
+        else:
+            yield emit("new-optional-request-property", child)
+    for name in node.removed:
+        if not old_props[name].get("readOnly"):
+            yield emit("request-property-removed", site.child(name))
+    for old, new in node.renamed:
+        yield emit("request-property-renamed", site.child(old), **{"from": old, "to": new})
+    for name in node.properties:
+        if new_props[name].get("readOnly"):
+            continue
+        if name in new_required and name not in old_required:
+            suffix = "-with-default" if "default" in new_props[name] else ""
+            yield emit(f"request-property-became-required{suffix}", site.child(name))
+        elif name in old_required and name not in new_required:
+            yield emit("request-property-became-optional", site.child(name))
+
+
+def _response(site: Site, node: SchemaDiff) -> Iterator[Finding]:
+    old_props, new_props = _props(node.old), _props(node.new)
+    old_required = set(node.old.get("required", ()))
+    new_required = set(node.new.get("required", ()))
+    for name in node.added:
+        if new_props[name].get("writeOnly"):
+            continue
+        level = "required" if name in new_required else "optional"
+        yield emit(f"response-{level}-property-added", site.child(name))
+    for name in node.removed:
+        if old_props[name].get("writeOnly"):
+            continue
+        level = "required" if name in old_required else "optional"
+        yield emit(f"response-{level}-property-removed", site.child(name))
+    for old, new in node.renamed:
+        yield emit("response-property-renamed", site.child(old), **{"from": old, "to": new})
+    for name in node.properties:
+        if new_props[name].get("writeOnly"):
+            continue
+        if name in old_required and name not in new_required:
+            yield emit("response-property-became-optional", site.child(name))
+        elif name in new_required and name not in old_required:
+            yield emit("response-property-became-required", site.child(name))
+
+
+def _header(site: Site, node: SchemaDiff) -> Iterator[Finding]:
+    old_required = set(node.old.get("required", ()))
+    new_required = set(node.new.get("required", ()))
+    for name in node.added:
+        if name in new_required:
+            yield emit("new-required-request-header-property", site.child(name))
+    for name in node.properties:
+        if name in new_required and name not in old_required:
+            yield emit("request-header-property-became-required", site.child(name))

@@ -1,0 +1,282 @@
+"""The one walker over a :class:`SpecDiff`: every check sees the diff through it.
+
+The walker turns the diff tree into a flat stream of events, each with the :class:`Site` it
+happened at (operation, the rule prefix for that place, a location string). Checks subscribe
+to event kinds and never walk the tree themselves, so the rules about *where* a change is
+(which operation, request or response side, body or property, which location string) live
+here once, and the rules about *what* a change means live in the checks.
+
+Schemas are walked breadth-first, per operation and side, and a shared schema pair (the
+same component used twice) is visited once per operation and side, at its shortest location.
+Unchanged subtrees are skipped using the diff's ``changed`` flags, so walking costs what
+changed, not what exists.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+from driftguard.spec.diff import OperationDiff, SchemaDiff, SpecDiff
+
+__all__ = ["Event", "Site", "walk"]
+
+# A property of a body is a request-property; a property of a property is one too.
+_CHILD_WHERE = {
+    "request-body": "request-property",
+    "request-property": "request-property",
+    "request-parameter": "request-parameter-property",
+    "request-parameter-property": "request-parameter-property",
+    "request-header-property": "request-header-property",
+    "response-body": "response-property",
+    "response-property": "response-property",
+}
+
+
+class Site:
+    """Where a change is: the operation, the rule prefix for that place, and its location."""
+
+    __slots__ = ("operation", "path", "root", "subject", "where")
+
+    def __init__(
+        self,
+        operation: str | None,
+        where: str = "",
+        root: str = "",
+        path: str = "",
+        subject: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.operation = operation
+        self.where = where
+        self.root = root
+        self.path = path
+        self.subject = subject
+
+    def __repr__(self) -> str:
+        return f"Site({self.operation!r}, {self.where!r}, {self.location!r})"
+
+    @property
+    def location(self) -> str:
+        return f"{self.root} {self.path}" if self.path else self.root
+
+    @property
+    def side(self) -> str:
+        return "request" if self.where.startswith("request") else "response"
+
+    def details(self, **more: Any) -> dict[str, Any]:
+        """The details naming this place (parameter, header, property), plus ``more``."""
+        details: dict[str, Any] = dict(self.subject)
+        if self.path:
+            details["property"] = self.path.lstrip("/")
+        details.update(more)
+        return details
+
+    def child(self, segment: str) -> Site:
+        """The site of a property, items or additionalProperties below this one."""
+        where = _CHILD_WHERE.get(self.where, self.where)
+        return Site(self.operation, where, self.root, f"{self.path}/{segment}", self.subject)
+
+    def branch(self, label: str) -> Site:
+        """The site of a composition branch: same level as its parent (a body stays a body)."""
+        return Site(self.operation, self.where, self.root, f"{self.path}/{label}", self.subject)
+
+    def with_where(self, where: str) -> Site:
+        return Site(self.operation, where, self.root, self.path, self.subject)
+
+    def under(self, media: str) -> Site:
+        return Site(
+            self.operation,
+            self.where,
+            f"{self.root} {media}",
+            self.path,
+            (*self.subject, ("media", media)),
+        )
+
+
+class Event(NamedTuple):
+    kind: str
+    site: Site
+    item: Any
+
+
+def walk(diff: SpecDiff) -> Iterator[Event]:
+    """Every change in ``diff`` as events, in document order."""
+    yield Event("spec", Site(None), diff)
+    for operation in diff.removed:
+        gone = operation.key[1] in diff.removed_paths
+        yield Event("operation-removed", Site(operation.label), (operation, gone))
+    for operation in diff.added:
+        yield Event("operation-added", Site(operation.label), operation)
+    walks = [_OperationWalk(op) for op in diff.modified]
+    owners: dict[tuple[str, int], int] = {}
+    for item in walks:
+        for side, direct in item.direct.items():
+            for key in direct:
+                owners[(side, key)] = owners.get((side, key), 0) + 1
+    for item in walks:
+        yield from item.events
+        for side in ("request", "response"):
+            yield from _schemas(item.roots[side], item.direct[side], side, owners)
+
+
+class _OperationWalk:
+    """One modified operation: its own events, and the roots of its schemas per side."""
+
+    __slots__ = ("direct", "events", "roots")
+
+    def __init__(self, op: OperationDiff) -> None:
+        self.roots: dict[str, list[tuple[Site, SchemaDiff]]] = {"request": [], "response": []}
+        self.events = list(self._events(op))
+        self.direct = {side: _direct(roots) for side, roots in self.roots.items()}
+
+    def _events(self, op: OperationDiff) -> Iterator[Event]:
+        label = op.new.label
+        roots = self.roots
+        yield Event("operation", Site(label), op)
+        for parameter in op.parameters_removed:
+            yield Event("parameter-removed", _parameter_site(label, parameter), parameter)
+        for parameter in op.parameters_added:
+            yield Event("parameter-added", _parameter_site(label, parameter), parameter)
+        for old, new in op.parameters_renamed:
+            yield Event("parameter-renamed", _parameter_site(label, new), (old, new))
+        for pair in op.parameters:
+            site = _parameter_site(label, pair.new)
+            yield Event("parameter", site, pair)
+            roots["request"].append((site, pair.schema))
+
+        body = op.request_body
+        if body is not None:
+            site = Site(label, "request-body", "request body")
+            yield Event("request-body", site, body)
+            if body.old is not None and body.new is not None:
+                for name in body.content.added:
+                    yield Event("media-added", site.under(name), name)
+                for name in body.content.removed:
+                    yield Event("media-removed", site.under(name), name)
+            for media in body.content.modified:
+                media_site = site.under(media.new_name)
+                yield Event("media", media_site, media)
+                if media.schema is not None:
+                    roots["request"].append((media_site, media.schema))
+
+        for status in op.responses_removed:
+            yield Event("response-removed", _response_site(label, status), status)
+        for status in op.responses_added:
+            yield Event("response-added", _response_site(label, status), status)
+        for response in op.responses:
+            site = _response_site(label, response.status)
+            yield Event("response", site, response)
+            for name in response.content.added:
+                yield Event("media-added", site.under(name), name)
+            for name in response.content.removed:
+                yield Event("media-removed", site.under(name), name)
+            for media in response.content.modified:
+                media_site = site.under(media.new_name)
+                yield Event("media", media_site, media)
+                if media.schema is not None:
+                    roots["response"].append((media_site, media.schema))
+            for header in response.headers:
+                header_site = Site(
+                    label,
+                    "response-header",
+                    f"response {response.status} header {header.name}",
+                    subject=(("status", response.status), ("header", header.name)),
+                )
+                yield Event("header", header_site, header)
+                roots["response"].append((header_site, header.schema))
+
+
+def _via_ref(node: SchemaDiff) -> bool:
+    return node.old_ref is not None or node.new_ref is not None
+
+
+def _direct(roots: list[tuple[Site, SchemaDiff]]) -> set[int]:
+    """The changed schema pairs an operation uses directly: at most one ``$ref`` away.
+
+    A resource an operation returns (``$ref: Charge``, or ``data: [$ref: Charge]``) is
+    direct; what that resource references in turn (the customer a charge may embed) is
+    not, and when it is another operation's direct resource, its changes are reported
+    there rather than repeated on every operation that can reach it.
+    """
+    direct: set[int] = set()
+    queue: deque[tuple[SchemaDiff, int]] = deque((node, 0) for _, node in roots)
+    while queue:
+        node, hops = queue.popleft()
+        if not node.changed:
+            continue
+        if _via_ref(node):
+            hops += 1
+            if hops > 1:
+                continue
+        key = id(node)
+        if key in direct:
+            continue
+        direct.add(key)
+        for child in node.children():
+            queue.append((child, hops))
+    return direct
+
+
+def _parameter_site(label: str, parameter: Any) -> Site:
+    where = "request-parameter"
+    return Site(
+        label,
+        where,
+        f"parameter {parameter.location} {parameter.name}",
+        subject=(("in", parameter.location), ("parameter", parameter.name)),
+    )
+
+
+def _media_site(site: Site, media: str) -> Site:
+    return site.under(media)
+
+
+def _response_site(label: str, status: str) -> Site:
+    return Site(label, "response-body", f"response {status}", subject=(("status", status),))
+
+
+def _schemas(
+    roots: list[tuple[Site, SchemaDiff]],
+    direct: set[int],
+    side: str,
+    owners: dict[tuple[str, int], int],
+) -> Iterator[Event]:
+    """Breadth-first over changed schema pairs, each pair once (at its shortest location).
+
+    A referenced pair that is another operation's direct resource, but not this one's, is
+    not entered: its changes are that operation's findings.
+    """
+    seen: set[int] = set()
+    queue: deque[tuple[Site, SchemaDiff]] = deque(roots)
+    while queue:
+        site, node = queue.popleft()
+        key = id(node)
+        if not node.changed or key in seen:
+            continue
+        if key not in direct and (side, key) in owners and _via_ref(node):
+            continue
+        seen.add(key)
+        yield Event("schema", _header_param(site), node)
+        if site.where == "response-header":
+            continue  # headers are compared on their own type and nullability only
+        for name, child in node.properties.items():
+            if child.changed and id(child) not in seen:
+                queue.append((site.child(name), child))
+        if node.items is not None and node.items.changed:
+            queue.append((site.child("[]"), node.items))
+        if node.additional is not None and node.additional.changed:
+            queue.append((site.child("additionalProperties"), node.additional))
+        for branches in node.branches.values():
+            for label, child in branches.matched:
+                if child.changed:
+                    queue.append((site.branch(label), child))
+        if node.wrapped is not None:
+            queue.append((site.branch(node.wrapped[0]), node.wrapped[1]))
+
+
+def _header_param(site: Site) -> Site:
+    """Properties inside a header parameter's schema have ids of their own."""
+    if site.where == "request-parameter-property" and dict(site.subject).get("in") == "header":
+        return site.with_where("request-header-property")
+    return site
