@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from driftguard.fuzz import fuzz
     from driftguard.shapes import Shape, compare_response, compare_shapes, infer_shape
     from driftguard.snapshots import ResponseRecord
+    from driftguard.spec.compare import diff_specs
     from driftguard.targets import load_spec
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "__version__",
     "compare_response",
     "compare_shapes",
+    "diff_specs",
     "fuzz",
     "infer_shape",
     "load_config",
@@ -61,6 +63,7 @@ _LAZY = {
     "Config": "driftguard._config",
     "load_config": "driftguard._config",
     "load_spec": "driftguard.targets",
+    "diff_specs": "driftguard.spec.compare",
     "DownstreamDriftError": "driftguard.downstream",
     "DriftRecorder": "driftguard.downstream",
     "ResponseRecord": "driftguard.snapshots",
