@@ -1,0 +1,1 @@
+"""The HTTP layer: routers, dependencies, documented responses and error mapping."""

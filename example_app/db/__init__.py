@@ -1,0 +1,1 @@
+"""Data access: the SQLite database, its tables and the repositories that query them."""

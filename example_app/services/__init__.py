@@ -1,0 +1,1 @@
+"""Business logic: plain functions over plain values and a database session, no HTTP."""
