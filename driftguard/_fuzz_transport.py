@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 from driftguard._errors import TargetError
 from driftguard.targets import Target, open_client
 
-__all__ = ["Exchange", "NoAnswer", "Request", "Sender"]
+__all__ = ["Exchange", "NoAnswer", "Request", "Sender", "Unsendable"]
 
 T = TypeVar("T")
 
@@ -61,6 +61,10 @@ class Request:
 
     def with_url(self, url: str) -> Request:
         return replace(self, url=url)
+
+
+class Unsendable(Exception):
+    """The HTTP client refused to put this request on the wire (e.g. an illegal header)."""
 
 
 class NoAnswer(Exception):
@@ -160,11 +164,20 @@ class Sender:
         )
         started = time.perf_counter()
         try:
-            # httpx enforces timeouts on sockets only; an in-process app needs a clock of its own.
-            response = await asyncio.wait_for(self._client.send(outgoing), self.timeout)
+            try:
+                # httpx enforces timeouts on sockets only; an in-process app needs its own clock.
+                response = await asyncio.wait_for(self._client.send(outgoing), self.timeout)
+            except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
+                if self.target.kind == "app":
+                    raise
+                # A server may close a kept-alive connection after answering (uvicorn does after
+                # an app crash); like curl and browsers, send once more on a fresh connection.
+                response = await asyncio.wait_for(self._client.send(outgoing), self.timeout)
         except (TimeoutError, httpx.TimeoutException):
             error: BaseException = NoAnswer(f"no answer within {self.timeout:g}s")
             return Exchange(request, 0, elapsed=time.perf_counter() - started, error=error)
+        except httpx.LocalProtocolError as exc:
+            raise Unsendable(str(exc)) from None
         except httpx.ConnectError as exc:
             raise TargetError(
                 f"{self.target.base_url}: cannot reach the service during fuzzing: {exc}"

@@ -70,7 +70,7 @@ from driftguard._fuzz_probes import probe_auth, probe_concurrency, probe_delete
 from driftguard._fuzz_progress import FuzzProgress
 from driftguard._fuzz_request import IN_PROCESS_REPLAY_URL, Redactor
 from driftguard._fuzz_schema import field_pointer, lax_coerce
-from driftguard._fuzz_transport import Exchange, Request, Sender
+from driftguard._fuzz_transport import Exchange, Request, Sender, Unsendable
 from driftguard.findings import Report, Severity
 from driftguard.targets import Target, import_app, load_spec, resolve_target
 
@@ -492,6 +492,10 @@ class _Run:
             return []
         try:
             exchange = self.sender.send(request)
+        except Unsendable:
+            if origin == "fuzzing":
+                hypothesis.reject()
+            return []
         except DriftguardError as error:
             raise _Abort(error) from None
         mode = case.meta.generation.mode.value if case.meta is not None else None
@@ -536,7 +540,9 @@ class _Run:
         request = Request(
             method=str(prepared.method),
             url=str(prepared.url),
-            headers=tuple((str(k), str(v)) for k, v in prepared.headers.items()),
+            # Servers drop the whitespace around a header value and HTTP clients refuse to
+            # send it: "Bearer " goes out as "Bearer", as a server would read it anyway.
+            headers=tuple((str(k), str(v).strip(" \t")) for k, v in prepared.headers.items()),
             body=body if isinstance(body, bytes) else b"",
         )
         return prepared, request
