@@ -1,0 +1,156 @@
+"""Every planted defect is found with the right id and operation; the controls stay clean."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi import FastAPI
+
+from driftguard import Report, Severity, fuzz
+from tests.fuzz import apps
+from tests.servers import serve
+
+EXAMPLES = 10
+
+# factory, the defect (id, operation, location), the correct operation beside it
+PLANTED: list[tuple[Callable[[], FastAPI], tuple[str, str, str], str]] = [
+    (
+        apps.unenforced_schema,
+        ("accepted-invalid-input", "POST /widgets", "request body /quantity"),
+        "POST /gadgets",
+    ),
+    (
+        apps.crash,
+        ("server-error", "POST /orders", "exception ZeroDivisionError in price_order"),
+        "POST /quotes",
+    ),
+    (
+        apps.unenforced_auth,
+        ("auth-not-enforced", "GET /reports", "without credentials"),
+        "GET /profile",
+    ),
+    (
+        apps.broken_response,
+        ("response-schema-violation", "GET /prices/{sku}", "response 200 /amount (type)"),
+        "GET /costs/{sku}",
+    ),
+    (
+        apps.rejects_valid,
+        ("rejected-valid-input", "POST /names", "request body /name"),
+        "POST /titles",
+    ),
+    (
+        apps.racy_ids,
+        ("concurrency-conflict", "POST /tickets", "duplicate id"),
+        "POST /receipts",
+    ),
+    (
+        apps.undeleted,
+        (
+            "resource-available-after-delete",
+            "GET /notes/{note_id}",
+            "after DELETE /notes/{note_id}",
+        ),
+        "POST /notes",
+    ),
+    (
+        apps.contract_gaps,
+        ("missing-required-header-accepted", "GET /traced", "request header X-Request-Id"),
+        "GET /checked",
+    ),
+    (
+        apps.contract_gaps,
+        ("undocumented-status-code", "GET /accepted", "response 202"),
+        "GET /checked",
+    ),
+    (
+        apps.contract_gaps,
+        ("undocumented-content-type", "GET /readme", "response 200 text/plain"),
+        "GET /checked",
+    ),
+]
+
+
+def keys(report: Report) -> set[tuple[str, str | None, str]]:
+    return {(f.id, f.operation, f.location) for f in report.findings}
+
+
+@pytest.mark.parametrize(
+    ("factory", "defect", "control"),
+    PLANTED,
+    ids=[f"{defect[0]}:{defect[1]}" for _, defect, _ in PLANTED],
+)
+def test_planted_defect_is_found_and_control_is_clean(
+    factory: Callable[[], FastAPI], defect: tuple[str, str, str], control: str
+) -> None:
+    report = fuzz(factory(), max_examples=EXAMPLES, seed=7)
+    assert defect in keys(report), report.to_json()
+    assert [f for f in report.findings if f.operation == control] == []
+    for finding in report.findings:
+        assert finding.source == "fuzz"
+        assert finding.details["reproduce"].startswith(("curl ", "printf "))
+        assert set(finding.details["request"]) == {"method", "path", "query", "headers", "body"}
+
+
+def test_unenforced_schema_reports_fields_not_requests() -> None:
+    report = fuzz(apps.unenforced_schema(), max_examples=EXAMPLES, seed=1)
+    widgets = [f for f in report.findings if f.operation == "POST /widgets"]
+    assert {f.id for f in widgets} == {"accepted-invalid-input"}
+    locations = {f.location for f in widgets}
+    # one finding per field, however many generated requests showed it
+    assert {"request body /name", "request body /quantity"} <= locations
+    assert len(widgets) == len(locations)
+    assert all(f.severity is Severity.BREAKING for f in widgets)
+
+
+def test_an_exception_escaping_the_app_is_a_finding_with_its_type_and_message() -> None:
+    report = fuzz(apps.crash(), max_examples=EXAMPLES, seed=2)
+    (finding,) = [f for f in report.findings if f.id == "server-error"]
+    exception = finding.details["exception"]
+    assert exception["type"] == "ZeroDivisionError"
+    assert exception["message"] == "division by zero"
+    assert exception["where"].endswith("in price_order")
+    assert "ZeroDivisionError: division by zero" in finding.message
+    # shrunk to the boundary that crashes: nothing but the zero that divides
+    assert finding.details["request"]["body"] == {"total": 0, "quantity": 0}
+
+
+def test_auth_is_tried_without_and_with_invalid_credentials() -> None:
+    report = fuzz(apps.unenforced_auth(), max_examples=EXAMPLES, seed=3)
+    found = {f.location: f for f in report.findings if f.id == "auth-not-enforced"}
+    assert set(found) == {"without credentials", "with invalid credentials"}
+    assert "Authorization" not in found["without credentials"].details["request"]["headers"]
+    invalid = found["with invalid credentials"].details["request"]["headers"]["Authorization"]
+    assert invalid == "Bearer driftguard-invalid-credential"
+
+
+def test_authenticated_fuzzing_reaches_the_protected_operation() -> None:
+    headers = {"Authorization": f"Bearer {apps.GOOD_TOKEN}"}
+    report = fuzz(apps.unenforced_auth(), max_examples=EXAMPLES, seed=4, headers=headers)
+    assert ("auth-not-enforced", "GET /profile") not in {(f.id, f.operation) for f in report}
+    assert ("auth-not-enforced", "GET /reports", "with invalid credentials") in keys(report)
+    assert apps.GOOD_TOKEN not in report.to_json()
+
+
+def test_found_over_real_http() -> None:
+    with serve(apps.crash()) as url:
+        report = fuzz(url, max_examples=EXAMPLES, seed=5)
+    crashes = [f for f in report.findings if f.id == "server-error"]
+    assert [(f.operation, f.location) for f in crashes] == [("POST /orders", "response 500")]
+    assert crashes[0].details["reproduce"].startswith(f"curl -X POST {url}/orders ")
+    assert [f for f in report.findings if f.operation == "POST /quotes"] == []
+
+
+def test_auth_over_real_http() -> None:
+    with serve(apps.unenforced_auth()) as url:
+        report = fuzz(url, max_examples=EXAMPLES, seed=6)
+    assert {(f.id, f.operation) for f in report.findings} == {("auth-not-enforced", "GET /reports")}
+
+
+def test_module_attr_target_is_imported_and_called_in_process() -> None:
+    report = fuzz("tests.fuzz.apps:broken", max_examples=EXAMPLES, seed=8)
+    (finding,) = report.findings
+    assert finding.id == "response-schema-violation"
+    assert finding.details["serve"] == "uvicorn tests.fuzz.apps:broken"
+    assert finding.details["reproduce"].startswith("curl http://127.0.0.1:8000/prices/")

@@ -1,0 +1,135 @@
+"""Run-level behaviour: seeds, budgets, strictness, credentials and the report it produces."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import jsonschema_rs
+import pytest
+
+from driftguard import ConfigError, Report, Severity, UsageError, fuzz
+from driftguard._config import Config
+from driftguard.formats.json import report_schema
+from tests.fuzz import apps
+
+
+def comparable(report: Report) -> list[dict[str, object]]:
+    return [finding.to_dict() for finding in report.findings]
+
+
+def test_the_same_seed_twice_gives_the_same_findings() -> None:
+    first = fuzz(apps.unenforced_schema(), max_examples=15, seed=11)
+    second = fuzz(apps.unenforced_schema(), max_examples=15, seed=11)
+    assert first.findings
+    assert comparable(first) == comparable(second)
+
+
+def test_another_seed_finds_the_same_defect_under_the_same_fingerprint() -> None:
+    prints = [
+        {f.fingerprint for f in fuzz(apps.crash(), max_examples=10, seed=seed).findings}
+        for seed in (1, 2, 3)
+    ]
+    assert prints[0] == prints[1] == prints[2]
+    assert len(prints[0]) == 1
+
+
+def test_a_seed_is_drawn_and_reported_when_none_is_given() -> None:
+    report = fuzz(apps.crash(), max_examples=5)
+    seed = report.meta["seed"]
+    assert isinstance(seed, int)
+    assert f"seed {seed}" in report.meta["notes"][0]
+
+
+def test_max_examples_bounds_the_generated_requests() -> None:
+    few = fuzz(apps.lax_model(), max_examples=1, seed=3, operations=["POST /strict-counts"])
+    many = fuzz(apps.lax_model(), max_examples=40, seed=3, operations=["POST /strict-counts"])
+    assert few.meta["requests"] < many.meta["requests"]
+
+
+def test_time_budget_stops_the_run_with_a_note() -> None:
+    report = fuzz(apps.contract_gaps(), max_examples=50, seed=1, time_budget=0.01)
+    assert any("time budget of 0.01s reached" in note for note in report.meta["notes"])
+
+
+def test_operations_limit_the_run() -> None:
+    report = fuzz(apps.contract_gaps(), max_examples=5, seed=1, operations=["get /readme"])
+    assert report.meta["operations"] == ["GET /readme"]
+    assert {f.operation for f in report.findings} == {"GET /readme"}
+
+
+def test_an_unknown_operation_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="no operation 'GET /nowhere'"):
+        fuzz(apps.contract_gaps(), operations=["GET /nowhere"])
+
+
+def test_lax_coercion_is_a_warning_and_breaking_when_strict() -> None:
+    lax = fuzz(apps.lax_model(), max_examples=10, seed=5)
+    (finding,) = lax.findings
+    assert (finding.id, finding.operation) == ("accepted-invalid-input", "POST /counts")
+    assert finding.location == "request body /count (coerced)"
+    assert finding.severity is Severity.WARNING
+    assert finding.details["coercion"] is True
+    assert lax.exit_code("breaking") == 0
+
+    strict = fuzz(apps.lax_model(), max_examples=10, seed=5, strict=True)
+    coerced = [f for f in strict.findings if f.id == "accepted-invalid-input"]
+    assert [f.severity for f in coerced] == [Severity.BREAKING]
+
+
+def test_the_framework_400_for_unparsable_bodies_is_a_finding_only_when_strict() -> None:
+    framework = ("undocumented-status-code", "POST /strict-counts", "response 400")
+    plain = fuzz(apps.lax_model(), max_examples=25, seed=7)
+    strict = fuzz(apps.lax_model(), max_examples=25, seed=7, strict=True)
+    assert framework not in {(f.id, f.operation, f.location) for f in plain}
+    assert framework in {(f.id, f.operation, f.location) for f in strict}
+
+
+def test_the_report_validates_and_carries_reproduction_and_request() -> None:
+    report = fuzz(apps.contract_gaps(), max_examples=5, seed=2)
+    data = json.loads(report.to_json())
+    jsonschema_rs.validator_for(report_schema()).validate(data)
+    assert data["command"] == "fuzz"
+    for finding in data["findings"]:
+        assert finding["source"] == "fuzz"
+        assert finding["details"]["request"]["method"] == finding["operation"].split()[0]
+
+
+def test_configured_credentials_show_as_their_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRICES_KEY", "key-from-the-environment")
+    config = Config.model_validate({"fuzz": {"headers": {"X-Api-Key": "${PRICES_KEY}"}}})
+    report = fuzz(apps.broken_response(), max_examples=5, seed=1, config=config)
+    (finding,) = report.findings
+    assert "-H 'X-Api-Key: ${PRICES_KEY}'" in finding.details["reproduce"]
+    assert finding.details["request"]["headers"]["X-Api-Key"] == "${PRICES_KEY}"
+    assert "key-from-the-environment" not in report.to_json()
+
+
+def test_a_literal_header_is_redacted_in_the_report() -> None:
+    secret = "Bearer literal-secret-value"
+    report = fuzz(apps.broken_response(), max_examples=5, seed=1, headers=[("X-Api-Key", secret)])
+    (finding,) = report.findings
+    assert finding.details["request"]["headers"]["X-Api-Key"] == "<redacted>"
+    assert secret not in report.to_json()
+
+
+def test_a_missing_environment_variable_in_headers_is_a_config_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("NOT_SET_ANYWHERE", raising=False)
+    config = Config.model_validate({"headers": {"Authorization": "Bearer ${NOT_SET_ANYWHERE}"}})
+    with pytest.raises(ConfigError, match="NOT_SET_ANYWHERE is not set"):
+        fuzz(apps.crash(), config=config)
+
+
+def test_fuzz_can_be_called_from_inside_an_event_loop() -> None:
+    async def inside() -> Report:
+        return fuzz(apps.crash(), max_examples=5, seed=1)
+
+    report = asyncio.run(inside())
+    assert {f.id for f in report.findings} == {"server-error"}
+
+
+def test_a_spec_file_is_not_a_fuzz_target(tmp_path: object) -> None:
+    with pytest.raises(UsageError, match="fuzzing needs a live target"):
+        fuzz("openapi.json")
