@@ -295,7 +295,7 @@ class _Differ:
 
     def _compare(self, node: SchemaDiff) -> None:
         o, n = node.old, node.new
-        if "oneOf" in n and "oneOf" not in o and self._wrapped(node):
+        if self._one_versus_many(node):
             return
         keywords = node.keywords
         for key, ov in o.items():
@@ -355,10 +355,32 @@ class _Differ:
                 node.removed = [name for name in node.removed if name not in gone]
                 node.added = [name for name in node.added if name not in came]
 
+    def _one_versus_many(self, node: SchemaDiff) -> bool:
+        """A single schema on one side, a bare ``oneOf``/``anyOf`` on the other.
+
+        ``X`` -> ``oneOf: [X, Y]`` is X wrapped in a oneOf; ``oneOf: [X, Y]`` -> ``X`` (what a
+        one-branch oneOf collapses to) is a branch removed. Either way the single schema is
+        compared as a one-branch composition, not keyword by keyword against the other side's
+        bare composition, which would report a type "change" that is no change.
+        """
+        o, n = node.old, node.new
+        new_kind, old_kind = _bare_composition(n), _bare_composition(o)
+        if new_kind is not None and not _composite(o):
+            if new_kind == "oneOf" and self._wrapped(node):
+                pass
+            else:
+                node.branches[new_kind] = self._branches(new_kind, [o], n[new_kind])
+        elif old_kind is not None and not _composite(n):
+            node.branches[old_kind] = self._branches(old_kind, o[old_kind], [n])
+        else:
+            return False
+        for key in _OUTER:
+            if o.get(key) != n.get(key):
+                node.keywords[key] = (o.get(key), n.get(key))
+        return True
+
     def _wrapped(self, node: SchemaDiff) -> bool:
         """Old schema X, new schema ``oneOf: [X, ...]``: X wrapped in a oneOf."""
-        if any(k not in ("oneOf", "nullable", "discriminator") for k in node.new):
-            return False
         for index, branch in enumerate(node.new["oneOf"]):
             ref = branch.get("$ref")
             if (ref is not None and ref == node.old_ref) or self.same(node.old, branch):
@@ -627,6 +649,22 @@ def _equal(key: str, old: Any, new: Any) -> bool:
     if type(old) is not type(new):
         return False
     return bool(old == new)
+
+
+# Keywords beside a bare composition that still say something about the whole.
+_OUTER = ("nullable", "default", "discriminator", "deprecated")
+
+
+def _bare_composition(schema: Schema) -> str | None:
+    """``oneOf``/``anyOf`` when that is all ``schema`` says (beside :data:`_OUTER`)."""
+    for kind in ("oneOf", "anyOf"):
+        if kind in schema and all(k == kind or k in _OUTER for k in schema):
+            return kind
+    return None
+
+
+def _composite(schema: Schema) -> bool:
+    return any(kind in schema for kind in COMPOSITIONS)
 
 
 def _kind_of(schema: Schema) -> tuple[str, ...]:
