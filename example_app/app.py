@@ -17,7 +17,7 @@ from example_app.api.routers import admin, auth, health, orders, pricing, users
 from example_app.api.runtime import Runtime
 from example_app.clients.email import LoggingEmailProvider
 from example_app.clients.fulfillment import LoggingFulfillmentProvider
-from example_app.clients.rates import RatesClient, build_http_client
+from example_app.clients.rates import RatesClient, build_http_client, drift_checking_transport
 from example_app.db.engine import Database
 from example_app.errors import StartupError
 from example_app.middleware.rate_limit import RateLimitMiddleware
@@ -106,7 +106,14 @@ def _start(settings: Settings) -> Runtime:
             f"cannot open the database {settings.database_path}"
             f" (DATABASE_PATH): {str(reason).splitlines()[0]}"
         ) from None
-    http = build_http_client(settings.rates_api_url, timeout=settings.rates_timeout_seconds)
+    transport = None
+    if settings.downstream_snapshots is not None:
+        transport = drift_checking_transport(
+            settings.downstream_snapshots, on_drift=settings.downstream_drift
+        )
+    http = build_http_client(
+        settings.rates_api_url, timeout=settings.rates_timeout_seconds, transport=transport
+    )
     log.info("example_app started with database %s", settings.database_path)
     return Runtime(
         settings=settings,

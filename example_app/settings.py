@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -38,6 +38,9 @@ class Settings(BaseModel):
     rate_limit_window_seconds: Annotated[float, Field(gt=0, le=86_400)] = 60.0
     access_token_ttl_seconds: Annotated[int, Field(ge=1, le=7 * 86_400)] = 30 * 60
     rates_timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 5.0
+    # Where driftguard's recorded shapes of the rates service live; unset: not checked.
+    downstream_snapshots: Path | None = None
+    downstream_drift: Literal["warn", "raise"] = "warn"
 
     @field_validator("secret_key")
     @classmethod
@@ -83,6 +86,8 @@ ENVIRONMENT: dict[str, str] = {
     "RATE_LIMIT_WINDOW_SECONDS": "rate_limit_window_seconds",
     "ACCESS_TOKEN_TTL_SECONDS": "access_token_ttl_seconds",
     "RATES_TIMEOUT_SECONDS": "rates_timeout_seconds",
+    "DOWNSTREAM_SNAPSHOTS": "downstream_snapshots",
+    "DOWNSTREAM_DRIFT": "downstream_drift",
 }
 _LISTS = {"cors_origins"}
 _REQUIRED = {name for name, info in Settings.model_fields.items() if info.is_required()}

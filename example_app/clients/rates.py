@@ -8,7 +8,9 @@ downstream never turns into a 500 here.
 
 The surface is small on purpose: :class:`RatesClient` wraps an ``httpx.AsyncClient``
 made by :func:`build_http_client`, which is where a transport (a recorder, a stub) can be
-slotted in.
+slotted in. :func:`drift_checking_transport` is the recorder: driftguard's downstream-drift
+transport, which compares the shape of every answer with the one recorded under
+``DOWNSTREAM_SNAPSHOTS`` and logs (or, in tests, raises) when the service has drifted.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from __future__ import annotations
 import functools
 import ssl
 from decimal import Decimal
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Literal
 
 import httpx
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
@@ -29,6 +32,7 @@ __all__ = [
     "RatesClient",
     "RatesUnavailableError",
     "build_http_client",
+    "drift_checking_transport",
 ]
 
 # Bounded, so that converting a price can neither overflow nor be a nonsense amount.
@@ -82,6 +86,23 @@ def build_http_client(
         headers={"Accept": "application/json", "User-Agent": "example_app"},
         follow_redirects=False,
     )
+
+
+def drift_checking_transport(
+    directory: Path, *, on_drift: Literal["warn", "raise"] = "warn"
+) -> httpx.AsyncBaseTransport:
+    """The real transport, wrapped by driftguard's downstream-drift recorder.
+
+    A renamed or retyped field upstream first shows here as one log line naming the
+    field (``rates/get-rates-base: updated_at -> updatedAt``) instead of as a vague 502.
+    ``DRIFTGUARD_DOWNSTREAM=record`` records the shapes (never while ``CI`` is set).
+    """
+    from driftguard.downstream import DriftRecorder
+
+    recorder = DriftRecorder(
+        directory, service="rates", routes=["GET /rates/{base}"], on_drift=on_drift
+    )
+    return recorder.transport(httpx.AsyncHTTPTransport(verify=_tls_context()))
 
 
 class RatesClient:
