@@ -7,8 +7,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.routing import compile_path
 
 from example_app.errors import (
     AppError,
@@ -60,6 +63,31 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
     return Response(body, status_code=422, media_type="application/json")
 
 
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's answer, with a truthful ``Allow`` on 405.
+
+    When one path has several routes (``GET /users/`` and ``POST /users/``), the 405
+    lists only the methods of the route that was tried; clients and fuzzers read
+    ``Allow`` as the full list, so it is taken from the published document instead.
+    """
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        allowed = _documented_methods(request.app, request.scope["path"])
+        if allowed:
+            exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(allowed))}
+    return await http_exception_handler(request, exc)
+
+
+def _documented_methods(app: FastAPI, path: str) -> set[str]:
+    methods: set[str] = set()
+    for template, operations in app.openapi()["paths"].items():
+        pattern, _, _ = compile_path(template)
+        if pattern.match(path):
+            methods |= {method.upper() for method in operations}
+    return methods
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(HTTPException, _http_error)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from example_app.schemas.common import Text
+from example_app.schemas.common import Email, Text
 
 __all__ = ["AccountOut", "UserCreate", "UserOut"]
 
@@ -17,7 +17,7 @@ PASSWORD_MIN, PASSWORD_MAX = 8, 128
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: EmailStr = Field(examples=["ann@example.com"])
+    email: Email = Field(examples=["ann@example.com"])
     name: Annotated[Text, Field(min_length=1, max_length=NAME_MAX)] | None = Field(
         default=None, examples=["Ann Lee"]
     )

@@ -77,3 +77,19 @@ async def test_empty_list(client: httpx.AsyncClient) -> None:
 async def test_health(client: httpx.AsyncClient) -> None:
     response = await client.get("/health")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("dev@shop.test", "dev@shop.test"),  # special-use domains are valid addresses
+        ("Zoë@Bücher.example", "zoë@bücher.example"),
+        ("o'brien+tag@example.ie", "o'brien+tag@example.ie"),
+    ],
+)
+async def test_valid_addresses_are_accepted_and_normalized(
+    client: httpx.AsyncClient, sent: str, stored: str
+) -> None:
+    response = await client.post("/users/", json={"email": sent, "password": PASSWORD})
+    assert response.status_code == 201, response.text
+    assert response.json()["email"] == stored

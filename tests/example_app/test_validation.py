@@ -29,6 +29,8 @@ def _errors(response: httpx.Response) -> list[tuple[Any, ...]]:
         ({"email": "a@example.com"}, ("body", "password")),
         ({"email": "not-an-email", "password": PASSWORD}, ("body", "email")),
         ({"email": "a@", "password": PASSWORD}, ("body", "email")),
+        ({"email": "a..b@example.com", "password": PASSWORD}, ("body", "email")),
+        ({"email": f"{'a' * 250}@x.io", "password": PASSWORD}, ("body", "email")),
         ({"email": "a@example.com", "password": "x" * 7}, ("body", "password")),
         ({"email": "a@example.com", "password": "x" * 129}, ("body", "password")),
         ({"email": "a@example.com", "password": PASSWORD, "name": ""}, ("body", "name")),
@@ -152,3 +154,52 @@ async def test_token_form_needs_username_and_password(client: httpx.AsyncClient)
     locations = _errors(await client.post("/token", data={}))
     assert ("body", "username") in locations
     assert ("body", "password") in locations
+
+
+@pytest.mark.parametrize(
+    ("form", "location"),
+    [
+        ({"username": "", "password": "x"}, ("body", "username")),
+        ({"username": "a@example.com", "password": ""}, ("body", "password")),
+        ({"username": "a@example.com", "password": "x" * 129}, ("body", "password")),
+        ({"username": "a" * 255, "password": "x"}, ("body", "username")),
+        (
+            {"username": "a", "password": "x", "grant_type": "client_credentials"},
+            ("body", "grant_type"),
+        ),
+    ],
+)
+async def test_bad_token_form_is_422(
+    client: httpx.AsyncClient, form: dict[str, str], location: tuple[str, ...]
+) -> None:
+    assert location in _errors(await client.post("/token", data=form))
+
+
+async def test_token_form_accepts_the_optional_oauth2_fields(client: httpx.AsyncClient) -> None:
+    form = {
+        "username": "nobody@example.com",
+        "password": "x",
+        "grant_type": "password",
+        "scope": "profile",
+        "client_id": "cli",
+        "client_secret": "s",
+    }
+    assert (await client.post("/token", data=form)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("PUT", "/users/", "GET, POST"),
+        ("DELETE", "/users/1", "GET"),
+        ("GET", "/token", "POST"),
+        ("PATCH", "/orders/", "POST"),
+    ],
+)
+async def test_wrong_method_is_405_listing_every_allowed_method(
+    client: httpx.AsyncClient, method: str, path: str, allow: str
+) -> None:
+    response = await client.request(method, path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+    assert response.json() == {"detail": "Method Not Allowed"}

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Depends, Form
 
 from example_app.api.dependencies import CurrentUser, ReadSession, get_settings
 from example_app.api.responses import BAD_BODY, RATE_LIMITED, UNAUTHORIZED
-from example_app.schemas.auth import TokenOut
+from example_app.schemas.auth import TokenForm, TokenOut
 from example_app.schemas.users import AccountOut
 from example_app.services import users
 from example_app.settings import Settings
@@ -19,7 +18,7 @@ router = APIRouter(tags=["auth"], responses=RATE_LIMITED)
 
 @router.post("/token", response_model=TokenOut, responses={**BAD_BODY, **UNAUTHORIZED})
 def issue_token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[TokenForm, Form()],
     session: ReadSession,
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> TokenOut:
