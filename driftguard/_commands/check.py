@@ -103,7 +103,11 @@ def check(args: argparse.Namespace, config: Any) -> Report:
     return Report(
         "check",
         findings,
-        meta={"title": title, "notes": notes, "operations": sorted(operations)},
+        meta={
+            "title": title,
+            "notes": [] if args.quiet else notes,
+            "operations": sorted(operations),
+        },
     )
 
 
