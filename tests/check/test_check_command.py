@@ -70,6 +70,12 @@ def test_pydantic_upgrade_drift_in_process(
     assert rename["details"]["to"] == "customerName"
     assert rename["severity"] == "breaking"
     assert rename["operation"] in ("GET /orders/{order_id}", "GET /orders")
+    # The same run compared the OpenAPI documents, through the diff engine.
+    schema = {(f["id"], f["location"]) for f in report["findings"] if f["source"] == "schema"}
+    assert (
+        "response-property-renamed",
+        "response 200 application/json /customer_name",
+    ) in schema
 
 
 def test_volatile_values_are_not_drift(capsys: pytest.CaptureFixture[str]) -> None:
