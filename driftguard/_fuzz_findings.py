@@ -10,11 +10,12 @@ shrinks towards short requests), so the reproduction in the report is a minimal 
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import sysconfig
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -199,6 +200,7 @@ def _one_line(text: str, limit: int = 300) -> str:
     return line if len(line) <= limit else line[:limit] + "..."
 
 
+@functools.cache
 def _library_roots() -> tuple[str, ...]:
     paths = sysconfig.get_paths()
     roots = {paths.get(name, "") for name in ("stdlib", "platstdlib", "purelib", "platlib")}
@@ -210,8 +212,11 @@ def _library_roots() -> tuple[str, ...]:
 def _app_frame(error: BaseException) -> traceback.FrameSummary | None:
     """The innermost frame of the traceback in the user's code (not a library's)."""
     roots = _library_roots()
-    frames: Iterable[traceback.FrameSummary] = traceback.extract_tb(error.__traceback__)
-    for frame in reversed(list(frames)):
+    # Without reading source lines: only file, line and function names are shown.
+    frames = traceback.StackSummary.extract(
+        traceback.walk_tb(error.__traceback__), lookup_lines=False
+    )
+    for frame in reversed(frames):
         if not frame.filename.startswith(roots) and not frame.filename.startswith("<"):
             return frame
     return None

@@ -164,15 +164,16 @@ class Sender:
         )
         started = time.perf_counter()
         try:
-            try:
-                # httpx enforces timeouts on sockets only; an in-process app needs its own clock.
-                response = await asyncio.wait_for(self._client.send(outgoing), self.timeout)
-            except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
-                if self.target.kind == "app":
-                    raise
-                # A server may close a kept-alive connection after answering (uvicorn does after
-                # an app crash); like curl and browsers, send once more on a fresh connection.
-                response = await asyncio.wait_for(self._client.send(outgoing), self.timeout)
+            # httpx enforces timeouts on sockets only; an in-process app needs its own clock.
+            async with asyncio.timeout(self.timeout):
+                try:
+                    response = await self._client.send(outgoing)
+                except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
+                    if self.target.kind == "app":
+                        raise
+                    # A server may close a kept-alive connection after answering (uvicorn does
+                    # after an app crash); like curl and browsers, send once more on a fresh one.
+                    response = await self._client.send(outgoing)
         except (TimeoutError, httpx.TimeoutException):
             error: BaseException = NoAnswer(f"no answer within {self.timeout:g}s")
             return Exchange(request, 0, elapsed=time.perf_counter() - started, error=error)

@@ -29,6 +29,7 @@ import sys
 import time
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -156,6 +157,53 @@ def _event_loop_running() -> bool:
 
 
 def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress | None) -> Report:
+    with _session(target, options, config, progress) as session:
+        run, operations = session.run, session.operations
+        try:
+            for operation in operations:
+                run.fuzz_operation(operation)
+            run.probe()
+        except _OutOfTime:
+            run.notes.append(
+                f"time budget of {options.time_budget:g}s reached after {run.done} of "
+                f"{len(operations)} operations"
+            )
+    if progress is not None:
+        progress(run.snapshot(finished=True))
+    redactor = Redactor.for_headers(options.headers, options.templates)
+    findings = run.collector.findings(
+        redactor, replay_base=session.replay_base, serve=session.serve
+    )
+    elapsed = time.monotonic() - run.started
+    requests = session.sender.requests_sent
+    summary = f"{run.done} operations, {requests} requests in {elapsed:.1f}s, seed {run.seed}"
+    meta = {
+        "title": f"driftguard fuzz {session.target}",
+        "notes": [summary, *run.notes],
+        "operations": [operation.label for operation in operations],
+        "requests": requests,
+        "seconds": round(elapsed, 3),
+        "seed": run.seed,
+    }
+    return Report("fuzz", findings, meta=meta)
+
+
+@dataclass
+class _Session:
+    """Everything a run needs once the target is loaded; the benchmark drives one directly."""
+
+    target: Target
+    run: _Run
+    operations: list[Any]
+    sender: Sender
+    replay_base: str | None
+    serve: str | None
+
+
+@contextmanager
+def _session(
+    target: Any, options: FuzzOptions, config: Config, progress: Progress | None = None
+) -> Iterator[_Session]:
     started = time.monotonic()
     resolved, app, serve = _resolve(target, config)
     if app is not None and not isinstance(target, str | Target):
@@ -184,37 +232,12 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
         total=len(operations),
         notes=notes,
     )
-    with Sender(resolved, app=app, timeout=options.timeout) as sender:
-        run.sender = sender
-        try:
-            for operation in operations:
-                run.fuzz_operation(operation)
-            run.probe()
-        except _OutOfTime:
-            run.notes.append(
-                f"time budget of {options.time_budget:g}s reached after {run.done} of "
-                f"{len(operations)} operations"
-            )
-    if progress is not None:
-        progress(run.snapshot(finished=True))
     replay_base = None
     if resolved.kind == "app":
         replay_base = IN_PROCESS_REPLAY_URL + urlsplit(base_url).path.rstrip("/")
-    redactor = Redactor.for_headers(options.headers, options.templates)
-    findings = run.collector.findings(redactor, replay_base=replay_base, serve=serve)
-    elapsed = time.monotonic() - started
-    summary = (
-        f"{run.done} operations, {sender.requests_sent} requests in {elapsed:.1f}s, seed {seed}"
-    )
-    meta = {
-        "title": f"driftguard fuzz {resolved}",
-        "notes": [summary, *run.notes],
-        "operations": [operation.label for operation in operations],
-        "requests": sender.requests_sent,
-        "seconds": round(elapsed, 3),
-        "seed": seed,
-    }
-    return Report("fuzz", findings, meta=meta)
+    with Sender(resolved, app=app, timeout=options.timeout) as sender:
+        run.sender = sender
+        yield _Session(resolved, run, operations, sender, replay_base, serve)
 
 
 def _resolve(target: Any, config: Config) -> tuple[Target, Any, str | None]:
@@ -372,12 +395,7 @@ class _Run:
         if self.out_of_time():
             raise _OutOfTime
         label = operation.label
-        self.current = label
-        self.states[label] = _OperationState(
-            slots=security_slots(self.spec, operation.path, operation.method)
-        )
-        self._report_progress(force=True)
-        context = self._check_context(operation)
+        context = self.begin(operation)
         try:
             for case in self._coverage_cases(operation):
                 if self.out_of_time():
@@ -390,6 +408,15 @@ class _Run:
             self.notes.append(f"{label}: could not generate requests: {_first_line(exc)}")
         self.done += 1
         self._report_progress(force=True)
+
+    def begin(self, operation: Any) -> CheckContext:
+        """Set up an operation's state; returns the context its answers are checked in."""
+        self.current = operation.label
+        self.states[operation.label] = _OperationState(
+            slots=security_slots(self.spec, operation.path, operation.method)
+        )
+        self._report_progress(force=True)
+        return self._check_context(operation)
 
     def _check_context(self, operation: Any) -> CheckContext:
         from requests.structures import CaseInsensitiveDict

@@ -1,0 +1,248 @@
+"""driftguard fuzz against a plain schemathesis Hypothesis loop, and time to find every defect.
+
+1. Throughput. The same apps (the planted-defect apps of tests/fuzz, fresh for every run),
+   the same max-examples and the same seed go through a plain loop, the way schemathesis'
+   documentation writes one (``@given(case=operation.as_strategy(mode))`` over positive and
+   negative modes, ``case.call_and_validate()``, failures caught so the loop goes on), and
+   through ``driftguard.fuzz``. Both count the requests they send and the seconds they take;
+   rounds alternate so both see the same machine load. driftguard must reach at least 0.8
+   times the plain loop's requests per second.
+   A driftguard run also sends schemathesis' coverage cases and a few probes, which cost less
+   to generate than Hypothesis examples; so the request path is also compared alone, on the
+   very same generated cases: ``case.call_and_validate()`` against driftguard's send-and-judge
+   step (``_Run.exercise``), both in-process.
+2. Time to find every planted defect: ``driftguard.fuzz`` at default settings on each app,
+   for a few seeds; the median of the summed times is printed, with every defect checked.
+
+Exits 1 when a target is missed.
+
+    .venv/bin/python benchmarks/bench_fuzz.py [--rounds N] [--max-examples N] [--seeds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGET_RATIO = 0.8
+
+
+def planted() -> list[tuple[Callable[[], Any], tuple[str, str, str]]]:
+    from tests.fuzz import apps
+
+    return [
+        (apps.unenforced_schema, ("accepted-invalid-input", "POST /widgets", "request body /quantity")),
+        (apps.crash, ("server-error", "POST /orders", "exception ZeroDivisionError in price_order")),
+        (apps.unenforced_auth, ("auth-not-enforced", "GET /reports", "without credentials")),
+        (apps.broken_response, ("response-schema-violation", "GET /prices/{sku}", "response 200 /amount (type)")),
+        (apps.rejects_valid, ("rejected-valid-input", "POST /names", "request body /name")),
+        (apps.racy_ids, ("concurrency-conflict", "POST /tickets", "duplicate id")),
+        (apps.undeleted, ("resource-available-after-delete", "GET /notes/{note_id}", "after DELETE /notes/{note_id}")),
+        (apps.contract_gaps, ("missing-required-header-accepted", "GET /traced", "request header X-Request-Id")),
+    ]  # fmt: skip
+
+
+def plain_loop(app: Any, max_examples: int, seed: int) -> tuple[int, float]:
+    """Requests sent and seconds taken by a hand-written schemathesis + Hypothesis loop."""
+    import hypothesis
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import strategies as st
+    from schemathesis import GenerationMode
+
+    started = time.perf_counter()
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=schemathesis.Config())
+    sent = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        strategy = st.one_of([operation.as_strategy(generation_mode=m) for m in GenerationMode])
+
+        @given(case=strategy)
+        @settings(
+            max_examples=max_examples,
+            database=None,
+            deadline=None,
+            derandomize=False,
+            suppress_health_check=list(HealthCheck),
+            phases=(Phase.generate,),
+        )
+        def test(case: Any) -> None:
+            nonlocal sent
+            sent += 1
+            # a failure is recorded by schemathesis; the loop goes on
+            with contextlib.suppress(AssertionError, BaseExceptionGroup, Exception):
+                case.call_and_validate()
+
+        hypothesis.seed(seed)(test)()
+    return sent, time.perf_counter() - started
+
+
+def driftguard_run(app: Any, max_examples: int, seed: int) -> tuple[int, float]:
+    from driftguard import fuzz
+
+    started = time.perf_counter()
+    report = fuzz(app, max_examples=max_examples, seed=seed)
+    return int(report.meta["requests"]), time.perf_counter() - started
+
+
+def throughput(rounds: int, max_examples: int) -> float:
+    factories = [factory for factory, _ in planted()]
+    plain_rates, driftguard_rates = [], []
+    for round_number in range(rounds):
+        for name, runner, rates in (
+            ("plain", plain_loop, plain_rates),
+            ("driftguard", driftguard_run, driftguard_rates),
+        ):
+            requests = seconds = 0.0
+            for factory in factories:
+                sent, took = runner(factory(), max_examples, seed=round_number + 1)
+                requests += sent
+                seconds += took
+            rates.append(requests / seconds)
+            print(f"  round {round_number + 1} {name:>10}: {requests:>6.0f} requests "
+                  f"in {seconds:6.2f}s = {requests / seconds:7.1f} req/s")  # fmt: skip
+    plain, ours = statistics.median(plain_rates), statistics.median(driftguard_rates)
+    ratio = statistics.median(d / p for d, p in zip(driftguard_rates, plain_rates, strict=True))
+    print(f"plain schemathesis loop: {plain:7.1f} requests/s (median of {rounds})")
+    print(f"driftguard fuzz:         {ours:7.1f} requests/s (median of {rounds})")
+    print(f"ratio: {ratio:.2f} (median of per-round ratios, target >= {TARGET_RATIO})")
+    return ratio
+
+
+def same_cases(rounds: int, max_examples: int) -> float:
+    """Requests per second over identical pre-generated cases: schemathesis vs driftguard."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import strategies as st
+    from schemathesis import GenerationMode
+
+    from driftguard._fuzz_options import resolve_options
+    from driftguard.fuzz import _session
+
+    plain_rates, driftguard_rates = [], []
+    for round_number in range(rounds):
+        plain_sent = driftguard_sent = 0
+        plain_seconds = driftguard_seconds = 0.0
+        for factory, _ in planted():
+            app = factory()
+            options = resolve_options(None, max_examples=max_examples, seed=round_number)
+            with _session(app, options, _config()) as session:
+                for operation in session.operations:
+                    context = session.run.begin(operation)
+                    cases: list[Any] = []
+                    strategy = st.one_of(
+                        [operation.as_strategy(generation_mode=m) for m in GenerationMode]
+                    )
+
+                    @given(case=strategy)
+                    @settings(
+                        max_examples=max_examples,
+                        database=None,
+                        deadline=None,
+                        suppress_health_check=list(HealthCheck),
+                        phases=(Phase.generate,),
+                    )
+                    def collect(case: Any) -> None:
+                        cases.append(case)  # noqa: B023 - run right away, in this iteration
+
+                    collect()
+
+                    def plain() -> tuple[int, float]:
+                        started = time.perf_counter()
+                        for case in cases:  # noqa: B023 - called right away
+                            with contextlib.suppress(AssertionError, BaseExceptionGroup, Exception):
+                                case.call_and_validate(app=app)  # noqa: B023
+                        return len(cases), time.perf_counter() - started  # noqa: B023
+
+                    def ours() -> tuple[int, float]:
+                        before, started = session.sender.requests_sent, time.perf_counter()
+                        for case in cases:  # noqa: B023 - called right away
+                            session.run.exercise(operation, case, context, origin="coverage")  # noqa: B023
+                        took = time.perf_counter() - started
+                        return session.sender.requests_sent - before, took
+
+                    # alternate who goes first, so neither always meets a warmer app
+                    first, second = (plain, ours) if round_number % 2 == 0 else (ours, plain)
+                    results = {first: first(), second: second()}
+                    plain_sent += results[plain][0]
+                    plain_seconds += results[plain][1]
+                    driftguard_sent += results[ours][0]
+                    driftguard_seconds += results[ours][1]
+        plain_rates.append(plain_sent / plain_seconds)
+        driftguard_rates.append(driftguard_sent / driftguard_seconds)
+        print(f"  round {round_number + 1}: plain {plain_sent} requests "
+              f"{plain_rates[-1]:7.1f} req/s, driftguard {driftguard_sent} requests "
+              f"{driftguard_rates[-1]:7.1f} req/s")  # fmt: skip
+    ratio = statistics.median(d / p for d, p in zip(driftguard_rates, plain_rates, strict=True))
+    print(
+        f"same cases: plain {statistics.median(plain_rates):7.1f} req/s, driftguard "
+        f"{statistics.median(driftguard_rates):7.1f} req/s, ratio {ratio:.2f} "
+        f"(median of per-round ratios, target >= {TARGET_RATIO})"
+    )
+    return ratio
+
+
+def _config() -> Any:
+    from driftguard._config import Config
+
+    return Config()
+
+
+def time_to_find(seeds: int) -> bool:
+    from driftguard import fuzz
+
+    totals = []
+    everything_found = True
+    for seed in range(1, seeds + 1):
+        total = 0.0
+        for factory, defect in planted():
+            started = time.perf_counter()
+            report = fuzz(factory(), seed=seed)  # default settings otherwise
+            took = time.perf_counter() - started
+            total += took
+            found = defect in {(f.id, f.operation, f.location) for f in report.findings}
+            everything_found &= found
+            if seed == 1 or not found:
+                mark = "found" if found else "MISSED"
+                print(f"  seed {seed}: {defect[0]:<34} {defect[1]:<22} {mark} in {took:.2f}s")
+        totals.append(total)
+        print(f"  seed {seed}: all {len(planted())} apps in {total:.2f}s")
+    print(
+        f"time to find every planted defect at default settings: "
+        f"{statistics.median(totals):.2f}s (median of {seeds} seeds)"
+        + ("" if everything_found else " -- SOME DEFECTS MISSED")
+    )
+    return everything_found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="alternating throughput rounds")
+    parser.add_argument("--max-examples", type=int, default=25, help="examples per operation")
+    parser.add_argument("--seeds", type=int, default=3, help="seeds for the time-to-find runs")
+    options = parser.parse_args()
+
+    # Warm both paths once (imports, schema caches) so the rounds compare steady states.
+    factory = planted()[0][0]
+    plain_loop(factory(), 2, seed=0)
+    driftguard_run(factory(), 2, seed=0)
+
+    print(f"throughput, {len(planted())} apps, max-examples {options.max_examples}:")
+    ratio = throughput(options.rounds, options.max_examples)
+    print("request path alone, on the same generated cases:")
+    path_ratio = same_cases(options.rounds, options.max_examples)
+    print("time to find:")
+    found = time_to_find(options.seeds)
+    return 0 if min(ratio, path_ratio) >= TARGET_RATIO and found else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
