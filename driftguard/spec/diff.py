@@ -326,8 +326,14 @@ class _Differ:
                     node.additional = child
             elif ov != nv:
                 node.keywords[key] = (ov, nv)
+        switched = _switched_union(o, n)
         for kind in COMPOSITIONS:
             ob, nb = o.get(kind), n.get(kind)
+            if switched is not None and kind in switched:
+                if nb:  # anyOf <-> oneOf over the same branches: compare the branches
+                    ob = o[switched[0] if kind == switched[1] else switched[1]]
+                else:
+                    continue
             if ob or nb:
                 branches = self._branches(kind, ob or [], nb or [])
                 if branches.added or branches.removed or branches.matched:
@@ -402,16 +408,39 @@ class _Differ:
                         free_new.remove(j)
                         break
 
+        # Best evidence first: the same reference, the same schema, the same object shape,
+        # a re-spelled component name; two inline branches of one type last. Two unrelated
+        # components are never paired: one was removed and the other added.
         match(lambda a, b: "$ref" in a and a.get("$ref") == b.get("$ref"))
-        if free_old and free_new:
-            match(self.same)
-        if free_old and free_new:
-            match(lambda a, b: self._signature(a, self.old) == self._signature(b, self.new))
-        if free_old and free_new:
-            match(lambda a, b: self._kind(a, self.old) == self._kind(b, self.new))
+        for test in (
+            self.same,
+            lambda a, b: self._shape(a, self.old) == self._shape(b, self.new) != (),
+            lambda a, b: (
+                "$ref" in a
+                and "$ref" in b
+                and respelling_score(_name(a), _name(b)) > 0
+                and self._kind(a, self.old) == self._kind(b, self.new)
+            ),
+            lambda a, b: (
+                "$ref" not in a
+                and "$ref" not in b
+                and self._kind(a, self.old) == self._kind(b, self.new)
+            ),
+        ):
+            if free_old and free_new:
+                match(test)
         result.added = [(_label(kind, j, new[j]), new[j]) for j in free_new]
         result.removed = [(_label(kind, i, old[i]), old[i]) for i in free_old]
         return result
+
+    @staticmethod
+    def _shape(schema: Schema, spec: Spec) -> tuple[Any, ...]:
+        """An object's type and property names, or () for anything else."""
+        effective = spec.effective(schema)[0]
+        properties = effective.get("properties")
+        if not properties:
+            return ()
+        return (_kind_of(effective), tuple(sorted(properties)))
 
     @staticmethod
     def _signature(schema: Schema, spec: Spec) -> tuple[Any, ...]:
@@ -663,6 +692,14 @@ def _bare_composition(schema: Schema) -> str | None:
     return None
 
 
+def _switched_union(old: Schema, new: Schema) -> tuple[str, str] | None:
+    """("anyOf", "oneOf") when one side has only anyOf and the other only oneOf."""
+    for a, b in (("anyOf", "oneOf"), ("oneOf", "anyOf")):
+        if a in old and b not in old and b in new and a not in new:
+            return (a, b)
+    return None
+
+
 def _composite(schema: Schema) -> bool:
     return any(kind in schema for kind in COMPOSITIONS)
 
@@ -675,6 +712,11 @@ def _kind_of(schema: Schema) -> tuple[str, ...]:
         if kind in schema:
             return (kind,)
     return ()
+
+
+def _name(schema: Schema) -> str:
+    ref = schema.get("$ref")
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else ""
 
 
 def _label(kind: str, index: int, branch: Schema) -> str:

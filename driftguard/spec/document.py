@@ -213,10 +213,38 @@ class Spec:
         return schemas if isinstance(schemas, dict) else {}
 
 
+_UPPER = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties"})
+_LOWER = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"})
+
+
 def _overlay(target: Schema, siblings: Schema) -> Schema:
+    """The target of a ``$ref`` with the keywords written beside the reference.
+
+    Beside a reference, a constraint narrows the target (it is ``allOf: [target, siblings]``):
+    enums and types intersect, upper bounds take the lower value, lower bounds the higher,
+    ``required`` lists unite. ``nullable`` widens (it spells ``anyOf: [target, null]``), and
+    annotations such as ``default`` or ``readOnly`` replace the target's.
+    """
     merged = dict(target)
     for key, value in siblings.items():
         if key == "$ref":
             continue
-        merged[key] = value
+        current = merged.get(key)
+        if current is None or key == "nullable":
+            merged[key] = value
+        elif key in _UPPER and _number(value) and _number(current):
+            merged[key] = min(current, value)
+        elif key in _LOWER and _number(value) and _number(current):
+            merged[key] = max(current, value)
+        elif key in ("enum", "type") and isinstance(value, list) and isinstance(current, list):
+            allowed = {repr(v) for v in current}
+            merged[key] = [v for v in value if repr(v) in allowed]
+        elif key == "required" and isinstance(value, list) and isinstance(current, list):
+            merged[key] = sorted({*current, *value})
+        else:
+            merged[key] = value
     return merged
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

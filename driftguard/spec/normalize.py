@@ -99,8 +99,13 @@ def canonical_value(value: Any) -> Any:
     return value
 
 
-def _enum_key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+def _enum_key(value: Any) -> tuple[int, Any]:
+    """Sort numbers numerically, then strings, then everything else by its JSON text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (0, value)
+    if isinstance(value, str):
+        return (1, value)
+    return (2, json.dumps(value, sort_keys=True, separators=(",", ":")))
 
 
 def is_null_only(schema: Schema) -> bool:
@@ -186,6 +191,7 @@ def _normalize(node: Any, recurse: Recurse) -> Schema:
                 else:
                     del out[kind]
                     out.setdefault("type", [])
+            _values_as_enum(out, kind)
     if nullable:
         out["nullable"] = True
     out = _collapse(out)
@@ -330,6 +336,32 @@ def _exclusive_bounds(node: dict[str, Any], out: Schema) -> None:
     for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         if node.get(flag) is True and bound in out:
             out[flag] = out.pop(bound)
+
+
+def _values_as_enum(out: Schema, kind: str) -> None:
+    """``oneOf: [{const: 1, title: A}, {const: 2, title: B}]`` is ``enum: [1, 2]``.
+
+    Generators (Discord's, NSwag's) document enums this way to give each value a name.
+    """
+    branches = out.get(kind)
+    if not branches or "enum" in out:
+        return
+    types = out.get("type")
+    values: dict[str, Any] = {}
+    for branch in branches:
+        if not branch.keys() <= {"enum", "type"} or len(branch.get("enum") or ()) != 1:
+            return
+        if "type" in branch:
+            if types is None:
+                types = branch["type"]
+            elif branch["type"] != types:
+                return
+        value = branch["enum"][0]
+        values.setdefault(_enum_key(value), value)
+    del out[kind]
+    out["enum"] = [values[k] for k in sorted(values)]
+    if types is not None:
+        out["type"] = types
 
 
 def _collapse(out: Schema) -> Schema:

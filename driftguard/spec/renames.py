@@ -53,18 +53,29 @@ def respelling_score(old: str, new: str) -> float:
     joined_a, joined_b = "".join(a), "".join(b)
     if joined_a == joined_b:
         return 0.95
-    if len(a) == len(b) and all(_abbreviates(x, y) for x, y in zip(a, b, strict=True)):
-        return 0.8
-    shortest = min(len(joined_a), len(joined_b))
-    limit = max(1, shortest // 4)
-    if shortest >= 3:
-        distance = _distance(joined_a, joined_b, limit)
-        if distance <= limit:
-            return 0.85 - 0.05 * distance
+    if len(a) == len(b):
+        if all(_abbreviates(x, y) for x, y in zip(a, b, strict=True)):
+            return 0.8
+        # A small edit: word by word, each word equal or a typo away (colour, adress, emails).
+        distances = [_word_distance(x, y) for x, y in zip(a, b, strict=True)]
+        if all(d is not None for d in distances):
+            return 0.85 - 0.05 * sum(d or 0 for d in distances)
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     if len(short) < len(long_) and (long_[: len(short)] == short or long_[-len(short) :] == short):
         return 0.6  # an alias that adds or drops a qualifier: name -> full_name
     return 0.0
+
+
+def _word_distance(x: str, y: str) -> int | None:
+    """The edit distance of two words when it is small for their length, else None."""
+    if x == y:
+        return 0
+    shortest = min(len(x), len(y))
+    if shortest < 3:
+        return None
+    limit = max(1, shortest // 4)
+    distance = _distance(x, y, limit)
+    return distance if distance <= limit else None
 
 
 def _abbreviates(x: str, y: str) -> bool:
