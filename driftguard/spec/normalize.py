@@ -229,7 +229,7 @@ def _enum(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
         out["enum"] = sorted(set(value))
         return False
     nullable = False
-    seen: dict[str, Any] = {}
+    seen: dict[tuple[int, Any], Any] = {}
     for item in value:
         if item is None:
             nullable = True
@@ -347,7 +347,7 @@ def _values_as_enum(out: Schema, kind: str) -> None:
     if not branches or "enum" in out:
         return
     types = out.get("type")
-    values: dict[str, Any] = {}
+    values: dict[tuple[int, Any], Any] = {}
     for branch in branches:
         if not branch.keys() <= {"enum", "type"} or len(branch.get("enum") or ()) != 1:
             return
