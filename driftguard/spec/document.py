@@ -80,6 +80,7 @@ class Spec:
         self._effective: dict[int, tuple[Schema, str | None]] = {}
         self.operations: dict[tuple[str, str], Operation] = {}
         self.paths: dict[str, str] = {}  # path template -> path as written
+        self._check_references()
         self._index()
 
     # -- references -------------------------------------------------------------------------
@@ -102,6 +103,31 @@ class Spec:
                 raise RefError(f"{self.where}: broken reference {ref!r} (no {token!r} there)")
         self._pointers[ref] = node
         return node
+
+    def _check_references(self) -> None:
+        """Every local ``$ref`` must resolve, even where the diff would never look.
+
+        A broken reference is a broken document: say which one, and where it is used.
+        """
+        refs: set[str] = set()
+        stack: list[Any] = [self.document]
+        pop, push = stack.pop, stack.extend
+        while stack:
+            node = pop()
+            if type(node) is dict:
+                ref = node.get("$ref")
+                if type(ref) is str:
+                    refs.add(ref)
+                push([v for v in node.values() if type(v) is dict or type(v) is list])
+            elif type(node) is list:
+                push([v for v in node if type(v) is dict or type(v) is list])
+        for ref in refs:
+            try:
+                self.pointer(ref)
+            except RefError:
+                raise RefError(
+                    f"{self.where}: broken reference {ref!r} at {_used_at(self.document, ref)}"
+                ) from None
 
     def resolve(self, node: Any) -> Any:
         """A parameter, response, body, header or path item with its ``$ref`` chain followed."""
@@ -211,6 +237,23 @@ class Spec:
         components = self.document.get("components") or {}
         schemas = components.get("schemas") if isinstance(components, dict) else None
         return schemas if isinstance(schemas, dict) else {}
+
+
+def _used_at(document: Any, ref: str) -> str:
+    """The JSON pointer of the first place that uses ``ref`` (for the error message)."""
+    stack: list[tuple[Any, str]] = [(document, "#")]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            if node.get("$ref") == ref:
+                return where
+            items = [(f"{where}/{k.replace('~', '~0').replace('/', '~1')}", v) for k, v in node.items()]
+        elif isinstance(node, list):
+            items = [(f"{where}/{i}", v) for i, v in enumerate(node)]
+        else:
+            continue
+        stack.extend((v, w) for w, v in reversed(items))
+    return "?"
 
 
 _UPPER = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties"})
