@@ -174,6 +174,12 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
     findings = run.collector.findings(
         redactor, replay_base=session.replay_base, serve=session.serve
     )
+    never = [label for label, state in run.states.items() if state.successes == 0]
+    if never:
+        hint = ""
+        if any(run.states[label].slots for label in never) and not options.headers:
+            hint = " (some declare authentication: pass credentials with --header)"
+        run.notes.append(f"never answered 2xx: {', '.join(never)}{hint}")
     elapsed = time.monotonic() - run.started
     requests = session.sender.requests_sent
     summary = f"{run.done} operations, {requests} requests in {elapsed:.1f}s, seed {run.seed}"
@@ -184,6 +190,7 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
         "requests": requests,
         "seconds": round(elapsed, 3),
         "seed": run.seed,
+        "successes": {label: state.successes for label, state in run.states.items()},
     }
     return Report("fuzz", findings, meta=meta)
 
@@ -345,6 +352,7 @@ class _OperationState:
     slots: list[Slot]
     accepted: Request | None = None  # first valid request answered 2xx
     valid: Request | None = None  # first valid request, whatever the answer
+    successes: int = 0  # requests answered 2xx
 
 
 @dataclass
@@ -533,6 +541,8 @@ class _Run:
                 state.valid = request
             if state.accepted is None and exchange.succeeded:
                 state.accepted = request
+        if exchange.succeeded:
+            state.successes += 1
         causes = self._judge(operation, case, context, prepared, exchange)
         for cause in causes:
             self.collector.add(operation.label, Evidence(cause, exchange, origin, mode))
