@@ -656,19 +656,29 @@ class _Differ:
         signatures = {
             name: self._signature(self.old.canonical(old[name]), self.old) for name in removed
         }
+        # Renamed: the same properties under a re-spelled name (FastAPI's Item ->
+        # Item-Input/Item-Output, whose changes the operations report), or the same
+        # structure under any name when that pairing is unambiguous both ways.
+        structural: dict[str, list[str]] = {}
         for name in added:
             canonical = self.new.canonical(new[name])
             signature = self._signature(canonical, self.new)[:2]
-            candidates = [
-                r
-                for r in removed
-                if signatures[r][:2] == signature
-                and self.same(self.old.canonical(old[r]), canonical)
-            ]
-            if candidates:
-                best = max(candidates, key=lambda r: respelling_score(r, name))
+            shaped = [r for r in removed if signatures[r][:2] == signature]
+            by_name = [r for r in shaped if signature[1] and respelling_score(r, name) > 0]
+            if by_name:
+                best = max(by_name, key=lambda r: respelling_score(r, name))
                 result.schemas_renamed.append((best, name))
                 renamed_from.add(best)
+                continue
+            structural[name] = [
+                r for r in shaped if self.same(self.old.canonical(old[r]), canonical)
+            ]
+        for name, candidates in structural.items():
+            if len(candidates) == 1 and candidates[0] not in renamed_from:
+                rivals = [n for n, c in structural.items() if candidates[0] in c]
+                if rivals == [name]:
+                    result.schemas_renamed.append((candidates[0], name))
+                    renamed_from.add(candidates[0])
         result.schemas_removed = [name for name in removed if name not in renamed_from]
 
 

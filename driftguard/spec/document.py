@@ -247,7 +247,9 @@ def _used_at(document: Any, ref: str) -> str:
         if isinstance(node, dict):
             if node.get("$ref") == ref:
                 return where
-            items = [(f"{where}/{k.replace('~', '~0').replace('/', '~1')}", v) for k, v in node.items()]
+            items = [
+                (f"{where}/{k.replace('~', '~0').replace('/', '~1')}", v) for k, v in node.items()
+            ]
         elif isinstance(node, list):
             items = [(f"{where}/{i}", v) for i, v in enumerate(node)]
         else:

@@ -187,17 +187,21 @@ class _OperationWalk:
                 roots["response"].append((header_site, header.schema))
 
 
+_DIRECT_HOPS = 2
+
+
 def _via_ref(node: SchemaDiff) -> bool:
     return node.old_ref is not None or node.new_ref is not None
 
 
 def _direct(roots: list[tuple[Site, SchemaDiff]]) -> set[int]:
-    """The changed schema pairs an operation uses directly: at most one ``$ref`` away.
+    """The changed schema pairs an operation uses directly: at most two ``$ref`` away.
 
-    A resource an operation returns (``$ref: Charge``, or ``data: [$ref: Charge]``) is
-    direct; what that resource references in turn (the customer a charge may embed) is
-    not, and when it is another operation's direct resource, its changes are reported
-    there rather than repeated on every operation that can reach it.
+    What an operation returns (``$ref: Page``) and what that embeds (the ``Item`` in a
+    page, the ``User`` of an order) are the operation's own. Further away, in graphs like
+    Stripe's where every resource can embed every other one, a schema that is another
+    operation's direct resource has its changes reported there, not repeated on every
+    operation that can reach it: findings grow with what changed, not with paths to it.
     """
     direct: set[int] = set()
     queue: deque[tuple[SchemaDiff, int]] = deque((node, 0) for _, node in roots)
@@ -207,7 +211,7 @@ def _direct(roots: list[tuple[Site, SchemaDiff]]) -> set[int]:
             continue
         if _via_ref(node):
             hops += 1
-            if hops > 1:
+            if hops > _DIRECT_HOPS:
                 continue
         key = id(node)
         if key in direct:
