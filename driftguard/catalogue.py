@@ -172,12 +172,14 @@ register(
             "response does not match its schema: {cause}",
         ),
         _fuzz(
-            "undocumented-status-code", Severity.WARNING, "answered undocumented status {status}"
+            "undocumented-status-code",
+            Severity.WARNING,
+            "answered undocumented status {status} (documented: {documented})",
         ),
         _fuzz(
             "undocumented-content-type",
             Severity.WARNING,
-            "answered undocumented media type {content_type}",
+            "answered undocumented media type {content_type} (documented: {documented})",
         ),
         _fuzz(
             "missing-required-header-accepted",
