@@ -11,6 +11,7 @@ shrinks towards short requests), so the reproduction in the report is a minimal 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 import sysconfig
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from driftguard import catalogue
-from driftguard._fuzz_request import Redactor, curl_command, request_details
+from driftguard._fuzz_request import Redactor, curl_command, redact_fields, request_details
 from driftguard._fuzz_transport import Exchange, NoAnswer
 from driftguard.findings import Finding, Severity
 
@@ -133,7 +134,7 @@ def _finding(
         details["response"] = {
             "status": exchange.status,
             "content_type": exchange.content_type,
-            "body": redactor.text(_excerpt(exchange.content)),
+            "body": redactor.text(_excerpt(_response_text(exchange.content))),
         }
     details["generation"] = (
         evidence.origin if evidence.mode is None else (f"{evidence.origin} ({evidence.mode})")
@@ -158,8 +159,17 @@ def _redact(value: Any, redactor: Redactor) -> Any:
     return value
 
 
-def _excerpt(content: bytes) -> str:
-    text = content[: _BODY_EXCERPT * 4].decode("utf-8", errors="replace")
+def _response_text(content: bytes) -> str:
+    """The response body as text, with credential-like JSON fields (``access_token``...)
+    redacted: a service under test may issue real tokens to the users fuzzing creates."""
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return content[: _BODY_EXCERPT * 4].decode("utf-8", errors="replace")
+    return json.dumps(redact_fields(data), ensure_ascii=False)
+
+
+def _excerpt(text: str) -> str:
     return text if len(text) <= _BODY_EXCERPT else text[:_BODY_EXCERPT] + "..."
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "IN_PROCESS_REPLAY_URL",
     "Redactor",
     "curl_command",
+    "redact_fields",
     "request_details",
 ]
 
@@ -92,6 +93,18 @@ class Redactor:
         if is_sensitive_name(name) and FAKE_CREDENTIAL not in value and value != FAKE_BASIC:
             return REDACTED
         return self.text(value)
+
+
+def redact_fields(value: Any) -> Any:
+    """JSON with every field named like a credential replaced (a response may issue tokens)."""
+    if isinstance(value, list):
+        return [redact_fields(item) for item in value]
+    if isinstance(value, dict):
+        return {
+            key: REDACTED if is_sensitive_name(str(key)) else redact_fields(item)
+            for key, item in value.items()
+        }
+    return value
 
 
 def _meaningful_headers(request: Request) -> list[tuple[str, str]]:

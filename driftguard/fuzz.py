@@ -623,11 +623,20 @@ class _Run:
             if framework:
                 return []
             content_type = (getattr(failure, "content_type", None) or "(none)").split(";")[0]
+            media_types: list[str] = list(
+                getattr(failure, "defined_content_types", None)
+                or getattr(failure, "media_types", None)
+                or []
+            )
             return [
                 Cause(
                     "undocumented-content-type",
                     f"response {status} {content_type}",
-                    {"status": status, "content_type": content_type},
+                    {
+                        "status": status,
+                        "content_type": content_type,
+                        "documented": ", ".join(media_types),
+                    },
                 )
             ]
         if isinstance(failure, JsonSchemaError):

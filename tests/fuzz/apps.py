@@ -170,7 +170,8 @@ def rejects_valid() -> FastAPI:
 
 
 def racy_ids() -> FastAPI:
-    """POST /tickets reads the next id, yields, then writes: simultaneous creates collide."""
+    """POST /tickets reads the next id, yields, then writes: simultaneous creates collide.
+    POST /bookings crashes when a second booking arrives while one is in flight."""
     app = FastAPI(title="racy ids")
     tickets: dict[int, Widget] = {}
     next_id = _counter()
@@ -181,6 +182,19 @@ def racy_ids() -> FastAPI:
         await asyncio.sleep(0.005)  # the defect: the id is read before the await
         tickets[ticket_id] = item
         return Stored(id=ticket_id, name=item.name, quantity=item.quantity)
+
+    booking = {"busy": False}
+
+    @app.post("/bookings", status_code=201, response_model=Stored, responses=_INVALID)
+    async def create_booking(item: Widget) -> Stored:
+        if booking["busy"]:  # the defect: a second booking while one is in flight crashes
+            raise RuntimeError("two bookings at once")
+        booking["busy"] = True
+        try:
+            await asyncio.sleep(0.005)
+        finally:
+            booking["busy"] = False
+        return Stored(id=next_id(), name=item.name, quantity=item.quantity)
 
     _control_create(app, "/receipts", next_id)
     return app

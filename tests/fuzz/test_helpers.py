@@ -15,7 +15,7 @@ from driftguard._fuzz_findings import COERCED, Cause, Collector, Evidence, excep
 from driftguard._fuzz_options import resolve_options
 from driftguard._fuzz_probes import resource_id
 from driftguard._fuzz_progress import FuzzProgress, render
-from driftguard._fuzz_request import Redactor, curl_command, request_details
+from driftguard._fuzz_request import Redactor, curl_command, redact_fields, request_details
 from driftguard._fuzz_schema import field_pointer, lax_coerce
 from driftguard._fuzz_transport import Exchange, NoAnswer, Request
 
@@ -113,6 +113,20 @@ def test_redaction_by_value_by_name_and_fake_credentials_kept() -> None:
     assert "real-token" not in command
     assert "acme-corp" not in command
     assert "abc" not in command
+
+
+def test_issued_credentials_in_responses_are_redacted() -> None:
+    body = {"access_token": "eyJ...", "token_type": "bearer", "user": {"password": "x", "id": 1}}
+    assert redact_fields(body) == {
+        "access_token": "<redacted>",
+        "token_type": "<redacted>",
+        "user": {"password": "<redacted>", "id": 1},
+    }
+    collector = Collector()
+    exchange = Exchange(Request("POST", "http://h/token"), 422, content=b'{"access_token": "abc"}')
+    collector.add("POST /token", Evidence(Cause("rejected-valid-input", "response 422"), exchange))
+    (finding,) = collector.findings(Redactor())
+    assert finding.details["response"]["body"] == '{"access_token": "<redacted>"}'
 
 
 def test_options_layer_config_then_arguments_and_expand_variables() -> None:

@@ -46,6 +46,11 @@ PLANTED: list[tuple[Callable[[], FastAPI], tuple[str, str, str], str]] = [
         "POST /receipts",
     ),
     (
+        apps.racy_ids,
+        ("concurrency-conflict", "POST /bookings", "server error"),
+        "POST /receipts",
+    ),
+    (
         apps.undeleted,
         (
             "resource-available-after-delete",
@@ -131,6 +136,15 @@ def test_authenticated_fuzzing_reaches_the_protected_operation() -> None:
     assert ("auth-not-enforced", "GET /profile") not in {(f.id, f.operation) for f in report}
     assert ("auth-not-enforced", "GET /reports", "with invalid credentials") in keys(report)
     assert apps.GOOD_TOKEN not in report.to_json()
+
+
+def test_a_crash_under_concurrency_names_the_exception() -> None:
+    report = fuzz(apps.racy_ids(), max_examples=EXAMPLES, seed=9, concurrency=4)
+    (finding,) = [f for f in report.findings if f.operation == "POST /bookings"]
+    assert finding.id == "concurrency-conflict"
+    assert "RuntimeError: two bookings at once" in finding.message
+    assert finding.details["concurrency"] == 4
+    assert fuzz(apps.racy_ids(), max_examples=EXAMPLES, seed=9, concurrency=1).findings == []
 
 
 def test_found_over_real_http() -> None:
