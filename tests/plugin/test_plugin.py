@@ -364,3 +364,107 @@ def test_suites_that_do_not_use_the_fixture_see_nothing(pytester: pytest.Pyteste
     result.assert_outcomes(passed=1)
     assert "driftguard snapshots" not in result.stdout.str()
     assert not (pytester.path / "snapshots").exists()
+
+
+APP_V1 = """
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+class User(BaseModel):
+    id: int
+    name: str
+    nickname: str | None = None
+
+app = FastAPI(title="users")
+
+@app.get("/users/{user_id}", response_model=User)
+def get_user(user_id: int) -> User:
+    return User(id=user_id, name="Ada")
+"""
+
+SCHEMA_TEST = """
+from svc import app
+
+def test_schema(driftguard):
+    driftguard.check_schema(app)
+"""
+
+
+def test_check_schema_creates_then_fails_on_breaking_changes_only(
+    pytester: pytest.Pytester,
+) -> None:
+    import fastapi  # noqa: F401  (imported once here, not again by every inner run)
+
+    pytester.makepyfile(svc=APP_V1, test_schema=SCHEMA_TEST)
+    result = run(pytester)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*no OpenAPI snapshot *openapi.json yet*--driftguard-update*"])
+
+    run(pytester, "--driftguard-update").assert_outcomes(passed=1)
+    document = json.loads((pytester.path / "snapshots/openapi.json").read_text())
+    assert document["info"]["title"] == "users"
+    run(pytester).assert_outcomes(passed=1)
+
+    # A new optional response property is not breaking: the test passes, the summary says so.
+    pytester.makepyfile(
+        svc=APP_V1.replace("    nickname:", "    email: str | None = None\n    nickname:")
+    )
+    result = run(pytester)
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*1 snapshot(s) still match but are outdated*", "*openapi.json"])
+
+    pytester.makepyfile(svc=APP_V1.replace("    name: str", "    full_name: str"))
+    result = run(pytester)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*the OpenAPI document drifted from *openapi.json",
+            "*response property 'name' was renamed to 'full_name'*[[]breaking[]]",
+        ]
+    )
+
+
+def test_check_schema_uses_the_configured_target(pytester: pytest.Pytester) -> None:
+    import fastapi  # noqa: F401
+
+    pytester.makepyfile(
+        svc=APP_V1, test_schema="def test_schema(driftguard):\n    driftguard.check_schema()\n"
+    )
+    pytester.makepyprojecttoml('[tool.driftguard]\ntarget = "svc:app"\n')
+    pytester.syspathinsert()
+    run(pytester, "--driftguard-update").assert_outcomes(passed=1)
+    assert (pytester.path / "snapshots/openapi.json").is_file()
+    run(pytester).assert_outcomes(passed=1)
+
+
+def test_requests_and_httpx_responses_over_real_http(pytester: pytest.Pytester) -> None:
+    """Responses from a real server on 127.0.0.1, read with requests and with httpx."""
+    from fastapi import FastAPI
+
+    from tests.servers import serve
+
+    app = FastAPI()
+
+    @app.get("/user")
+    def user() -> dict[str, object]:
+        return {"id": 1, "name": "Ada", "tags": ["a"]}
+
+    with serve(app) as url:
+        pytester.makepyfile(
+            test_http=f"""
+            import httpx, requests
+
+            def test_requests(driftguard):
+                driftguard.check(requests.get("{url}/user", timeout=5))
+
+            def test_httpx(driftguard):
+                driftguard.check(httpx.get("{url}/user"))
+            """
+        )
+        run(pytester, "--driftguard-update").assert_outcomes(passed=2)
+        record = json.loads(
+            (pytester.path / "snapshots/tests/test_http/test_requests.json").read_text()
+        )
+        assert (record["status"], record["media_type"]) == (200, "application/json")
+        assert record["shape"]["properties"]["tags"]["items"]["type"] == "string"
+        run(pytester).assert_outcomes(passed=2)
