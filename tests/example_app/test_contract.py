@@ -86,5 +86,5 @@ async def test_quotes_with_and_without_conversion(
     )
     async with started as client:
         for currency in ("EUR", "USD"):
-            params = {"plan": "pro", "seats": 3, "currency": currency}
+            params: dict[str, str | int] = {"plan": "pro", "seats": 3, "currency": currency}
             driftguard.check(await client.get("/pricing/quote", params=params), name=currency)
