@@ -6,8 +6,7 @@
     ├── LoadError              a TARGET could not be read as an OpenAPI document
     │   └── RefError           a ``$ref`` that is broken, remote without permission, or absurd
     ├── TargetError            a TARGET that cannot be reached or imported
-    ├── SnapshotError          a snapshot directory that is missing, corrupt or may not be written
-    └── NotBuiltError          a command of the contract this version does not implement yet
+    └── SnapshotError          a snapshot directory that is missing, corrupt or may not be written
 
 Messages are written for the terminal: they say what went wrong and where (a file, a key,
 a URL), in one line, without a traceback.
@@ -19,7 +18,6 @@ __all__ = [
     "ConfigError",
     "DriftguardError",
     "LoadError",
-    "NotBuiltError",
     "RefError",
     "SnapshotError",
     "TargetError",
@@ -55,7 +53,3 @@ class TargetError(DriftguardError):
 
 class SnapshotError(DriftguardError):
     """A snapshot is missing, corrupt, or may not be written here."""
-
-
-class NotBuiltError(DriftguardError):
-    """Part of the contract that this version does not implement yet."""
