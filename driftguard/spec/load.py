@@ -15,11 +15,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
-
-import yaml
 
 from driftguard._errors import LoadError, RefError
 
@@ -27,23 +26,28 @@ __all__ = ["BUNDLE_KEY", "MAX_NODES", "bundle_refs", "check_openapi", "parse_doc
 
 MAX_NODES = 5_000_000
 BUNDLE_KEY = "x-driftguard-bundled"
-
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _SpecLoader(_Loader):  # type: ignore[misc]
-    """The safe loader with YAML 1.2 core-schema scalars: no timestamps, no yes/no/on/off."""
-
-
-_SpecLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
-}
 _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-for _first, _resolvers in _SpecLoader.yaml_implicit_resolvers.items():
-    _SpecLoader.yaml_implicit_resolvers[_first] = [
-        (tag, _BOOL_RE if tag == "tag:yaml.org,2002:bool" else regexp) for tag, regexp in _resolvers
-    ]
+
+
+@cache
+def _spec_loader() -> Any:
+    """The safe loader with YAML 1.2 core-schema scalars: no timestamps, no yes/no/on/off.
+
+    Built on first use, so that reading JSON never pays for importing PyYAML.
+    """
+    import yaml
+
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader: Any = type("_SpecLoader", (base,), {})
+    loader.yaml_implicit_resolvers = {
+        first: [
+            (tag, _BOOL_RE if tag == "tag:yaml.org,2002:bool" else regexp)
+            for tag, regexp in resolvers
+            if tag != "tag:yaml.org,2002:timestamp"
+        ]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    return loader
 
 
 def parse_document(text: str | bytes, *, where: str, yaml_allowed: bool = True) -> Any:
@@ -63,8 +67,10 @@ def parse_document(text: str | bytes, *, where: str, yaml_allowed: bool = True) 
                     f"{where}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
                 ) from None
             # JSON-looking YAML ({a: 1}) is still YAML; fall through.
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=_SpecLoader)  # a safe loader subclass
+        data = yaml.load(text, Loader=_spec_loader())  # a safe loader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
