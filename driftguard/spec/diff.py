@@ -35,6 +35,7 @@ __all__ = [
     "SchemaDiff",
     "SecurityDiff",
     "SpecDiff",
+    "UNCHANGED",
     "diff_documents",
     "media_relation",
 ]
@@ -117,6 +118,10 @@ class SchemaDiff:
 
     def __repr__(self) -> str:
         return f"SchemaDiff({self.old_ref or 'inline'} -> {self.new_ref or 'inline'})"
+
+
+# Stands for every pair of equal, reference-free schemas: there is nothing to say about them.
+UNCHANGED = SchemaDiff({}, {}, None, None)
 
 
 @dataclass(slots=True)
@@ -261,9 +266,9 @@ class _Differ:
         node = self.memo.get(key)
         if node is not None:
             return node
-        node = SchemaDiff(o, n, old_ref, new_ref)
         if old_ref is None and new_ref is None and id(o) in self.old.ref_free and o == n:
-            return node  # equal and reference-free: nothing below can differ
+            return UNCHANGED  # equal and reference-free: nothing below can differ
+        node = SchemaDiff(o, n, old_ref, new_ref)
         self.memo[key] = node
         if old_ref is None and new_ref is None:
             self._compare(node)

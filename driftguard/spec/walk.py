@@ -217,8 +217,7 @@ def _direct(roots: list[tuple[Site, SchemaDiff]]) -> set[int]:
         if key in direct:
             continue
         direct.add(key)
-        for child in node.children():
-            queue.append((child, hops))
+        queue.extend((child, hops) for child in node.children() if child.changed)
     return direct
 
 

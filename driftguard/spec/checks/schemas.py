@@ -116,8 +116,10 @@ def _type(site: Site, node: SchemaDiff) -> Iterator[Finding]:
         )
 
 
-def _key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True)
+def _key(value: Any) -> tuple[str, Any]:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return (type(value).__name__, value)
+    return ("json", json.dumps(value, sort_keys=True))
 
 
 def _enum(site: Site, old: list[Any] | None, new: list[Any] | None) -> Iterator[Finding]:
