@@ -1,0 +1,166 @@
+"""Benchmark `driftguard diff` as users run it: a whole CLI process per run.
+
+For each real pair in ../shared/specs it runs ``driftguard diff OLD NEW`` (text report to
+/dev/null) several times and prints the median wall time and the peak resident memory of
+the process, then a scaling table: the Discord pair replicated 1, 2 and 4 times (paths and
+components copied under new names, references rewritten), to show that cost grows linearly
+with the size of the documents. Exits 1 when a target is missed:
+
+    stripe   median <= 1.0 s and peak RSS <= 300 MB
+    discord  median <= 0.5 s
+    twilio   median <= 0.5 s
+
+Usage: python benchmarks/bench_diff.py [--runs N] [--no-scaling]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT.parent / "shared" / "specs"
+DRIFTGUARD = Path(sys.executable).with_name("driftguard")
+
+# name -> (old, new, max median seconds, max peak RSS in MB or None)
+PAIRS = {
+    "stripe": ("stripe-2021-04.json", "stripe-2022-04.json", 1.0, 300.0),
+    "discord": ("discord-2025-01.json", "discord-2025-09.json", 0.5, None),
+    "twilio": ("twilio-video-2025-02.yaml", "twilio-video-2025-08.yaml", 0.5, None),
+}
+
+
+def run_once(args: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB, and exit code of one CLI process."""
+    command = (
+        [str(DRIFTGUARD), *args]
+        if DRIFTGUARD.exists()
+        else [
+            sys.executable,
+            "-m",
+            "driftguard.cli",
+            *args,
+        ]
+    )
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"driftguard {' '.join(args)} failed ({process.returncode}): {stderr}")
+    return wall, usage.ru_maxrss / 1024, process.returncode
+
+
+def measure(old: Path, new: Path, runs: int) -> tuple[float, float, float]:
+    """Median and best wall time, and the highest peak RSS, over ``runs`` runs."""
+    walls, peaks = [], []
+    run_once(["diff", str(old), str(new)])  # warm the file cache and .pyc files
+    for _ in range(runs):
+        wall, peak, _ = run_once(["diff", str(old), str(new)])
+        walls.append(wall)
+        peaks.append(peak)
+    return statistics.median(walls), min(walls), max(peaks)
+
+
+def _size_mb(*paths: Path) -> float:
+    return sum(p.stat().st_size for p in paths) / 1e6
+
+
+def replicate(document: dict[str, Any], copies: int) -> dict[str, Any]:
+    """``document`` with its paths and component schemas copied ``copies`` times."""
+    prefix = "#/components/schemas/"
+    result = json.loads(json.dumps(document))
+    schemas = document.get("components", {}).get("schemas", {})
+    for copy in range(1, copies):
+        suffix = f"_copy{copy}"
+
+        def rename(node: Any, suffix: str = suffix) -> Any:
+            if isinstance(node, dict):
+                return {
+                    k: (
+                        prefix + v[len(prefix) :] + suffix
+                        if k == "$ref" and isinstance(v, str) and v.startswith(prefix)
+                        else rename(v)
+                    )
+                    for k, v in node.items()
+                }
+            if isinstance(node, list):
+                return [rename(v) for v in node]
+            return node
+
+        for path, item in document["paths"].items():
+            result["paths"][f"/copy{copy}{path}"] = rename(item)
+        for name, schema in schemas.items():
+            result["components"]["schemas"][name + suffix] = rename(schema)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs per pair (default 7)")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the scaling table")
+    options = parser.parse_args()
+    cpus = os.cpu_count()
+    load = os.getloadavg()[0]
+    print(f"driftguard diff, whole CLI process, {options.runs} runs each")
+    print(f"machine: {cpus} CPUs, load average {load:.2f} at start (timings are noisy when busy)")
+    print()
+    print(f"{'pair':<9} {'size MB':>8} {'median s':>9} {'best s':>7} {'peak RSS MB':>12}  target")
+    missed = []
+    with tempfile.TemporaryDirectory() as scratch:
+        tiny = Path(scratch) / "tiny.json"
+        tiny.write_text(
+            json.dumps({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}})
+        )
+        startup, _, _ = measure(tiny, tiny, options.runs)
+        for name, (old_name, new_name, max_wall, max_rss) in PAIRS.items():
+            old, new = SPECS / old_name, SPECS / new_name
+            median, best, peak = measure(old, new, options.runs)
+            target = f"<= {max_wall:.1f} s" + (f", <= {max_rss:.0f} MB" if max_rss else "")
+            ok = median <= max_wall and (max_rss is None or peak <= max_rss)
+            if not ok:
+                missed.append(name)
+            print(
+                f"{name:<9} {_size_mb(old, new):>8.2f} {median:>9.3f} {best:>7.3f} "
+                f"{peak:>12.1f}  {target} {'ok' if ok else 'MISSED'}"
+            )
+        print(f"{'(empty)':<9} {0:>8.2f} {startup:>9.3f} {'':>7} {'':>12}  process start-up")
+        if not options.no_scaling:
+            print()
+            print("scaling: the Discord pair replicated k times")
+            print(
+                f"{'k':>3} {'size MB':>8} {'median s':>9} {'minus start-up':>15} {'ms per MB':>10}"
+            )
+            documents = [json.loads((SPECS / PAIRS["discord"][i]).read_text()) for i in (0, 1)]
+            for copies in (1, 2, 4):
+                paths = []
+                for index, document in enumerate(documents):
+                    path = Path(scratch) / f"discord-{copies}-{index}.json"
+                    path.write_text(json.dumps(replicate(document, copies), indent=2))
+                    paths.append(path)
+                median, _, _ = measure(paths[0], paths[1], options.runs)
+                size = _size_mb(*paths)
+                work = median - startup
+                print(
+                    f"{copies:>3} {size:>8.2f} {median:>9.3f} {work:>15.3f} "
+                    f"{1000 * work / size:>10.1f}"
+                )
+    if missed:
+        print(f"\nMISSED targets: {', '.join(missed)}")
+        return 1
+    print("\nall targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
