@@ -10,23 +10,17 @@ shrinks towards short requests), so the reproduction in the report is a minimal 
 
 from __future__ import annotations
 
-import functools
 import json
-import os
-import sys
-import sysconfig
-import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from driftguard import catalogue
 from driftguard._fuzz_request import Redactor, curl_command, redact_fields, request_details
-from driftguard._fuzz_transport import Exchange, NoAnswer
+from driftguard._fuzz_transport import Exchange
 from driftguard.findings import Finding, Severity
 
-__all__ = ["COERCED", "Cause", "Collector", "Evidence", "exception_cause", "status_cause"]
+__all__ = ["COERCED", "Cause", "Collector", "Evidence"]
 
 # Suffix of the location of an accepted coercion, so it has a fingerprint of its own.
 COERCED = " (coerced)"
@@ -171,62 +165,3 @@ def _response_text(content: bytes) -> str:
 
 def _excerpt(text: str) -> str:
     return text if len(text) <= _BODY_EXCERPT else text[:_BODY_EXCERPT] + "..."
-
-
-def status_cause(status: int) -> Cause:
-    return Cause(
-        "server-error", f"response {status}", {"cause": f"answered {status}", "status": status}
-    )
-
-
-def exception_cause(error: BaseException) -> Cause:
-    """A server error from an exception that escaped the app (or from no answer at all).
-
-    The location names the exception type and the function of the app that raised it, not
-    the line: an edit elsewhere in the file must not change the finding's fingerprint.
-    """
-    if isinstance(error, NoAnswer):
-        return Cause("server-error", "no answer", {"cause": str(error)})
-    kind = type(error).__qualname__
-    module = type(error).__module__
-    name = kind if module in ("builtins", "__main__") else f"{module}.{kind}"
-    message = _one_line(str(error))
-    frame = _app_frame(error)
-    where = f" in {frame.name}" if frame is not None else ""
-    cause = f"{kind}: {message}" if message else kind
-    details: dict[str, Any] = {
-        "cause": f"{cause} (raised{where or ' by the app'})",
-        "exception": {
-            "type": name,
-            "message": message,
-            "where": f"{frame.filename}:{frame.lineno} in {frame.name}" if frame else None,
-        },
-    }
-    return Cause("server-error", f"exception {kind}{where}", details)
-
-
-def _one_line(text: str, limit: int = 300) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[:limit] + "..."
-
-
-@functools.cache
-def _library_roots() -> tuple[str, ...]:
-    paths = sysconfig.get_paths()
-    roots = {paths.get(name, "") for name in ("stdlib", "platstdlib", "purelib", "platlib")}
-    roots.update(p for p in sys.path if p.endswith(("site-packages", "dist-packages")))
-    roots.add(str(Path(__file__).resolve().parent) + os.sep)  # driftguard's own frames
-    return tuple(sorted(r for r in roots if r))
-
-
-def _app_frame(error: BaseException) -> traceback.FrameSummary | None:
-    """The innermost frame of the traceback in the user's code (not a library's)."""
-    roots = _library_roots()
-    # Without reading source lines: only file, line and function names are shown.
-    frames = traceback.StackSummary.extract(
-        traceback.walk_tb(error.__traceback__), lookup_lines=False
-    )
-    for frame in reversed(frames):
-        if not frame.filename.startswith(roots) and not frame.filename.startswith("<"):
-            return frame
-    return None

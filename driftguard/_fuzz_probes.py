@@ -13,15 +13,23 @@ Each returns :class:`~driftguard._fuzz_findings.Evidence`; the collector turns i
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from driftguard._fuzz_auth import Slot, with_credentials
-from driftguard._fuzz_findings import Cause, Evidence, exception_cause
+from driftguard._fuzz_causes import exception_cause
+from driftguard._fuzz_findings import Cause, Evidence
 from driftguard._fuzz_transport import Exchange, Request, Sender
 
-__all__ = ["probe_auth", "probe_concurrency", "probe_delete", "resource_id"]
+__all__ = [
+    "creates",
+    "delete_chains",
+    "probe_auth",
+    "probe_concurrency",
+    "probe_delete",
+    "resource_id",
+]
 
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
 
@@ -153,3 +161,29 @@ def probe_delete(
 def _join(base_url: str, path: str) -> str:
     parts = urlsplit(base_url)
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + path, query="", fragment=""))
+
+
+def creates(spec: Mapping[str, Any], label: str) -> bool:
+    """A POST documented to answer 201, or named as a create: worth racing."""
+    method, _, path = label.partition(" ")
+    if method != "POST":
+        return False
+    operation = spec.get("paths", {}).get(path, {}).get("post", {})
+    responses = operation.get("responses") or {}
+    name = f"{operation.get('operationId', '')} {operation.get('summary', '')}".lower()
+    return "201" in responses or name.strip().startswith("create")
+
+
+def delete_chains(spec: Mapping[str, Any]) -> Iterator[tuple[str, str, str, str]]:
+    """(create, delete, get, item path) for every ``POST /x`` with ``DELETE``/``GET /x/{id}``."""
+    paths = spec.get("paths") or {}
+    for path, item in paths.items():
+        if not isinstance(item, Mapping) or "delete" not in item or "get" not in item:
+            continue
+        if not path.rstrip("/").endswith("}"):
+            continue
+        parent = path.rstrip("/").rsplit("/", 1)[0]
+        for collection in (parent, parent + "/"):
+            if isinstance(paths.get(collection), Mapping) and "post" in paths[collection]:
+                yield f"POST {collection}", f"DELETE {path}", f"GET {path}", path
+                break

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import hypothesis
 import schemathesis
@@ -56,24 +56,37 @@ from schemathesis.specs.openapi import checks as st_checks
 
 from driftguard import __version__
 from driftguard._config import Config
-from driftguard._errors import DriftguardError, TargetError, UsageError
+from driftguard._errors import DriftguardError, UsageError
 from driftguard._fuzz_auth import Slot, has_credentials, security_slots
-from driftguard._fuzz_findings import (
-    COERCED,
-    Cause,
-    Collector,
-    Evidence,
+from driftguard._fuzz_causes import (
+    error_pointer,
     exception_cause,
+    framework_answer,
+    integral_floats_as_ints,
+    missing_header,
+    one_line,
+    rejected_valid,
+    schema_violation,
     status_cause,
+    unique,
 )
+from driftguard._fuzz_findings import COERCED, Cause, Collector, Evidence
 from driftguard._fuzz_options import FuzzOptions, HeaderInput, resolve_options
-from driftguard._fuzz_probes import probe_auth, probe_concurrency, probe_delete
+from driftguard._fuzz_probes import (
+    creates,
+    delete_chains,
+    probe_auth,
+    probe_concurrency,
+    probe_delete,
+)
 from driftguard._fuzz_progress import FuzzProgress
 from driftguard._fuzz_request import IN_PROCESS_REPLAY_URL, Redactor
-from driftguard._fuzz_schema import field_pointer, lax_coerce
+from driftguard._fuzz_schema import lax_coerce
+from driftguard._fuzz_target import app_document, resolve
+from driftguard._fuzz_target import base_url as target_base_url
 from driftguard._fuzz_transport import Exchange, Request, Sender, Unsendable
 from driftguard.findings import Report, Severity
-from driftguard.targets import Target, import_app, load_spec, resolve_target
+from driftguard.targets import Target, load_spec
 
 __all__ = ["fuzz"]
 
@@ -97,8 +110,6 @@ _SCHEMATHESIS_CONFIG = {
         "missing_required_header": {"expected-statuses": _NOT_2XX},
     }
 }
-# FastAPI/Starlette's own answer to a body that is not JSON: every app gives it.
-_FRAMEWORK_400 = {"detail": "There was an error parsing the body"}
 _USER_AGENT = f"driftguard/{__version__}"
 
 
@@ -212,9 +223,9 @@ def _session(
     target: Any, options: FuzzOptions, config: Config, progress: Progress | None = None
 ) -> Iterator[_Session]:
     started = time.monotonic()
-    resolved, app, serve = _resolve(target, config)
+    resolved, app, serve = resolve(target, config)
     if app is not None and not isinstance(target, str | Target):
-        spec = load_spec(_app_document(app))
+        spec = load_spec(app_document(app))
     else:
         spec = load_spec(
             resolved,
@@ -222,7 +233,7 @@ def _session(
             timeout=options.timeout,
             headers=options.headers,
         )
-    base_url = _base_url(resolved.base_url, spec)
+    base_url = target_base_url(resolved.base_url, spec)
     schema = schemathesis.openapi.from_dict(
         copy.deepcopy(spec), config=schemathesis.Config.from_dict(_SCHEMATHESIS_CONFIG)
     )
@@ -245,50 +256,6 @@ def _session(
     with Sender(resolved, app=app, timeout=options.timeout) as sender:
         run.sender = sender
         yield _Session(resolved, run, operations, sender, replay_base, serve)
-
-
-def _resolve(target: Any, config: Config) -> tuple[Target, Any, str | None]:
-    """The target, the app object for in-process targets, and how to serve it for replays."""
-    if isinstance(target, str | Target) or target is None:
-        text = target if target is not None else config.target
-        resolved = resolve_target(text, spec_url=config.spec_url)
-        if resolved.kind == "app":
-            return resolved, import_app(resolved.value), f"uvicorn {resolved.value}"
-        if resolved.kind == "url":
-            return resolved, None, None
-        raise UsageError(
-            f"{resolved.value}: fuzzing needs a live target (module:attr or http(s)://...), "
-            f"not a {'snapshot directory' if resolved.kind == 'snapshot' else 'spec file'}"
-        )
-    if callable(target):
-        name = getattr(target, "title", None) or type(target).__name__
-        return Target("app", f"<{name}>"), target, None
-    raise UsageError(f"{target!r} is not a TARGET (module:attr, http(s)://... or an ASGI app)")
-
-
-def _app_document(app: Any) -> dict[str, Any]:
-    openapi = getattr(app, "openapi", None)
-    if not callable(openapi):
-        raise TargetError("an app object given to fuzz() must have .openapi() (FastAPI)")
-    import json
-
-    try:
-        document: dict[str, Any] = json.loads(json.dumps(openapi(), default=str))
-    except Exception as exc:
-        raise TargetError(f"app.openapi() failed: {type(exc).__name__}: {exc}") from None
-    return document
-
-
-def _base_url(target_base: str, spec: Mapping[str, Any]) -> str:
-    """The target's base URL plus the path of the document's first server, if it has one."""
-    servers = spec.get("servers")
-    if not isinstance(servers, list) or not servers or not isinstance(servers[0], Mapping):
-        return target_base
-    url = str(servers[0].get("url", ""))
-    path = urlsplit(url).path.rstrip("/")
-    if not path or "{" in path or urlsplit(target_base).path.rstrip("/").endswith(path):
-        return target_base
-    return target_base.rstrip("/") + path
 
 
 def _operations(schema: Any, wanted: tuple[str, ...]) -> tuple[list[Any], list[str]]:
@@ -556,7 +523,7 @@ class _Run:
         if "json" in kwargs and case.meta is not None and case.meta.generation.mode.is_positive:
             # 5.0 is an integer to JSON Schema and a float to most servers (Pydantic's strict
             # mode refuses it): valid data is sent as 5, which no reading can dispute.
-            kwargs["json"] = _integral_floats_as_ints(kwargs["json"])
+            kwargs["json"] = integral_floats_as_ints(kwargs["json"])
         headers = dict(kwargs.get("headers") or {})
         headers.pop("X-Schemathesis-TestCaseId", None)
         headers["User-Agent"] = _USER_AGENT
@@ -597,12 +564,14 @@ class _Run:
             causes.append(status_cause(status))
         if coverage_scenario(case) in REQUEST_SHAPE_PROBES or status >= 500:
             return causes
-        framework = not self.options.strict and _framework_answer(case, exchange)
+        framework = not self.options.strict and framework_answer(
+            exchange, route=operation.path, base_path=urlsplit(self.base_url).path
+        )
         response = _schemathesis_response(exchange, prepared)
         for failure in _failures(context, response, case):
             causes.extend(self._causes(operation, case, exchange, failure, framework=framework))
         causes.extend(self._auth_causes(operation, case, exchange))
-        return _unique(causes)
+        return unique(causes)
 
     def _causes(
         self, operation: Any, case: Any, exchange: Exchange, failure: Failure, *, framework: bool
@@ -640,7 +609,16 @@ class _Run:
                 )
             ]
         if isinstance(failure, JsonSchemaError):
-            return [_schema_violation(status, failure)]
+            return [
+                schema_violation(
+                    status,
+                    instance_path=failure.instance_path,
+                    schema_path=failure.schema_path,
+                    schema=failure.schema,
+                    instance=failure.instance,
+                    message=failure.validation_message,
+                )
+            ]
         if isinstance(failure, ContentDeserializationError):
             return [
                 Cause(
@@ -654,12 +632,12 @@ class _Run:
                 return []
             return self._accepted_invalid(operation, case, exchange)
         if isinstance(failure, RejectedPositiveData):
-            return [_rejected_valid(status, exchange)]
+            return [rejected_valid(exchange)]
         if isinstance(failure, MissingHeaderNotRejected):
             name = failure.header_name
             if not exchange.succeeded or self._credential_header(operation.label, name):
                 return []
-            return [_missing_header(name, status)]
+            return [missing_header(name, status)]
         return []
 
     def _credential_header(self, label: str, name: str) -> bool:
@@ -693,7 +671,7 @@ class _Run:
                         judged_elsewhere = True  # as auth-not-enforced
                         continue
                     if request.header(name) is None:
-                        causes.append(_missing_header(name, status))
+                        causes.append(missing_header(name, status))
                         continue
                 causes.append(
                     Cause(
@@ -730,17 +708,17 @@ class _Run:
             validator = make_validator(schema, operation.schema.adapter.jsonschema_validator_cls)
             errors = list(validator.iter_errors(body))
             remaining = {
-                _error_pointer(e, schema)
+                error_pointer(e, schema)
                 for e in validator.iter_errors(lax_coerce(body, schema, schema))
             }
         except Exception:  # a schema the validator cannot read (e.g. a non-ECMA pattern)
             return []
         causes = []
         for error in errors:
-            pointer = _error_pointer(error, schema)
+            pointer = error_pointer(error, schema)
             coercion = pointer not in remaining
             details: dict[str, Any] = {
-                "cause": f"body {pointer}: {_first_line_text(error.message)}",
+                "cause": f"body {pointer}: {one_line(error.message)}",
                 "field": pointer,
                 "keyword": error.kind.name,
                 "coercion": coercion,
@@ -788,10 +766,10 @@ class _Run:
             request = state.accepted or state.valid
             if state.slots and request is not None:
                 self._record(label, probe_auth(self.sender, request, state.slots))
-            if state.accepted is not None and _creates(self.spec, label):
+            if state.accepted is not None and creates(self.spec, label):
                 found = probe_concurrency(self.sender, state.accepted, self.options.concurrency)
                 self._record(label, found)
-        for create_label, delete_label, get_label, template in _delete_chains(self.spec):
+        for create_label, delete_label, get_label, template in delete_chains(self.spec):
             creator = self.states.get(create_label)
             if creator is None or creator.accepted is None or get_label not in self.states:
                 continue
@@ -819,29 +797,12 @@ def _operation_seed(seed: int, label: str) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-def _integral_floats_as_ints(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    if isinstance(value, list):
-        return [_integral_floats_as_ints(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _integral_floats_as_ints(item) for key, item in value.items()}
-    return value
-
-
 def _leaves(exc: BaseException) -> Iterator[BaseException]:
     if isinstance(exc, BaseExceptionGroup):
         for inner in exc.exceptions:
             yield from _leaves(inner)
     else:
         yield exc
-
-
-def _unique(causes: list[Cause]) -> list[Cause]:
-    seen: dict[tuple[str, str], Cause] = {}
-    for cause in causes:
-        seen.setdefault(cause.key, cause)
-    return list(seen.values())
 
 
 def _failures(context: CheckContext, response: Any, case: Any) -> list[Failure]:
@@ -881,34 +842,6 @@ def _schemathesis_response(exchange: Exchange, prepared: Any) -> Any:
     )
 
 
-def _framework_answer(case: Any, exchange: Exchange) -> bool:
-    """An answer the web framework gives for every app, not one the app chose.
-
-    FastAPI answers 400 to a body that is not JSON; Starlette's router answers 404 (or
-    redirects) when a generated path parameter holds ``/`` or is empty and the URL no longer
-    matches the route.
-    """
-    status = exchange.status
-    if status == 400 and exchange.json() == _FRAMEWORK_400:
-        return True
-    return status in (404, 405, 307, 308) and not _path_matches_route(case, exchange.request)
-
-
-def _path_matches_route(case: Any, request: Request) -> bool:
-    """Whether the URL sent still has the route's shape: as many segments, none empty."""
-    route = case.operation.path
-    path = unquote(request.path)
-    base = urlsplit(case.operation.schema.config.base_url or "").path.rstrip("/")
-    if base and path.startswith(base):
-        path = path[len(base) :]
-    if route.endswith("/") != path.endswith("/"):
-        return False
-    template, sent = route.strip("/").split("/"), path.strip("/").split("/")
-    if template == [""]:
-        return sent == [""]
-    return len(sent) == len(template) and all(sent)
-
-
 def _negated_names(data: Any, location: ParameterLocation) -> list[str]:
     names = [
         m.parameter
@@ -918,109 +851,6 @@ def _negated_names(data: Any, location: ParameterLocation) -> list[str]:
     if not names and data.parameter and data.parameter_location == location:
         names = [data.parameter]
     return list(dict.fromkeys(names)) or ["*"]
-
-
-def _error_pointer(error: Any, schema: Any) -> str:
-    path = list(error.instance_path)
-    kind = error.kind.name
-    if kind == "required":
-        name = getattr(error.kind, "property", None)
-        path.append(str(name) if name is not None else "*")
-    elif kind == "additionalProperties":
-        path.append("*")
-    return field_pointer(path, schema, schema)
-
-
-def _first_line_text(text: str, limit: int = 200) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[:limit] + "..."
-
-
-def _schema_violation(status: int, failure: JsonSchemaError) -> Cause:
-    path = ["*" if isinstance(step, int) else str(step) for step in failure.instance_path]
-    keyword = str(failure.schema_path[-1]) if failure.schema_path else "schema"
-    if keyword == "required":
-        required = failure.schema.get("required") if isinstance(failure.schema, dict) else None
-        instance = failure.instance
-        missing = [
-            name
-            for name in (required or [])
-            if isinstance(instance, Mapping) and name not in instance
-        ]
-        if missing:
-            path.append(str(missing[0]))
-    pointer = "/" + "/".join(path)
-    return Cause(
-        "response-schema-violation",
-        f"response {status} {pointer} ({keyword})",
-        {
-            "status": status,
-            "cause": f"{pointer}: {_first_line_text(failure.validation_message)}",
-            "keyword": keyword,
-        },
-    )
-
-
-def _missing_header(name: str, status: int) -> Cause:
-    return Cause(
-        "missing-required-header-accepted",
-        f"request header {name}",
-        {"header": name, "status": status},
-    )
-
-
-def _rejected_valid(status: int, exchange: Exchange) -> Cause:
-    """``rejected-valid-input``, located at the field FastAPI's 422 detail names, if any."""
-    where = None
-    message = ""
-    body = exchange.json()
-    detail = body.get("detail") if isinstance(body, Mapping) else None
-    if isinstance(detail, list) and detail and isinstance(detail[0], Mapping):
-        loc = detail[0].get("loc")
-        if isinstance(loc, list) and loc:
-            place, *rest = (str(part) for part in loc)
-            rest = ["*" if part.isdigit() else part for part in rest]
-            where = (
-                f"request {place} /{'/'.join(rest)}"
-                if place == "body"
-                else (f"request {place} {'.'.join(rest)}")
-            )
-        message = str(detail[0].get("msg", ""))
-    elif isinstance(detail, str):
-        message = detail
-    cause = f"{where.removeprefix('request ')}: {message}" if where else message or "rejected"
-    return Cause(
-        "rejected-valid-input",
-        where or f"response {status}",
-        {"status": status, "cause": _first_line_text(cause)},
-    )
-
-
-def _creates(spec: Mapping[str, Any], label: str) -> bool:
-    """A POST documented to answer 201, or named as a create."""
-    method, _, path = label.partition(" ")
-    if method != "POST":
-        return False
-    operation = spec.get("paths", {}).get(path, {}).get("post", {})
-    responses = operation.get("responses") or {}
-    name = f"{operation.get('operationId', '')} {operation.get('summary', '')}".lower()
-    return "201" in responses or name.strip().startswith("create")
-
-
-def _delete_chains(spec: Mapping[str, Any]) -> Iterator[tuple[str, str, str, str]]:
-    """(create, delete, get, item path) for collections with ``POST /x`` and ``DELETE/GET
-    /x/{id}``."""
-    paths = spec.get("paths") or {}
-    for path, item in paths.items():
-        if not isinstance(item, Mapping) or "delete" not in item or "get" not in item:
-            continue
-        if not path.rstrip("/").endswith("}"):
-            continue
-        parent = path.rstrip("/").rsplit("/", 1)[0]
-        for collection in (parent, parent + "/"):
-            if isinstance(paths.get(collection), Mapping) and "post" in paths[collection]:
-                yield f"POST {collection}", f"DELETE {path}", f"GET {path}", path
-                break
 
 
 class _CallableModule(types.ModuleType):

@@ -11,7 +11,8 @@ import pytest
 from driftguard import ConfigError, UsageError
 from driftguard._config import Config
 from driftguard._fuzz_auth import has_credentials, security_slots, with_credentials
-from driftguard._fuzz_findings import COERCED, Cause, Collector, Evidence, exception_cause
+from driftguard._fuzz_causes import exception_cause
+from driftguard._fuzz_findings import COERCED, Cause, Collector, Evidence
 from driftguard._fuzz_options import resolve_options
 from driftguard._fuzz_probes import resource_id
 from driftguard._fuzz_progress import FuzzProgress, render

@@ -1,0 +1,215 @@
+"""Causes read off an answer, for the parts that need no schemathesis object.
+
+Each function turns what was sent and what came back into a
+:class:`~driftguard._fuzz_findings.Cause` whose location names the field, status or exception
+at fault, never the generated value, so that fingerprints hold across seeds.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import sysconfig
+import traceback
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from driftguard._fuzz_findings import Cause
+from driftguard._fuzz_schema import field_pointer
+from driftguard._fuzz_transport import Exchange, NoAnswer
+
+__all__ = [
+    "error_pointer",
+    "exception_cause",
+    "framework_answer",
+    "integral_floats_as_ints",
+    "missing_header",
+    "one_line",
+    "rejected_valid",
+    "schema_violation",
+    "status_cause",
+    "unique",
+]
+
+# FastAPI/Starlette's own answer to a body that is not JSON: every app gives it.
+_FRAMEWORK_400 = {"detail": "There was an error parsing the body"}
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit] + "..."
+
+
+def unique(causes: list[Cause]) -> list[Cause]:
+    seen: dict[tuple[str, str], Cause] = {}
+    for cause in causes:
+        seen.setdefault(cause.key, cause)
+    return list(seen.values())
+
+
+def status_cause(status: int) -> Cause:
+    return Cause(
+        "server-error", f"response {status}", {"cause": f"answered {status}", "status": status}
+    )
+
+
+def exception_cause(error: BaseException) -> Cause:
+    """A server error from an exception that escaped the app (or from no answer at all).
+
+    The location names the exception type and the function of the app that raised it, not
+    the line: an edit elsewhere in the file must not change the finding's fingerprint.
+    """
+    if isinstance(error, NoAnswer):
+        return Cause("server-error", "no answer", {"cause": str(error)})
+    kind = type(error).__qualname__
+    module = type(error).__module__
+    name = kind if module in ("builtins", "__main__") else f"{module}.{kind}"
+    message = one_line(str(error), 300)
+    frame = _app_frame(error)
+    where = f" in {frame.name}" if frame is not None else ""
+    cause = f"{kind}: {message}" if message else kind
+    details: dict[str, Any] = {
+        "cause": f"{cause} (raised{where or ' by the app'})",
+        "exception": {
+            "type": name,
+            "message": message,
+            "where": f"{frame.filename}:{frame.lineno} in {frame.name}" if frame else None,
+        },
+    }
+    return Cause("server-error", f"exception {kind}{where}", details)
+
+
+@functools.cache
+def _library_roots() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    roots = {paths.get(name, "") for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+    roots.update(p for p in sys.path if p.endswith(("site-packages", "dist-packages")))
+    roots.add(str(Path(__file__).resolve().parent) + os.sep)  # driftguard's own frames
+    return tuple(sorted(r for r in roots if r))
+
+
+def _app_frame(error: BaseException) -> traceback.FrameSummary | None:
+    """The innermost frame of the traceback in the user's code (not a library's)."""
+    roots = _library_roots()
+    # Without reading source lines: only file, line and function names are shown.
+    frames = traceback.StackSummary.extract(
+        traceback.walk_tb(error.__traceback__), lookup_lines=False
+    )
+    for frame in reversed(frames):
+        if not frame.filename.startswith(roots) and not frame.filename.startswith("<"):
+            return frame
+    return None
+
+
+def missing_header(name: str, status: int) -> Cause:
+    return Cause(
+        "missing-required-header-accepted",
+        f"request header {name}",
+        {"header": name, "status": status},
+    )
+
+
+def rejected_valid(exchange: Exchange) -> Cause:
+    """``rejected-valid-input``, located at the field FastAPI's 422 detail names, if any."""
+    status = exchange.status
+    where = None
+    message = ""
+    body = exchange.json()
+    detail = body.get("detail") if isinstance(body, Mapping) else None
+    if isinstance(detail, list) and detail and isinstance(detail[0], Mapping):
+        loc = detail[0].get("loc")
+        if isinstance(loc, list) and loc:
+            place, *rest = (str(part) for part in loc)
+            rest = ["*" if part.isdigit() else part for part in rest]
+            if place == "body":
+                where = f"request body /{'/'.join(rest)}"
+            else:
+                where = f"request {place} {'.'.join(rest)}"
+        message = str(detail[0].get("msg", ""))
+    elif isinstance(detail, str):
+        message = detail
+    cause = f"{where.removeprefix('request ')}: {message}" if where else message or "rejected"
+    return Cause(
+        "rejected-valid-input",
+        where or f"response {status}",
+        {"status": status, "cause": one_line(cause)},
+    )
+
+
+def schema_violation(
+    status: int,
+    *,
+    instance_path: Sequence[str | int],
+    schema_path: Sequence[str | int],
+    schema: Any,
+    instance: Any,
+    message: str,
+) -> Cause:
+    """``response-schema-violation`` at the failing field and keyword (array items as ``*``)."""
+    path = ["*" if isinstance(step, int) else str(step) for step in instance_path]
+    keyword = str(schema_path[-1]) if schema_path else "schema"
+    if keyword == "required" and isinstance(schema, Mapping) and isinstance(instance, Mapping):
+        missing = [name for name in schema.get("required") or [] if name not in instance]
+        if missing:
+            path.append(str(missing[0]))
+    pointer = "/" + "/".join(path)
+    return Cause(
+        "response-schema-violation",
+        f"response {status} {pointer} ({keyword})",
+        {"status": status, "cause": f"{pointer}: {one_line(message)}", "keyword": keyword},
+    )
+
+
+def error_pointer(error: Any, schema: Any) -> str:
+    """Where a jsonschema_rs validation error is, as a field pointer of the body."""
+    path = list(error.instance_path)
+    kind = error.kind.name
+    if kind == "required":
+        name = getattr(error.kind, "property", None)
+        path.append(str(name) if name is not None else "*")
+    elif kind == "additionalProperties":
+        path.append("*")
+    return field_pointer(path, schema, schema)
+
+
+def framework_answer(exchange: Exchange, *, route: str, base_path: str) -> bool:
+    """An answer the web framework gives for every app, not one the app chose.
+
+    FastAPI answers 400 to a body that is not JSON; Starlette's router answers 404 (or
+    redirects) when a generated path parameter holds ``/`` or is empty and the URL no longer
+    matches the route.
+    """
+    status = exchange.status
+    if status == 400 and exchange.json() == _FRAMEWORK_400:
+        return True
+    if status not in (404, 405, 307, 308):
+        return False
+    return not _path_matches_route(exchange.request.path, route=route, base_path=base_path)
+
+
+def _path_matches_route(sent_path: str, *, route: str, base_path: str) -> bool:
+    """Whether the URL sent still has the route's shape: as many segments, none empty."""
+    path = unquote(sent_path)
+    base = base_path.rstrip("/")
+    if base and path.startswith(base):
+        path = path[len(base) :]
+    if route.endswith("/") != path.endswith("/"):
+        return False
+    template, sent = route.strip("/").split("/"), path.strip("/").split("/")
+    if template == [""]:
+        return sent == [""]
+    return len(sent) == len(template) and all(sent)
+
+
+def integral_floats_as_ints(value: Any) -> Any:
+    """5.0 is an integer to JSON Schema and a float to most servers: send valid data as 5."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, list):
+        return [integral_floats_as_ints(item) for item in value]
+    if isinstance(value, dict):
+        return {key: integral_floats_as_ints(item) for key, item in value.items()}
+    return value
