@@ -229,9 +229,8 @@ def time_to_find(seeds: int) -> bool:
                 everything_found &= defect in found
                 if seed == 1 or defect not in found:
                     mark = "found" if defect in found else "MISSED"
-                    print(
-                        f"  seed {seed}: {defect[0]:<34} {defect[1]:<22} {mark} ({took:.2f}s app run)"
-                    )
+                    where = f"{defect[1]} at {defect[2]}"
+                    print(f"  seed {seed}: {defect[0]:<33} {where:<58} {mark} ({took:.2f}s)")
         totals.append(total)
         print(f"  seed {seed}: {defects} defects in {len(planted())} apps, {total:.2f}s in all")
     print(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import jsonschema_rs
 import pytest
@@ -50,6 +51,14 @@ def test_max_examples_bounds_the_generated_requests() -> None:
 def test_time_budget_stops_the_run_with_a_note() -> None:
     report = fuzz(apps.contract_gaps(), max_examples=50, seed=1, time_budget=0.01)
     assert any("time budget of 0.01s reached" in note for note in report.meta["notes"])
+
+
+def test_time_budget_interrupts_generation_itself() -> None:
+    started = time.monotonic()
+    report = fuzz(apps.lax_model(), max_examples=100_000, seed=1, time_budget=1.0)
+    assert time.monotonic() - started < 10
+    assert any("time budget of 1s reached" in note for note in report.meta["notes"])
+    assert report.meta["requests"] > 10  # it did fuzz until the budget ran out
 
 
 def test_operations_limit_the_run() -> None:
