@@ -16,8 +16,8 @@ from typing import Any
 
 from driftguard import catalogue
 from driftguard.findings import Finding
-from driftguard.spec.diff import SpecDiff
 from driftguard.spec.rules import schema_rule
+from driftguard.spec.tree import SpecDiff
 from driftguard.spec.walk import Site, walk
 
 __all__ = ["CHECKS", "check", "emit", "emit_schema", "run_checks"]

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from driftguard.findings import Finding
 from driftguard.spec.checks import check, emit
-from driftguard.spec.diff import BodyDiff, HeaderDiff, MediaDiff, ResponseDiff, media_relation
+from driftguard.spec.diff import media_relation
+from driftguard.spec.tree import BodyDiff, HeaderDiff, MediaDiff, ResponseDiff
 from driftguard.spec.walk import Site
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from driftguard.findings import Finding
 from driftguard.spec.checks import check, emit
-from driftguard.spec.diff import OperationDiff, SecurityDiff, SpecDiff
 from driftguard.spec.document import Operation
+from driftguard.spec.tree import OperationDiff, SecurityDiff, SpecDiff
 from driftguard.spec.walk import Site
 
 

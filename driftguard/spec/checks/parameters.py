@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from driftguard.findings import Finding
 from driftguard.spec.checks import check, emit
-from driftguard.spec.diff import ParameterDiff
 from driftguard.spec.document import Parameter
+from driftguard.spec.tree import ParameterDiff
 from driftguard.spec.walk import Site
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from driftguard.findings import Finding
 from driftguard.spec.checks import check, emit
-from driftguard.spec.diff import SchemaDiff
+from driftguard.spec.tree import SchemaDiff
 from driftguard.spec.walk import Site
 
 

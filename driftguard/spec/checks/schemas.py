@@ -14,8 +14,8 @@ from typing import Any
 
 from driftguard.findings import Finding
 from driftguard.spec.checks import check, emit, emit_schema
-from driftguard.spec.diff import SchemaDiff
 from driftguard.spec.rules import BOUNDS
+from driftguard.spec.tree import SchemaDiff
 from driftguard.spec.walk import Site
 
 # (old format, new format) pairs where the new one accepts more values.
