@@ -198,6 +198,7 @@ def _normalize(node: Any, recurse: Recurse) -> Schema:
     _infer_type(out)
     if "$ref" in out and len(out) > 1 and not STRUCTURAL.isdisjoint(out):
         rest = {k: v for k, v in out.items() if k not in ("$ref", "nullable")}
+        _infer_type(rest)  # as normalising the branch on its own would
         wrapped: Schema = {"allOf": [{"$ref": out["$ref"]}, rest]}
         if out.get("nullable"):
             wrapped["nullable"] = True

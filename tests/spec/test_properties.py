@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -21,8 +22,9 @@ from tests.spec.cases import documents, place
 COMPONENTS = ("Pet", "Owner", "Tag")
 NAMES = ("id", "name", "full_name", "price", "tags", "owner", "kind")
 PATTERNS = ("^[a-z]+$", "^[0-9]{3}$", "^x")
+# DRIFTGUARD_EXAMPLES=2000 for a long hunt; the default keeps the suite fast.
 SETTINGS = settings(
-    max_examples=60,
+    max_examples=int(os.environ.get("DRIFTGUARD_EXAMPLES", "60")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -68,7 +70,15 @@ def leaves(draw: st.DrawFn) -> dict[str, Any]:
         schema = {"type": "string", "enum": values} if len(values) > 1 else {"const": values[0]}
     else:
         ref = {"$ref": f"#/components/schemas/{draw(st.sampled_from(COMPONENTS))}"}
-        schema = ref if draw(st.booleans()) else {"allOf": [ref], "description": "wrapped"}
+        how = draw(st.integers(0, 3))
+        if how == 0:
+            schema = ref
+        elif how == 1:
+            schema = {"allOf": [ref], "description": "wrapped", "default": {}}
+        elif how == 2:  # 3.1: keywords beside a reference narrow it
+            schema = {**ref, "maxProperties": draw(st.integers(1, 5)), "required": ["id"]}
+        else:
+            schema = {**ref, "properties": {"extra": {"type": "string"}}}
     return _nullable(schema, draw(st.integers(0, 3)))
 
 
