@@ -137,6 +137,11 @@ def fuzz(
     whole run. ``strict`` makes accepted type coercions breaking and reports the framework's
     own 400 for unparsable bodies. ``headers`` go with every request (credentials for
     authenticated fuzzing); ``operations`` limits the run to ``"METHOD /path"`` labels.
+
+    Every finding carries ``details.reproduce``, a curl command line. For a URL target it
+    calls that URL; for an in-process app it calls ``http://127.0.0.1:8000``, where
+    ``details.serve`` (``uvicorn module:attr``) serves the app. ``progress`` receives
+    :class:`~driftguard._fuzz_progress.FuzzProgress` snapshots while the run goes on.
     """
     options = resolve_options(
         config,
