@@ -28,6 +28,7 @@ import random
 import sys
 import time
 import types
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -173,17 +174,29 @@ def _event_loop_running() -> bool:
 
 
 def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress | None) -> Report:
-    with _session(target, options, config, progress) as session:
-        run, operations = session.run, session.operations
-        try:
-            for operation in operations:
-                run.fuzz_operation(operation)
-            run.probe()
-        except _OutOfTime:
-            run.notes.append(
-                f"time budget of {options.time_budget:g}s reached after {run.done} of "
-                f"{len(operations)} operations"
-            )
+    # Warnings (a pattern schemathesis cannot generate from...) become notes of the report:
+    # on a pipe, stdout and stderr carry the report and errors only.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with _session(target, options, config, progress) as session:
+            run, operations = session.run, session.operations
+            try:
+                for operation in operations:
+                    run.fuzz_operation(operation)
+                run.probe()
+            except _OutOfTime:
+                run.notes.append(
+                    f"time budget of {options.time_budget:g}s reached after {run.done} of "
+                    f"{len(operations)} operations"
+                )
+    for message in dict.fromkeys(
+        _first_line_of(str(w.message))
+        for w in caught
+        if not issubclass(
+            w.category, DeprecationWarning | PendingDeprecationWarning | ResourceWarning
+        )
+    ):
+        run.notes.append(f"warning: {message}")
     if progress is not None:
         progress(run.snapshot(finished=True))
     redactor = Redactor.for_headers(options.headers, options.templates)
@@ -281,6 +294,11 @@ def _operations(schema: Any, wanted: tuple[str, ...]) -> tuple[list[Any], list[s
             )
         operations = [by_label[label] for label in dict.fromkeys(wanted)]
     return operations, notes
+
+
+def _first_line_of(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[0] if lines else text
 
 
 def _first_line(exc: BaseException) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import warnings
 
 import jsonschema_rs
 import pytest
+from fastapi import FastAPI
 
 from driftguard import ConfigError, Report, Severity, UsageError, fuzz
 from driftguard._config import Config
@@ -129,6 +131,18 @@ def test_a_missing_environment_variable_in_headers_is_a_config_error(
     config = Config.model_validate({"headers": {"Authorization": "Bearer ${NOT_SET_ANYWHERE}"}})
     with pytest.raises(ConfigError, match="NOT_SET_ANYWHERE is not set"):
         fuzz(apps.crash(), config=config)
+
+
+def test_warnings_during_a_run_become_notes_not_output() -> None:
+    app = FastAPI()
+
+    @app.get("/old")
+    def old() -> dict[str, bool]:
+        warnings.warn("this handler is deprecated in spirit", UserWarning, stacklevel=1)
+        return {"ok": True}
+
+    report = fuzz(app, max_examples=2, seed=1)  # warnings are errors in this test run
+    assert "warning: this handler is deprecated in spirit" in report.meta["notes"]
 
 
 def test_fuzz_can_be_called_from_inside_an_event_loop() -> None:
