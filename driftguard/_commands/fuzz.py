@@ -2,7 +2,8 @@
 
 Anything not given on the command line comes from ``[tool.driftguard.fuzz]`` (and the target
 from ``[tool.driftguard] target``). A progress bar goes to stderr when it is a terminal and
-``--quiet`` is not set; on a pipe the report is all there is.
+``--quiet`` is not set; on a pipe the report is all there is. ``--quiet`` also drops the run
+notes (summary, seed, hints) from the report.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def run(args: argparse.Namespace, config: Any) -> Report:
     target = args.target or config.target
     if args.spec_url:
         config = config.model_copy(update={"spec_url": args.spec_url})
-    return fuzz(
+    report = fuzz(
         target,
         max_examples=args.max_examples,
         seed=args.seed,
@@ -37,3 +38,6 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         config=config,
         progress=progress,
     )
+    if args.quiet:
+        report.meta["notes"] = []  # only the report: no run summary, seed or hints
+    return report

@@ -48,6 +48,7 @@ def test_fail_on_and_operation_choose_what_fails() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings." in result.stdout
+    assert "requests in" not in result.stdout  # --quiet: no run notes either
     warning_only = run(
         "tests.fuzz.apps:gaps",
         "--max-examples",
