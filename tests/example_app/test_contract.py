@@ -14,9 +14,9 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from example_app.app import create_app
-from example_app.main import app as released_app
 from example_app.settings import Settings
 from tests.example_app.running import in_process_client
 
@@ -25,8 +25,8 @@ pytestmark = pytest.mark.anyio
 ORDER = {"lines": [{"plan": "pro", "seats": 10}, {"plan": "starter", "seats": 1}]}
 
 
-def test_openapi_document(driftguard: Any) -> None:
-    driftguard.check_schema(released_app)
+def test_openapi_document(app: FastAPI, driftguard: Any) -> None:
+    driftguard.check_schema(app)
 
 
 async def test_sign_up_and_read_back(client: httpx.AsyncClient, driftguard: Any) -> None:
