@@ -140,7 +140,7 @@ def same_cases(rounds: int, max_examples: int) -> float:
     from schemathesis import GenerationMode
 
     from driftguard._fuzz_options import resolve_options
-    from driftguard.fuzz import _session
+    from driftguard.fuzzer import _session
 
     plain_rates, driftguard_rates = [], []
     for round_number in range(rounds):

@@ -1,4 +1,4 @@
-"""`driftguard fuzz`: arguments and configuration into :func:`driftguard.fuzz.fuzz`.
+"""`driftguard fuzz`: arguments and configuration into :func:`driftguard.fuzzer.fuzz`.
 
 Anything not given on the command line comes from ``[tool.driftguard.fuzz]`` (and the target
 from ``[tool.driftguard] target``). A progress bar goes to stderr when it is a terminal and
@@ -16,7 +16,7 @@ from driftguard.findings import Report
 
 
 def run(args: argparse.Namespace, config: Any) -> Report:
-    from driftguard.fuzz import fuzz
+    from driftguard.fuzzer import fuzz
 
     progress = None
     if not args.quiet and sys.stderr.isatty():

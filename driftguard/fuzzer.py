@@ -25,9 +25,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import random
-import sys
 import time
-import types
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -875,17 +873,3 @@ def _negated_names(data: Any, location: ParameterLocation) -> list[str]:
         names = [data.parameter]
     return list(dict.fromkeys(names)) or ["*"]
 
-
-class _CallableModule(types.ModuleType):
-    """``driftguard.fuzz`` names both this module and its function; either one can be called.
-
-    Importing the submodule (``from driftguard.fuzz import fuzz``) makes Python bind the
-    package attribute ``driftguard.fuzz`` to the module, which would shadow the function
-    that ``import driftguard; driftguard.fuzz(...)`` promises.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Report:
-        return fuzz(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
