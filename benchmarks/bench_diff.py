@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SPECS = ROOT.parent / "shared" / "specs"
+# The real specifications: $DRIFTGUARD_SPECS, else shared/specs beside the project.
+SPECS = Path(os.environ.get("DRIFTGUARD_SPECS") or ROOT.parent / "shared" / "specs")
 DRIFTGUARD = Path(sys.executable).with_name("driftguard")
 
 # name -> (old, new, max median seconds, max peak RSS in MB or None)
