@@ -872,4 +872,3 @@ def _negated_names(data: Any, location: ParameterLocation) -> list[str]:
     if not names and data.parameter and data.parameter_location == location:
         names = [data.parameter]
     return list(dict.fromkeys(names)) or ["*"]
-
