@@ -118,7 +118,15 @@ class Spec:
                 ref = node.get("$ref")
                 if type(ref) is str:
                     refs.add(ref)
-                push([v for v in node.values() if type(v) is dict or type(v) is list])
+                push(
+                    [
+                        v
+                        for k, v in node.items()
+                        if (type(v) is dict or type(v) is list)
+                        and k not in _LITERAL
+                        and not k.startswith("x-")
+                    ]
+                )
             elif type(node) is list:
                 push([v for v in node if type(v) is dict or type(v) is list])
         for ref in refs:
@@ -237,6 +245,10 @@ class Spec:
         components = self.document.get("components") or {}
         schemas = components.get("schemas") if isinstance(components, dict) else None
         return schemas if isinstance(schemas, dict) else {}
+
+
+# Keys whose values are literal JSON (a "$ref" key in an example is data, not a reference).
+_LITERAL = frozenset({"example", "examples", "default", "enum", "const", "value"})
 
 
 def _used_at(document: Any, ref: str) -> str:

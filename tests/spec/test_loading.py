@@ -296,3 +296,12 @@ def test_a_snapshot_directory_target(tmp_path: Path) -> None:
     new.write_text(json.dumps(doc({"type": "string", "maxLength": 3})))
     report = diff_specs(snapshot, new)
     assert [f.id for f in report.findings] == ["response-body-max-length-set"]
+
+
+def test_a_ref_key_inside_literal_values_is_data() -> None:
+    document = doc(
+        {"type": "object", "default": {"$ref": "not a reference"}, "x-meta": {"$ref": "nowhere"}}
+    )
+    media = document["paths"]["/items"]["get"]["responses"]["200"]["content"]["application/json"]
+    media["examples"] = {"one": {"value": {"$ref": "#/just/data"}}}
+    assert diff_specs(document, document).findings == []
