@@ -11,10 +11,9 @@ from driftguard.findings import Report
 def run(args: argparse.Namespace, config: Any) -> Report:
     from driftguard.spec.compare import diff_specs
 
+    # The configuration also carries the timeout and headers for URL targets.
     report = diff_specs(
-        args.old,
-        args.new,
-        allow_remote_refs=bool(args.allow_remote_refs or config.allow_remote_refs),
+        args.old, args.new, config=config, allow_remote_refs=bool(args.allow_remote_refs)
     )
     if args.quiet:
         report.meta.pop("notes", None)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import PlainTextResponse
 
 from driftguard import LoadError, RefError, diff_specs
@@ -305,3 +305,29 @@ def test_a_ref_key_inside_literal_values_is_data() -> None:
     media = document["paths"]["/items"]["get"]["responses"]["200"]["content"]["application/json"]
     media["examples"] = {"one": {"value": {"$ref": "#/just/data"}}}
     assert diff_specs(document, document).findings == []
+
+
+def _guarded() -> FastAPI:
+    app = FastAPI(openapi_url=None)
+
+    @app.get("/openapi.json")
+    def document(request: Request) -> dict[str, Any]:
+        if request.headers.get("x-api-key") != "s3cret":
+            raise HTTPException(status_code=401)
+        return doc({"type": "string"})
+
+    return app
+
+
+def test_url_targets_use_the_configured_headers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "driftguard.toml"
+    config.write_text('headers = {X-Api-Key = "s3cret"}\ntimeout = 5\n')
+    with serve(_guarded()) as base:
+        code, _, err = run(["diff", base, base], capsys)
+        assert code == 2
+        assert "answered HTTP 401" in err
+        code, out, err = run(["diff", base, base, "--config", str(config)], capsys)
+    assert (code, err) == (0, "")
+    assert "No findings." in out
