@@ -308,6 +308,13 @@ def _discriminator(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
     return False
 
 
+def _string(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    # format, pattern, ...: anything but a string is a broken keyword that says nothing.
+    if isinstance(value, str):
+        out[key] = value
+    return False
+
+
 def _ref(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
     if isinstance(value, str):
         out[key] = value
@@ -326,6 +333,7 @@ _HANDLERS: dict[str, _Handler] = {
     "exclusiveMaximum": _exclusive,
     "default": _default,
     "discriminator": _discriminator,
+    **dict.fromkeys(("format", "pattern", "contentMediaType", "contentEncoding"), _string),
     "prefixItems": _schema_list,
     **dict.fromkeys(COMPOSITIONS, _schema_list),
     **dict.fromkeys((*_SINGLE, *_SINGLE_MORE), _subschema),

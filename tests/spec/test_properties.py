@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from driftguard import diff_specs
+from driftguard import DriftguardError, diff_specs
 from driftguard.spec.normalize import normalize, normalize_schema
 from tests.spec.cases import documents, place
 
@@ -273,3 +274,58 @@ def test_a_change_and_its_reverse_give_mirrored_ids(
     forward, backward = _ids(old, new), _ids(new, old)
     assert forward, change
     assert sorted(mirrored(rule_id) for rule_id in forward) == backward
+
+
+# -- bad input ----------------------------------------------------------------------------
+
+KEYWORDS = [
+    *("type", "nullable", "enum", "const", "required", "properties", "items", "allOf"),
+    *("anyOf", "oneOf", "not", "$ref", "minimum", "exclusiveMinimum", "maxLength", "pattern"),
+    *("format", "default", "discriminator", "readOnly", "prefixItems", "additionalProperties"),
+    *("name", "in", "schema", "content", "application/json", "headers", "responses", "200"),
+    *("requestBody", "parameters", "security", "tags", "operationId", "deprecated"),
+]
+garbage = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-3, 3),
+        st.floats(allow_nan=False, allow_infinity=False, width=16),
+        st.sampled_from(
+            ["string", "null", "object", "query", "path", "#/components/schemas/A", "x"]
+        ),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(st.sampled_from(KEYWORDS), children, max_size=4),
+    ),
+    max_leaves=12,
+)
+
+
+def _garbage_document(schema: Any, operation: Any) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/a/{id}": {
+                "parameters": [{"name": "id", "in": "path", "schema": schema}],
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": schema}}},
+                    "responses": {
+                        "200": {"description": "x", "headers": {"H": {"schema": schema}}}
+                    },
+                },
+            },
+            "/b": {"get": operation},
+        },
+        "components": {"schemas": {"A": schema}},
+    }
+
+
+@SETTINGS
+@given(garbage, garbage, garbage, garbage)
+def test_bad_input_is_an_error_never_a_crash(a: Any, b: Any, c: Any, d: Any) -> None:
+    """A document with nonsense where schemas and operations go: a DriftguardError at worst."""
+    with contextlib.suppress(DriftguardError):
+        diff_specs(_garbage_document(a, b), _garbage_document(c, d))
