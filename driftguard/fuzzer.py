@@ -449,12 +449,34 @@ class _Run:
         )
 
     def _generate(self, operation: Any, context: CheckContext) -> None:
+        """Hypothesis rounds on one operation, until a round finds no new cause.
+
+        Hypothesis stops generating at the first failure and spends the rest of its run
+        shrinking it, so one early crash would hide every other problem of the operation
+        (an unenforced bound behind a division by zero). Each further round starts with the
+        causes found so far known, so only a new one can stop it; rounds are seeded from the
+        run seed, so a seeded run stays repeatable.
+        """
         label = operation.label
-        known = self.collector.keys(label)
         override = self._override().as_strategy_kwargs()
         strategy = st.one_of(
             [operation.as_strategy(generation_mode=mode, **override) for mode in GenerationMode]
         )
+        for round_number in range(MAX_ROUNDS):
+            before = set(self.collector.keys(label))
+            self._generate_round(operation, context, strategy, before, round_number)
+            if set(self.collector.keys(label)) == before or self.out_of_time():
+                return
+
+    def _generate_round(
+        self,
+        operation: Any,
+        context: CheckContext,
+        strategy: Any,
+        known: set[Any],
+        round_number: int,
+    ) -> None:
+        label = operation.label
 
         def test(case: Any) -> None:
             if self.out_of_time():
@@ -476,7 +498,8 @@ class _Run:
             report_multiple_bugs=True,
             print_blob=False,
         )(wrapped)
-        wrapped = hypothesis.seed(_operation_seed(self.seed, label))(wrapped)
+        round_label = label if round_number == 0 else f"{label}#{round_number}"
+        wrapped = hypothesis.seed(_operation_seed(self.seed, round_label))(wrapped)
         try:
             wrapped()
         except (_OutOfTime, _Abort):
@@ -811,6 +834,11 @@ class _Run:
 
 
 # -- helpers over schemathesis objects ------------------------------------------------------
+
+
+# Hypothesis rounds per operation at most: the first, and one more per round that found
+# a new cause.
+MAX_ROUNDS = 5
 
 
 def _operation_seed(seed: int, label: str) -> int:

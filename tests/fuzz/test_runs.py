@@ -6,10 +6,12 @@ import asyncio
 import json
 import time
 import warnings
+from decimal import Decimal
+from typing import Annotated
 
 import jsonschema_rs
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Query
 
 from driftguard import ConfigError, Report, Severity, UsageError, fuzz
 from driftguard._config import Config
@@ -156,3 +158,26 @@ def test_fuzz_can_be_called_from_inside_an_event_loop() -> None:
 def test_a_spec_file_is_not_a_fuzz_target(tmp_path: object) -> None:
     with pytest.raises(UsageError, match="fuzzing needs a live target"):
         fuzz("openapi.json")
+
+
+def two_defects_in_one_operation() -> FastAPI:
+    """A division by zero and, behind it, documented bounds that are never enforced."""
+    app = FastAPI()
+
+    @app.get("/pricing/per-seat")
+    def per_seat(
+        total: Annotated[Decimal, Query(examples=["490.00"])],
+        seats: Annotated[int, Query(json_schema_extra={"minimum": 1, "maximum": 1000})],
+    ) -> dict[str, str]:
+        return {"per_seat": str((total / seats).quantize(Decimal("0.01")))}
+
+    return app
+
+
+@pytest.mark.parametrize("seed", [1, 3, 5])  # with a single Hypothesis round, these missed it
+def test_an_early_crash_does_not_hide_other_defects_of_the_operation(seed: int) -> None:
+    # Hypothesis stops generating at its first failure; the fuzzer goes on in new rounds.
+    report = fuzz(two_defects_in_one_operation(), seed=seed)
+    found = {(f.id, f.location) for f in report.findings}
+    assert ("accepted-invalid-input", "request query seats") in found
+    assert any(rule == "server-error" for rule, _ in found)
