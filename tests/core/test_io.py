@@ -40,3 +40,18 @@ def test_unwritable_location_is_a_driftguard_error(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(DriftguardError, match="cannot write"):
         atomic_write_text(blocker / "sub" / "x.json", "x")
+
+
+def test_new_files_get_the_umask_mode_and_existing_files_keep_theirs(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.json"
+        atomic_write_text(fresh, "x")
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.json"
+        kept.write_text("old")
+        kept.chmod(0o600)
+        atomic_write_text(kept, "new")
+        assert kept.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(umask)
