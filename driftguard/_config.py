@@ -55,6 +55,7 @@ class ProbeConfig(_Strict):
     )
     headers: dict[str, str] = Field(default_factory=dict)
     json_body: Any = Field(default=None, alias="json")
+    data: dict[str, str] | None = None  # a form body (application/x-www-form-urlencoded)
     status: int | None = None
     setup: list[str] = Field(default_factory=list)
 
@@ -83,6 +84,12 @@ class ProbeConfig(_Strict):
         if not value.startswith("/"):
             raise ValueError("must start with '/'")
         return value
+
+    @model_validator(mode="after")
+    def _one_body(self) -> ProbeConfig:
+        if self.json_body is not None and self.data is not None:
+            raise ValueError("a probe sends either a json or a form (data) body, not both")
+        return self
 
 
 class IgnoreRule(_Strict):

@@ -49,6 +49,7 @@ class Probe:
     params: Mapping[str, Any] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
     json: Any = None
+    data: Mapping[str, str] | None = None
     status: int | None = None
     setup: tuple[str, ...] = ()
     origin: Origin = "config"
@@ -62,6 +63,7 @@ class Probe:
             params=dict(probe.params),
             headers=dict(probe.headers),
             json=probe.json_body,
+            data=dict(probe.data) if probe.data is not None else None,
             status=probe.status,
             setup=tuple(probe.setup),
             origin=origin,
@@ -80,6 +82,7 @@ class Probe:
             params=dict(request.get("params") or {}),
             headers=headers,
             json=request.get("json"),
+            data=dict(request["data"]) if isinstance(request.get("data"), dict) else None,
             status=request.get("status") if isinstance(request.get("status"), int) else None,
             setup=tuple(str(s) for s in request.get("setup") or ()),
             origin="snapshot",
@@ -94,6 +97,8 @@ class Probe:
             data["headers"] = redact_headers(dict(self.headers))
         if self.json is not None:
             data["json"] = redact_value(self.json)
+        if self.data is not None:
+            data["data"] = redact_value(dict(self.data))
         if self.status is not None:
             data["status"] = self.status
         if self.setup:
@@ -432,6 +437,8 @@ async def _send(
     kwargs: dict[str, Any] = {"params": dict(probe.params) or None, "headers": headers}
     if probe.json is not None:
         kwargs["json"] = probe.json
+    if probe.data is not None:
+        kwargs["data"] = dict(probe.data)
     where = f"probe {probe.name} ({probe.method} {target.base_url}{probe.path})"
     try:
         response = await client.request(probe.method, probe.path, **kwargs)

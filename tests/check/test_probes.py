@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
+from fastapi import FastAPI, Form
 
 from driftguard import ConfigError, TargetError
 from driftguard._config import Config
@@ -248,3 +249,40 @@ def test_an_exception_in_the_app_is_recorded_as_a_500() -> None:
     records = run_probes(Target("app", "boom"), [Probe("b", path="/boom")], app=app)
     assert records["b"].status == 500
     assert records["b"].extra == {"exception": "RuntimeError: kaput"}
+
+
+def test_a_form_body_probe_logs_in_and_its_password_is_redacted() -> None:
+    app = FastAPI()
+
+    @app.post("/token")
+    def token(username: Annotated[str, Form()], password: Annotated[str, Form()]) -> dict[str, str]:
+        if password != "s3cret-passphrase":
+            return {"error": "bad password"}
+        return {"access_token": f"token-for-{username}", "token_type": "bearer"}
+
+    probe = Probe.from_config(
+        config(
+            probes=[
+                {
+                    "name": "login",
+                    "method": "POST",
+                    "path": "/token",
+                    "data": {"username": "ada", "password": "s3cret-passphrase"},
+                }
+            ]
+        ).probes[0]
+    )
+    record = run_probes(Target("app", "auth"), [probe], app=app)["login"]
+    assert record.status == 200
+    assert record.shape is not None
+    assert set(record.shape.fields) == {"access_token", "token_type"}
+    assert record.request == {
+        "method": "POST",
+        "path": "/token",
+        "data": {"username": "ada", "password": REDACTED},
+    }
+
+
+def test_a_probe_has_one_body_at_most() -> None:
+    with pytest.raises(ValueError, match="either a json or a form"):
+        config(probes=[{"name": "p", "path": "/a", "json": {"a": 1}, "data": {"b": "c"}}])
