@@ -6,8 +6,6 @@ import json
 
 import pytest
 
-pytestmark = pytest.mark.filterwarnings("default")
-
 # Plugins the inner runs do not need. Each would be imported again by every in-process run
 # (pytester restores sys.modules in between) and by every xdist worker: seconds per run.
 LEAN = ("-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:anyio")
