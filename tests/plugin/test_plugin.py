@@ -466,3 +466,18 @@ def test_requests_and_httpx_responses_over_real_http(pytester: pytest.Pytester) 
         assert (record["status"], record["media_type"]) == (200, "application/json")
         assert record["shape"]["properties"]["tags"]["items"]["type"] == "string"
         run(pytester).assert_outcomes(passed=2)
+
+
+def test_last_failed_runs_are_a_subset_and_delete_nothing(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_pair=TWO_TESTS)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=2)
+    stale = pytester.path / "snapshots/tests/test_gone/test_old.json"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}\n")
+    pytester.makepyfile(test_pair=TWO_TESTS.replace('check({"b": 1})', "check({'b': 1}); 1 / 0"))
+    run(pytester, "-p", "cacheprovider").assert_outcomes(passed=1, failed=1)
+    pytester.makepyfile(test_pair=TWO_TESTS)
+    result = run(pytester, "-p", "cacheprovider", "--lf", "--driftguard-update")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*rerun previous 1 failure*"])
+    assert stale.exists()
