@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from driftguard._discovery import find_config_file as find_config_file
 from driftguard._errors import ConfigError, UsageError
 from driftguard.findings import FailOn, Severity
 
@@ -189,26 +190,6 @@ class Config(_Strict):
                     return True
             elif rule.matches(finding):
                 return True
-        return False
-
-
-def find_config_file(start: Path | None = None) -> Path | None:
-    """The nearest driftguard.toml, or pyproject.toml holding ``[tool.driftguard]``."""
-    here = (start or Path.cwd()).resolve()
-    for directory in (here, *here.parents):
-        candidate = directory / "driftguard.toml"
-        if candidate.is_file():
-            return candidate
-        candidate = directory / "pyproject.toml"
-        if candidate.is_file() and _has_driftguard_table(candidate):
-            return candidate
-    return None
-
-
-def _has_driftguard_table(path: Path) -> bool:
-    try:
-        return b"[tool.driftguard" in path.read_bytes()
-    except OSError:
         return False
 
 

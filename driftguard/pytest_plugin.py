@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
 from driftguard._plugin_session import TESTS_DIR, PluginSession, SessionSummary
 
+if TYPE_CHECKING:
+    from driftguard._config import Config
+
 __all__ = ["snapshot_stem"]
 
 SESSION = pytest.StashKey[PluginSession]()
-SETTINGS = pytest.StashKey[dict[str, Any]]()
+SETTINGS = pytest.StashKey["Config | None"]()
 WIRE_KEY = "driftguard"
 
 
@@ -70,29 +73,27 @@ def _snapshot_root(config: pytest.Config) -> Path:
     option = config.getoption("driftguard_dir", None)
     if option:
         return (Path(config.invocation_params.dir) / str(option)).resolve()
-    configured = _settings(config).get("snapshot_dir")
-    if configured:
-        return Path(configured).resolve()
+    settings = _settings(config)
+    if settings is not None:
+        return settings.snapshot_dir.resolve()
     return config.rootpath / "snapshots"
 
 
-def _settings(config: pytest.Config) -> dict[str, Any]:
-    """[tool.driftguard], read only if the project has one (pydantic is not imported otherwise)."""
-    cached = config.stash.get(SETTINGS, None)
-    if cached is not None:
-        return cached
-    from driftguard._config import find_config_file
+def _settings(config: pytest.Config) -> Config | None:
+    """[tool.driftguard], if the project has one; pydantic is imported only then."""
+    if SETTINGS in config.stash:
+        return config.stash[SETTINGS]
+    from driftguard._discovery import find_config_file
 
-    settings: dict[str, Any] = {"config": None}
+    settings = None
     if find_config_file(config.rootpath) is not None:
         from driftguard._config import load_config
         from driftguard._errors import ConfigError
 
         try:
-            loaded = load_config(start=config.rootpath)
+            settings = load_config(start=config.rootpath)
         except ConfigError as exc:
             raise pytest.UsageError(f"driftguard: {exc}") from None
-        settings = {"config": loaded, "snapshot_dir": str(loaded.snapshot_dir)}
     config.stash[SETTINGS] = settings
     return settings
 
@@ -116,7 +117,7 @@ def driftguard(request: pytest.FixtureRequest) -> Any:
 
     config = request.config
     state = config.stash[SESSION]
-    loaded = _settings(config).get("config")
+    loaded = _settings(config)
     return SnapshotFixture(
         session=state,
         root=state.root,

@@ -481,3 +481,17 @@ def test_last_failed_runs_are_a_subset_and_delete_nothing(pytester: pytest.Pytes
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*rerun previous 1 failure*"])
     assert stale.exists()
+
+
+def test_a_project_without_driftguard_configuration_does_not_pay_for_pydantic(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import sys
+
+        def test_plain():
+            assert "pydantic" not in sys.modules
+        """
+    )
+    pytester.runpytest_subprocess(*LEAN).assert_outcomes(passed=1)
