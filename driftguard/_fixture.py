@@ -226,10 +226,8 @@ def _record(obj: Any, ignore: list[str], record_type: Any) -> Any:
 
 def _document_of(app_or_target: Any, config: Any) -> dict[str, Any]:
     """An app object, a TARGET string, or the configured target, as an OpenAPI document."""
-    import json
-
     from driftguard._errors import UsageError
-    from driftguard.targets import load_spec
+    from driftguard.targets import app_spec, load_spec
 
     if app_or_target is None:
         app_or_target = getattr(config, "target", None)
@@ -237,8 +235,4 @@ def _document_of(app_or_target: Any, config: Any) -> dict[str, Any]:
             raise UsageError("check_schema() needs an app or a TARGET, or [tool.driftguard] target")
     if isinstance(app_or_target, str | Path):
         return load_spec(str(app_or_target))
-    openapi = getattr(app_or_target, "openapi", None)
-    if not callable(openapi):
-        raise UsageError(f"check_schema() cannot get an OpenAPI document from {app_or_target!r}")
-    document = json.loads(json.dumps(openapi(), default=str))
-    return load_spec(document)
+    return app_spec(app_or_target, where=f"check_schema({type(app_or_target).__name__})")

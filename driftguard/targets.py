@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from driftguard._errors import LoadError, RefError, SnapshotError, TargetError, UsageError
 from driftguard.spec.load import bundle_refs, check_openapi, parse_document
 
-__all__ = ["Target", "import_app", "load_spec", "open_client", "resolve_target"]
+__all__ = ["Target", "app_spec", "import_app", "load_spec", "open_client", "resolve_target"]
 
 Kind = Literal["app", "url", "file", "snapshot"]
 
@@ -206,15 +206,22 @@ def _load_snapshot_spec(directory: Path) -> dict[str, Any]:
     return check_openapi(document, where=where)
 
 
+def app_spec(app: Any, *, where: str) -> dict[str, Any]:
+    """The document of an app object with FastAPI's ``openapi()``, checked, as plain JSON data."""
+    openapi = getattr(app, "openapi", None)
+    if not callable(openapi):
+        raise LoadError(f"{where}: not an app with an openapi() method (FastAPI)")
+    try:
+        document = openapi()
+    except Exception as exc:
+        raise LoadError(f"{where}: app.openapi() failed: {_one_line(exc)}") from None
+    return check_openapi(_as_json(document, where), where=where)
+
+
 def _load_app_spec(ref: str) -> dict[str, Any]:
     app = import_app(ref)
-    openapi = getattr(app, "openapi", None)
-    if callable(openapi):
-        try:
-            document = openapi()
-        except Exception as exc:
-            raise LoadError(f"{ref}: app.openapi() failed: {_one_line(exc)}") from None
-        return check_openapi(_as_json(document, ref), where=ref)
+    if callable(getattr(app, "openapi", None)):
+        return app_spec(app, where=ref)
     # A plain ASGI app: ask it for its document the way a client would.
     import asyncio
 
