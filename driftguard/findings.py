@@ -184,13 +184,6 @@ class Report:
             fail_on = FailOn.parse(fail_on)
         return 1 if any(fail_on.trips(f.severity) for f in self.findings) else 0
 
-    def merged(self, other: Report, command: str | None = None) -> Report:
-        return Report(
-            command or self.command,
-            [*self.findings, *other.findings],
-            meta={**self.meta, **other.meta},
-        )
-
     def filtered(self, keep: Any) -> Report:
         """A report holding only the findings for which ``keep(finding)`` is true."""
         return Report(self.command, [f for f in self.findings if keep(f)], meta=self.meta)
