@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 from driftguard._errors import DriftguardError
 from driftguard._plugin_session import PluginSession
+from driftguard.catalogue import render
 from driftguard.findings import Finding, Report, Severity
 
 __all__ = ["SnapshotFixture", "drift_lines", "safe_name"]
@@ -51,14 +52,9 @@ def drift_lines(findings: Iterable[Finding]) -> list[str]:
     lines = []
     for f in findings:
         template = _LINES.get(f.id)
-        text = template.format_map(_Missing(f.details)) if template else f.message
+        text = render(template, f.details) if template else f.message
         lines.append(f"  {text}  [{f.severity.value}]")
     return lines
-
-
-class _Missing(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "?"
 
 
 class SnapshotFixture:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from driftguard.findings import Finding, Severity, Source
 
-__all__ = ["RULES", "Rule", "all_rules", "finding", "get_rule", "register"]
+__all__ = ["RULES", "Rule", "all_rules", "finding", "get_rule", "register", "render"]
 
 Direction = Literal["request", "response", "none"]
 
@@ -87,6 +87,11 @@ class _Lenient(string.Formatter):
 _FORMATTER = _Lenient()
 
 
+def render(template: str, values: Mapping[str, Any]) -> str:
+    """A message template filled from ``values``; a missing one shows as '?'."""
+    return _FORMATTER.format(template, **values)
+
+
 def finding(
     rule_id: str,
     *,
@@ -98,9 +103,7 @@ def finding(
     """A Finding for ``rule_id`` with the catalogue's severity, source and message."""
     rule = get_rule(rule_id)
     values = dict(details or {})
-    text = message or _FORMATTER.format(
-        rule.message, **{"operation": operation, "location": location, **values}
-    )
+    text = message or render(rule.message, {"operation": operation, "location": location, **values})
     return Finding(rule_id, rule.severity, rule.source, operation, location, text, values)
 
 
