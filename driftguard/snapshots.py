@@ -199,7 +199,8 @@ class ResponseRecord:
     ) -> ResponseRecord:
         """A record of a parsed JSON body, redacted."""
         shape = redact_shape(infer_shape(body, ignore=PathMatcher.of(ignore)))
-        return cls(status, media_type, shape, request, short_sample(redact_value(body)))
+        # short_sample redacts what it keeps; redacting the whole body first copied all of it.
+        return cls(status, media_type, shape, request, short_sample(body))
 
     @classmethod
     def from_response(
