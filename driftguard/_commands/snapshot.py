@@ -57,7 +57,7 @@ def record_probes(target: Any, probes: list[Any], config: Any, args: argparse.Na
     return run_probes(
         target,
         probes,
-        headers=expanded_headers(config),
+        headers=config.headers,  # run_probes expands ${ENV} references itself
         timeout=config.timeout,
         ignore=config.ignore,
         progress=progress_printer(args),
