@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from driftguard.spec.tree import OperationDiff, SchemaDiff, SpecDiff
+from driftguard.spec.tree import ContentDiff, OperationDiff, SchemaDiff, SpecDiff
 
 __all__ = ["Event", "Site", "walk"]
 
@@ -149,16 +149,9 @@ class _OperationWalk:
         if body is not None:
             site = Site(label, "request-body", "request body")
             yield Event("request-body", site, body)
+            # A body added or removed as a whole is one finding, not one per media type.
             if body.old is not None and body.new is not None:
-                for name in body.content.added:
-                    yield Event("media-added", site.under(name), name)
-                for name in body.content.removed:
-                    yield Event("media-removed", site.under(name), name)
-            for media in body.content.modified:
-                media_site = site.under(media.new_name)
-                yield Event("media", media_site, media)
-                if media.schema is not None:
-                    roots["request"].append((media_site, media.schema))
+                yield from _content(site, body.content, roots["request"])
 
         for status in op.responses_removed:
             yield Event("response-removed", _response_site(label, status), status)
@@ -167,15 +160,7 @@ class _OperationWalk:
         for response in op.responses:
             site = _response_site(label, response.status)
             yield Event("response", site, response)
-            for name in response.content.added:
-                yield Event("media-added", site.under(name), name)
-            for name in response.content.removed:
-                yield Event("media-removed", site.under(name), name)
-            for media in response.content.modified:
-                media_site = site.under(media.new_name)
-                yield Event("media", media_site, media)
-                if media.schema is not None:
-                    roots["response"].append((media_site, media.schema))
+            yield from _content(site, response.content, roots["response"])
             for header in response.headers:
                 header_site = Site(
                     label,
@@ -231,8 +216,19 @@ def _parameter_site(label: str, parameter: Any) -> Site:
     )
 
 
-def _media_site(site: Site, media: str) -> Site:
-    return site.under(media)
+def _content(
+    site: Site, content: ContentDiff, roots: list[tuple[Site, SchemaDiff]]
+) -> Iterator[Event]:
+    """The media types of a body or response; the schemas of modified ones become ``roots``."""
+    for name in content.added:
+        yield Event("media-added", site.under(name), name)
+    for name in content.removed:
+        yield Event("media-removed", site.under(name), name)
+    for media in content.modified:
+        media_site = site.under(media.new_name)
+        yield Event("media", media_site, media)
+        if media.schema is not None:
+            roots.append((media_site, media.schema))
 
 
 def _response_site(label: str, status: str) -> Site:
