@@ -36,6 +36,7 @@ def check(args: argparse.Namespace, config: Any) -> Report:
     from driftguard.probes import OperationIndex, collect_probes
     from driftguard.shapes import PathMatcher, compare_response
     from driftguard.snapshots import load_snapshot, write_snapshot
+    from driftguard.spec.compare import diff_specs
     from driftguard.targets import load_spec
 
     target = live_target(args, config)
@@ -51,12 +52,8 @@ def check(args: argparse.Namespace, config: Any) -> Report:
     notes: list[str] = []
     findings: list[Finding] = []
     if old_spec is not None:
-        compared_spec = _diff(old_spec, new_spec)
-        if compared_spec is None:
-            notes.append("the OpenAPI comparison is not available in this build")
-        else:
-            findings.extend(compared_spec)
-            notes.append(f"OpenAPI document compared with {directory / 'openapi.json'}")
+        findings.extend(diff_specs(old_spec, new_spec).findings)
+        notes.append(f"OpenAPI document compared with {directory / 'openapi.json'}")
     else:
         notes.append(f"{directory} holds no openapi.json: the document was not compared")
 
@@ -121,15 +118,3 @@ def _checked_snapshot_spec(snapshot: Any) -> dict[str, Any] | None:
         return check_openapi(snapshot.spec, where=where)
     except LoadError as exc:
         raise SnapshotError(f"corrupt snapshot: {exc}") from None
-
-
-def _diff(old: dict[str, Any], new: dict[str, Any]) -> list[Finding] | None:
-    """The schema half, from the diff engine (``driftguard diff``'s); None if not built."""
-    import driftguard
-
-    try:
-        diff_specs = driftguard.diff_specs
-    except (AttributeError, ImportError):
-        return None
-    report: Report = diff_specs(old, new)
-    return list(report.findings)
