@@ -194,20 +194,18 @@ class DriftRecorder:
         return record
 
     def _drift(self, message: str) -> Report:
-        if self.on_drift == "raise":
-            raise DownstreamDriftError(message, Report("check"))
-        key = frozenset({message})
-        if key not in self._warned:
-            self._warned.add(key)
-            logger.warning("driftguard: %s", message)
+        self._complain(message, Report("check"), key=frozenset({message}))
         return Report("check")
 
     def _report(self, probe: str, report: Report) -> None:
         lines = [f"  [{f.severity.value}] {f.message} ({f.id})" for f in report.findings]
         text = f"downstream {probe} drifted from its recorded shape:\n" + "\n".join(lines)
+        self._complain(text, report, key=frozenset(f.fingerprint for f in report.findings))
+
+    def _complain(self, text: str, report: Report, *, key: frozenset[str]) -> None:
+        """Raise, or log once per distinct ``key`` (requests may run on many threads)."""
         if self.on_drift == "raise":
             raise DownstreamDriftError(text, report)
-        key = frozenset(f.fingerprint for f in report.findings)
         with self._lock:
             fresh = key not in self._warned
             self._warned.add(key)
