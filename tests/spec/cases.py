@@ -4,7 +4,7 @@ A case file holds ``cases``; each case gives ``old`` and ``new`` (schemas placed
 the documents of ``_documents.yaml`` named by ``in``, or whole documents with
 ``in: document``), the exact findings expected as ``[id, severity]`` or
 ``[id, severity, location]``, and optionally ``reverse``: what the same pair gives the other
-way round.
+way round. :func:`mirror` names the opposite of a change, for tests that run a pair both ways.
 """
 
 from __future__ import annotations
@@ -82,3 +82,43 @@ def load_cases() -> tuple[Case, ...]:
                 )
             )
     return tuple(cases)
+
+
+# The opposite of a change, matched on the last words of a change name or rule id (the
+# longest match wins). The two one-way entries have no id of their own the other way round,
+# and a new optional request property, reversed, is a removed one.
+MIRRORS = {
+    "increased": "decreased",
+    "decreased": "increased",
+    "added": "removed",
+    "removed": "added",
+    "set": "unset",
+    "unset": "set",
+    "narrowed": "widened",
+    "widened": "narrowed",
+    "generalized": "specialized",
+    "specialized": "generalized",
+    "became-nullable": "became-not-nullable",
+    "became-not-nullable": "became-nullable",
+    "became-required": "became-optional",
+    "became-optional": "became-required",
+    "became-enum": "enum-removed",
+    "enum-removed": "became-enum",
+    "mapping-added": "mapping-deleted",
+    "mapping-deleted": "mapping-added",
+    "added-annotation-only": "removed-annotation-only",
+    "removed-annotation-only": "added-annotation-only",
+    "pattern-generalized": "pattern-changed",
+    "wrapped-in-one-of": "one-of-removed",
+    "new-optional-request-property": "request-property-removed",
+    "request-property-removed": "new-optional-request-property",
+}
+_LONGEST_FIRST = sorted(MIRRORS, key=len, reverse=True)
+
+
+def mirror(name: str) -> str:
+    """The change (``max-length-decreased``) or rule id that undoes ``name``."""
+    for words in _LONGEST_FIRST:
+        if name == words or name.endswith(f"-{words}"):
+            return name[: len(name) - len(words)] + MIRRORS[words]
+    return name

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from driftguard import DriftguardError, diff_specs
 from driftguard.spec.normalize import normalize, normalize_schema
-from tests.spec.cases import documents, place
+from tests.spec.cases import documents, mirror, place
 
 COMPONENTS = ("Pet", "Owner", "Tag")
 NAMES = ("id", "name", "full_name", "price", "tags", "owner", "kind")
@@ -172,43 +172,6 @@ def test_normalising_a_document_twice_equals_once(spec: dict[str, Any]) -> None:
 
 # -- a change and its reverse -------------------------------------------------------------
 
-MIRRORS = {
-    "increased": "decreased",
-    "decreased": "increased",
-    "set": "unset",
-    "unset": "set",
-    "value-added": "value-removed",
-    "value-removed": "value-added",
-    "became-nullable": "became-not-nullable",
-    "became-not-nullable": "became-nullable",
-    "became-enum": "enum-removed",
-    "enum-removed": "became-enum",
-    "generalized": "specialized",
-    "specialized": "generalized",
-    "became-required": "became-optional",
-    "became-optional": "became-required",
-    "of-added": "of-removed",
-    "of-removed": "of-added",
-    "default-value-added": "default-value-removed",
-    "default-value-removed": "default-value-added",
-}
-WHOLE_ID_MIRRORS = {
-    "new-optional-request-property": "request-property-removed",
-    "request-property-removed": "new-optional-request-property",
-    "response-optional-property-added": "response-optional-property-removed",
-    "response-optional-property-removed": "response-optional-property-added",
-}
-
-
-def mirrored(rule_id: str) -> str:
-    if rule_id in WHOLE_ID_MIRRORS:
-        return WHOLE_ID_MIRRORS[rule_id]
-    for word, other in sorted(MIRRORS.items(), key=lambda kv: -len(kv[0])):
-        if rule_id.endswith(word):
-            return rule_id[: -len(word)] + other
-    return rule_id
-
-
 BOUNDED = {
     "string": ("maxLength", "minLength"),
     "integer": ("maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"),
@@ -273,7 +236,7 @@ def test_a_change_and_its_reverse_give_mirrored_ids(
     old, new = place(template, change[0]), place(template, change[1])
     forward, backward = _ids(old, new), _ids(new, old)
     assert forward, change
-    assert sorted(mirrored(rule_id) for rule_id in forward) == backward
+    assert sorted(mirror(rule_id) for rule_id in forward) == backward
 
 
 # -- bad input ----------------------------------------------------------------------------
