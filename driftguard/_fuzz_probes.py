@@ -125,27 +125,27 @@ def probe_delete(
     template: str,
     base_url: str,
     extra_headers: Sequence[tuple[str, str]],
-) -> tuple[list[Evidence], Exchange | None]:
+) -> list[Evidence]:
     """``resource-available-after-delete``: create, DELETE ``template``, then GET it.
 
-    Returns the evidence (for the GET operation) and the GET exchange, if one was sent.
+    The evidence belongs to the GET operation.
     """
     names = _PATH_PARAMETER.findall(template)
     if len(names) != 1:
-        return [], None
+        return []
     created = sender.send(create)
     if not created.succeeded:
-        return [], None
+        return []
     identifier = resource_id(created.json(), names[0])
     if identifier is None:
-        return [], None
+        return []
     url = _join(base_url, _PATH_PARAMETER.sub(quote(identifier, safe=""), template))
     deleted = sender.send(Request("DELETE", url, tuple(extra_headers)))
     if not deleted.succeeded:
-        return [], None
+        return []
     fetched = sender.send(Request("GET", url, tuple(extra_headers)))
     if not fetched.succeeded:
-        return [], fetched
+        return []
     cause = Cause(
         "resource-available-after-delete",
         f"after DELETE {template}",
@@ -155,7 +155,7 @@ def probe_delete(
             "id": identifier,
         },
     )
-    return [Evidence(cause, fetched, origin="probe", before=(created, deleted))], fetched
+    return [Evidence(cause, fetched, origin="probe", before=(created, deleted))]
 
 
 def _join(base_url: str, path: str) -> str:

@@ -819,7 +819,7 @@ class _Run:
                 continue
             if delete_label not in self.states or self.out_of_time():
                 continue
-            found, _ = probe_delete(
+            found = probe_delete(
                 self.sender,
                 creator.accepted,
                 template=template,
