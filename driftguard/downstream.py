@@ -40,6 +40,7 @@ from driftguard.snapshots import (
     is_json_media_type,
     media_type_of,
     read_record,
+    record_name,
     redact_value,
     write_record,
 )
@@ -64,11 +65,6 @@ class DownstreamDriftError(DriftguardError):
 _ID_SEGMENT = re.compile(
     r"\d+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
-
-
-def _slug(method: str, template: str) -> str:
-    words = re.sub(r"[^A-Za-z0-9._]+", "-", template.replace("{", "").replace("}", "")).strip("-")
-    return f"{method.lower()}-{words or 'root'}"[:100].rstrip("-.")
 
 
 class _Route:
@@ -135,11 +131,11 @@ class DriftRecorder:
         """The record name and operation (``GET /rates/{base}``) a request belongs to."""
         for route in self.routes:
             if route.matches(method, path):
-                return _slug(method, route.template), f"{method} {route.template}"
+                return record_name(method, route.template), f"{method} {route.template}"
         template = "/".join(
             "{id}" if _ID_SEGMENT.fullmatch(part) else part for part in path.split("/")
         )
-        return _slug(method, template), f"{method} {template}"
+        return record_name(method, template), f"{method} {template}"
 
     def wants(self, response: httpx.Response) -> bool:
         if self.only_success and not 200 <= response.status_code < 300:

@@ -21,7 +21,14 @@ from urllib.parse import quote
 
 from driftguard._config import Config, ProbeConfig, expand_env
 from driftguard._errors import ConfigError, TargetError
-from driftguard.snapshots import REDACTED, ResponseRecord, Snapshot, redact_headers, redact_value
+from driftguard.snapshots import (
+    REDACTED,
+    ResponseRecord,
+    Snapshot,
+    record_name,
+    redact_headers,
+    redact_value,
+)
 
 __all__ = [
     "OperationIndex",
@@ -235,12 +242,6 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _slug(method: str, template: str) -> str:
-    words = re.sub(r"[^A-Za-z0-9._]+", "-", template.replace("{", "").replace("}", "")).strip("-")
-    name = f"{method.lower()}-{words or 'root'}"
-    return name[:100].rstrip("-.")
-
-
 def _secured(spec: Mapping[str, Any], operation: Mapping[str, Any]) -> bool:
     requirements = operation.get("security", spec.get("security"))
     if not isinstance(requirements, list) or not requirements:
@@ -300,7 +301,7 @@ def auto_probes(
         if missing:
             skipped.append(f"{label}: {missing}")
             continue
-        name = _slug("GET", template)
+        name = record_name("GET", template)
         base, counter = name, 2
         while name in names:
             name, counter = f"{base}-{counter}", counter + 1

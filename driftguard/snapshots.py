@@ -51,6 +51,7 @@ __all__ = [
     "load_snapshot",
     "media_type_of",
     "read_record",
+    "record_name",
     "redact_headers",
     "redact_shape",
     "redact_value",
@@ -157,6 +158,13 @@ def short_sample(value: Any, *, _depth: int = 0) -> Any:
             return REDACTED
         return value if len(value) <= SAMPLE_STRING else value[:SAMPLE_STRING] + "…"
     return value
+
+
+def record_name(method: str, template: str) -> str:
+    """The file name of a route's record, ``GET /rates/{base}`` -> ``get-rates-base``: one
+    rule, so that automatic probes and downstream records of a route are named alike."""
+    words = re.sub(r"[^A-Za-z0-9._]+", "-", template.replace("{", "").replace("}", "")).strip("-")
+    return f"{method.lower()}-{words or 'root'}"[:100].rstrip("-.")
 
 
 def media_type_of(content_type: str | None) -> str | None:
