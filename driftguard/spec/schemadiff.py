@@ -289,12 +289,13 @@ class SchemaComparer:
                         return False
                 elif not self.same(ov, nv):
                     return False
-            elif not _equal(key, ov, nv):
+            elif not _equal(ov, nv):
                 return False
         return True
 
 
-def _equal(key: str, old: Any, new: Any) -> bool:
+def _equal(old: Any, new: Any) -> bool:
+    """JSON equality, where ``true`` is not ``1`` (Python's ``==`` says it is)."""
     if old is new:
         return True
     if type(old) is not type(new):
