@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from driftguard._fuzz_auth import Slot
 from driftguard._fuzz_findings import Cause
 from driftguard._fuzz_schema import field_pointer
 from driftguard._fuzz_transport import Exchange, NoAnswer
@@ -31,6 +32,7 @@ __all__ = [
     "rejected_valid",
     "schema_violation",
     "status_cause",
+    "unenforced_auth",
     "unique",
 ]
 
@@ -109,6 +111,15 @@ def missing_header(name: str, status: int) -> Cause:
         "missing-required-header-accepted",
         f"request header {name}",
         {"header": name, "status": status},
+    )
+
+
+def unenforced_auth(what: str, status: int, slots: Sequence[Slot]) -> Cause:
+    """``auth-not-enforced`` at ``what`` (``without credentials``...): generated requests and
+    the auth probe both find it, and must agree on the location to make one finding."""
+    credentials = ", ".join(str(slot) for slot in slots)
+    return Cause(
+        "auth-not-enforced", what, {"status": status, "cause": what, "credentials": credentials}
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from driftguard._fuzz_auth import Slot, with_credentials
-from driftguard._fuzz_causes import exception_cause
+from driftguard._fuzz_causes import exception_cause, unenforced_auth
 from driftguard._fuzz_findings import Cause, Evidence
 from driftguard._fuzz_transport import Exchange, Request, Sender
 
@@ -40,16 +40,7 @@ def probe_auth(sender: Sender, request: Request, slots: list[Slot]) -> list[Evid
     for fake, what in ((False, "without credentials"), (True, "with invalid credentials")):
         exchange = sender.send(with_credentials(request, slots, fake=fake))
         if exchange.succeeded:
-            credentials = ", ".join(str(slot) for slot in slots)
-            cause = Cause(
-                "auth-not-enforced",
-                what,
-                {
-                    "status": exchange.status,
-                    "cause": what,
-                    "credentials": credentials,
-                },
-            )
+            cause = unenforced_auth(what, exchange.status, slots)
             found.append(Evidence(cause, exchange, origin="probe"))
     return found
 

@@ -67,6 +67,7 @@ from driftguard._fuzz_causes import (
     rejected_valid,
     schema_violation,
     status_cause,
+    unenforced_auth,
     unique,
 )
 from driftguard._fuzz_findings import COERCED, Cause, Collector, Evidence
@@ -785,17 +786,7 @@ class _Run:
             return []  # the request may not have reached the operation's route at all
         if has_credentials(exchange.request, slots):
             return []  # credentials that may be valid (supplied) or not: the probe decides
-        return [
-            Cause(
-                "auth-not-enforced",
-                "without credentials",
-                {
-                    "status": exchange.status,
-                    "cause": "without credentials",
-                    "credentials": ", ".join(str(slot) for slot in slots),
-                },
-            )
-        ]
+        return [unenforced_auth("without credentials", exchange.status, slots)]
 
     # -- probes ---------------------------------------------------------------------------
 
