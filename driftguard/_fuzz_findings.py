@@ -117,7 +117,7 @@ def _finding(
 ) -> Finding:
     exchange = evidence.exchange
     details: dict[str, Any] = {
-        key: _redact(value, redactor) for key, value in evidence.cause.details.items()
+        key: redactor.data(value) for key, value in evidence.cause.details.items()
     }
     details["reproduce"] = " && ".join(
         curl_command(step.request, redactor, replay_base=replay_base)
@@ -141,16 +141,6 @@ def _finding(
     if evidence.cause.severity is not None:
         finding = finding.with_severity(evidence.cause.severity)
     return finding
-
-
-def _redact(value: Any, redactor: Redactor) -> Any:
-    if isinstance(value, str):
-        return redactor.text(value)
-    if isinstance(value, Mapping):
-        return {k: _redact(v, redactor) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_redact(v, redactor) for v in value]
-    return value
 
 
 def _response_text(content: bytes) -> str:

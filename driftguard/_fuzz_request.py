@@ -87,6 +87,16 @@ class Redactor:
                 value = value.replace(secret, self.secrets[secret])
         return value
 
+    def data(self, value: Any) -> Any:
+        """JSON-like data with :meth:`text` applied to every string inside it."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, Mapping):
+            return {key: self.data(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.data(item) for item in value]
+        return value
+
     def field(self, name: str, value: str) -> str:
         if value in self.secrets:
             return self.secrets[value]
@@ -124,16 +134,6 @@ def _body_value(request: Request) -> Any:
     return request.body.decode("utf-8", errors="backslashreplace")
 
 
-def _redact_json(value: Any, redactor: Redactor) -> Any:
-    if isinstance(value, str):
-        return redactor.text(value)
-    if isinstance(value, list):
-        return [_redact_json(item, redactor) for item in value]
-    if isinstance(value, dict):
-        return {key: _redact_json(item, redactor) for key, item in value.items()}
-    return value
-
-
 def request_details(request: Request, redactor: Redactor) -> dict[str, Any]:
     """``details.request``: method, path, query, headers and body, secrets redacted."""
     query: dict[str, Any] = {}
@@ -149,7 +149,7 @@ def request_details(request: Request, redactor: Redactor) -> dict[str, Any]:
         "path": request.path,
         "query": query,
         "headers": {k: redactor.field(k, v) for k, v in _meaningful_headers(request)},
-        "body": _redact_json(_body_value(request), redactor),
+        "body": redactor.data(_body_value(request)),
     }
 
 
