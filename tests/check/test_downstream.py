@@ -74,6 +74,17 @@ async def fetch(url: str, rec: DriftRecorder, path: str = "/rates/EUR") -> httpx
         return await client.get(path)
 
 
+@pytest.fixture
+def recorded(stub: tuple[str, dict[str, Any]], tmp_path: Path) -> tuple[str, dict[str, Any]]:
+    """The stub's normal answer recorded under tmp_path: what each test then drifts from."""
+    url, _ = stub
+    with httpx.Client(
+        base_url=url, transport=recorder(tmp_path, mode="record").sync_transport()
+    ) as client:
+        client.get("/rates/EUR")
+    return stub
+
+
 @pytest.mark.anyio
 async def test_record_then_detect_a_renamed_field(
     stub: tuple[str, dict[str, Any]], tmp_path: Path
@@ -101,10 +112,9 @@ async def test_record_then_detect_a_renamed_field(
 
 @pytest.mark.anyio
 async def test_in_production_drift_is_a_warning_and_the_response_is_untouched(
-    stub: tuple[str, dict[str, Any]], tmp_path: Path, caplog: pytest.LogCaptureFixture
+    recorded: tuple[str, dict[str, Any]], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    url, behaviour = stub
-    await fetch(url, recorder(tmp_path, mode="record"))
+    url, behaviour = recorded
     behaviour["renamed"] = True
     warning = recorder(tmp_path, on_drift="warn")
     with caplog.at_level(logging.WARNING, logger="driftguard.downstream"):
@@ -118,10 +128,9 @@ async def test_in_production_drift_is_a_warning_and_the_response_is_untouched(
 
 @pytest.mark.anyio
 async def test_failures_and_other_media_types_are_not_shapes(
-    stub: tuple[str, dict[str, Any]], tmp_path: Path
+    recorded: tuple[str, dict[str, Any]], tmp_path: Path
 ) -> None:
-    url, behaviour = stub
-    await fetch(url, recorder(tmp_path, mode="record"))
+    url, behaviour = recorded
     behaviour["fail"] = True
     checking = recorder(tmp_path, on_drift="raise")
     assert (await fetch(url, checking)).status_code == 503
@@ -130,10 +139,9 @@ async def test_failures_and_other_media_types_are_not_shapes(
 
 @pytest.mark.anyio
 async def test_an_added_field_is_not_drift_by_default(
-    stub: tuple[str, dict[str, Any]], tmp_path: Path
+    recorded: tuple[str, dict[str, Any]], tmp_path: Path
 ) -> None:
-    url, behaviour = stub
-    await fetch(url, recorder(tmp_path, mode="record"))
+    url, behaviour = recorded
     behaviour["extra"] = True
     assert (await fetch(url, recorder(tmp_path, on_drift="raise"))).json()["source"] == "ECB"
     with pytest.raises(DownstreamDriftError, match=r"new field \$\.source"):
@@ -166,12 +174,8 @@ async def test_auto_mode_records_once_but_never_under_ci(
         await fetch(url, auto)
 
 
-def test_the_sync_transport(stub: tuple[str, dict[str, Any]], tmp_path: Path) -> None:
-    url, behaviour = stub
-    with httpx.Client(
-        base_url=url, transport=recorder(tmp_path, mode="record").sync_transport()
-    ) as c:
-        c.get("/rates/EUR")
+def test_the_sync_transport(recorded: tuple[str, dict[str, Any]], tmp_path: Path) -> None:
+    url, behaviour = recorded  # recorded through the sync transport, too
     behaviour["renamed"] = True
     checking = recorder(tmp_path, on_drift="raise")
     with (
