@@ -15,6 +15,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from driftguard._fuzz_request import FAKE_BASIC, FAKE_BEARER, FAKE_CREDENTIAL
+from driftguard._fuzz_schema import resolve_ref
 from driftguard._fuzz_transport import Request
 
 __all__ = ["FAKE_VALUES", "Slot", "has_credentials", "security_slots", "with_credentials"]
@@ -54,24 +55,10 @@ def security_slots(spec: Mapping[str, Any], path: str, method: str) -> list[Slot
         if not isinstance(requirement, Mapping):
             continue
         for name in requirement:
-            slot = _slot(_resolve(spec, schemes.get(name)))
+            slot = _slot(resolve_ref(schemes.get(name), spec))
             if slot is not None:
                 slots.setdefault((slot.where, slot.name.lower()), slot)
     return list(slots.values())
-
-
-def _resolve(spec: Mapping[str, Any], scheme: Any) -> Any:
-    ref = scheme.get("$ref") if isinstance(scheme, Mapping) else None
-    if isinstance(ref, str) and ref.startswith("#/"):
-        node: Any = spec
-        for part in ref[2:].split("/"):
-            node = (
-                node.get(part.replace("~1", "/").replace("~0", "~"), {})
-                if isinstance(node, Mapping)
-                else {}
-            )
-        return node
-    return scheme
 
 
 def _slot(scheme: Any) -> Slot | None:

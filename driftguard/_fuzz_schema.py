@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-__all__ = ["field_pointer", "lax_coerce", "schema_types"]
+__all__ = ["field_pointer", "lax_coerce", "resolve_ref", "schema_types"]
 
 _BRANCHES = ("allOf", "anyOf", "oneOf")
 _INT = re.compile(r"^[+-]?\d+(\.0*)?$")
@@ -26,24 +26,27 @@ _TRUE = frozenset({"true", "1", "yes", "on", "t", "y"})
 _FALSE = frozenset({"false", "0", "no", "off", "f", "n"})
 
 
-def _resolve(schema: Any, root: Mapping[str, Any], depth: int = 0) -> Any:
-    while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str) and depth < 32:
-        ref: str = schema["$ref"]
+def resolve_ref(node: Any, root: Mapping[str, Any]) -> Any:
+    """``node`` with its chain of local ``$ref`` followed inside ``root``; ``{}`` where one
+    leads nowhere (an external or broken reference)."""
+    depth = 0
+    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and depth < 32:
+        ref: str = node["$ref"]
         if not ref.startswith("#"):
             return {}
-        node: Any = root
+        target: Any = root
         for part in ref[1:].lstrip("/").split("/") if ref != "#" else []:
             part = part.replace("~1", "/").replace("~0", "~")
-            node = node.get(part) if isinstance(node, Mapping) else None
-        schema, depth = node if node is not None else {}, depth + 1
-    return schema
+            target = target.get(part) if isinstance(target, Mapping) else None
+        node, depth = target if target is not None else {}, depth + 1
+    return node
 
 
 def _alternatives(
     schema: Any, root: Mapping[str, Any], depth: int = 0
 ) -> Iterator[Mapping[str, Any]]:
     """The schema and every schema reachable through allOf/anyOf/oneOf, refs resolved."""
-    schema = _resolve(schema, root)
+    schema = resolve_ref(schema, root)
     if not isinstance(schema, Mapping) or depth > 16:
         return
     yield schema
