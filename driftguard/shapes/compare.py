@@ -20,12 +20,11 @@ from driftguard.catalogue import finding
 from driftguard.findings import Finding, Report
 from driftguard.shapes._formats import STRONG, label
 from driftguard.shapes._paths import ITEMS, Path, PathMatcher, render_path
-from driftguard.shapes.infer import TYPE_ORDER, Shape, infer_shape
+from driftguard.shapes.infer import Shape, infer_shape
 
 __all__ = ["RecordedResponse", "compare_response", "compare_shapes", "related_names"]
 
 REDACTED = "<redacted>"
-_RANK = {name: i for i, name in enumerate(TYPE_ORDER)}
 
 
 class RecordedResponse(Protocol):
