@@ -29,10 +29,6 @@ def _no_style(values: Sequence[str]) -> str | None:
     return None
 
 
-def _one(styles: set[str]) -> str | None:
-    return styles.pop() if len(styles) == 1 else None
-
-
 _ENDS_Z = methodcaller("endswith", ("Z", "z"))
 _COLON_OFFSET = re.compile(r".*[+-]\d\d:\d\d\Z")
 _PLAIN_OFFSET = re.compile(r".*[+-]\d{4}\Z")
@@ -121,11 +117,10 @@ FORMATS: tuple[StringFormat, ...] = (
     StringFormat("email", re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z"), _no_style),
     StringFormat("numeric", re.compile(r"-?\d+(?:\.\d+)?\Z"), _precision),
 )
-_BY_NAME = {f.name: f for f in FORMATS}
 
 # Formats whose loss means the field changed. A string that happened to be all digits
 # ("numeric") becoming a word says nothing: codes and references look like that.
-STRONG = frozenset(_BY_NAME) - {"numeric"}
+STRONG = frozenset(f.name for f in FORMATS) - {"numeric"}
 
 
 def detect(values: Sequence[str]) -> tuple[str | None, str | None]:
