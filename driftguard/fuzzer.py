@@ -209,7 +209,7 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
             hint = " (some declare authentication: pass credentials with --header)"
         run.notes.append(f"never answered 2xx: {', '.join(never)}{hint}")
     elapsed = time.monotonic() - run.started
-    requests = session.sender.requests_sent
+    requests = run.sender.requests_sent
     summary = f"{run.done} operations, {requests} requests in {elapsed:.1f}s, seed {run.seed}"
     meta = {
         "title": f"driftguard fuzz {session.target}",
@@ -230,7 +230,6 @@ class _Session:
     target: Target
     run: _Run
     operations: list[Any]
-    sender: Sender
     replay_base: str | None
     serve: str | None
 
@@ -257,22 +256,22 @@ def _session(
     schema.config.update(base_url=base_url)
     operations, notes = _operations(schema, options.operations)
     seed = options.seed if options.seed is not None else random.SystemRandom().getrandbits(32)
-    run = _Run(
-        options=options,
-        spec=spec,
-        base_url=base_url,
-        seed=seed,
-        started=started,
-        progress=progress,
-        total=len(operations),
-        notes=notes,
-    )
     replay_base = None
     if resolved.kind == "app":
         replay_base = IN_PROCESS_REPLAY_URL + urlsplit(base_url).path.rstrip("/")
     with Sender(resolved, app=app, timeout=options.timeout) as sender:
-        run.sender = sender
-        yield _Session(resolved, run, operations, sender, replay_base, serve)
+        run = _Run(
+            options=options,
+            spec=spec,
+            base_url=base_url,
+            seed=seed,
+            started=started,
+            progress=progress,
+            total=len(operations),
+            notes=notes,
+            sender=sender,
+        )
+        yield _Session(resolved, run, operations, replay_base, serve)
 
 
 def _operations(schema: Any, wanted: tuple[str, ...]) -> tuple[list[Any], list[str]]:
@@ -354,7 +353,7 @@ class _Run:
     progress: Progress | None
     total: int
     notes: list[str]
-    sender: Sender | None = None
+    sender: Sender
     collector: Collector = field(default_factory=Collector)
     states: dict[str, _OperationState] = field(default_factory=dict)
     done: int = 0
@@ -372,7 +371,7 @@ class _Run:
             done=self.done,
             total=self.total,
             operation=self.current,
-            requests=self.sender.requests_sent if self.sender is not None else 0,
+            requests=self.sender.requests_sent,
             findings=len(self.collector),
             elapsed=time.monotonic() - self.started,
             finished=finished,
@@ -530,7 +529,6 @@ class _Run:
         self, operation: Any, case: Any, context: CheckContext, *, origin: str
     ) -> list[Cause]:
         """Send one case, judge the answer, record what it shows; returns its causes."""
-        assert self.sender is not None
         try:
             prepared, request = self._prepare(case)
         except schemathesis.errors.SerializationError:
@@ -791,7 +789,6 @@ class _Run:
     # -- probes ---------------------------------------------------------------------------
 
     def probe(self) -> None:
-        assert self.sender is not None
         self.current = "probes"
         self._report_progress(force=True)
         supplied = list(self.options.headers.items())
