@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from driftguard._errors import LoadError, RefError
+from driftguard.spec.load import holds_names, is_data
 from driftguard.spec.normalize import Canonicalizer
 
 __all__ = ["METHODS", "Operation", "Parameter", "Spec", "path_template"]
@@ -110,25 +111,23 @@ class Spec:
         A broken reference is a broken document: say which one, and where it is used.
         """
         refs: set[str] = set()
-        stack: list[Any] = [self.document]
+        stack: list[tuple[Any, bool]] = [(self.document, False)]  # (node, its keys are names)
         pop, push = stack.pop, stack.extend
         while stack:
-            node = pop()
+            node, in_names = pop()
             if type(node) is dict:
                 ref = node.get("$ref")
-                if type(ref) is str:
+                if type(ref) is str and not in_names:
                     refs.add(ref)
                 push(
                     [
-                        v
+                        (v, holds_names(k, in_names))
                         for k, v in node.items()
-                        if (type(v) is dict or type(v) is list)
-                        and k not in _LITERAL
-                        and not k.startswith("x-")
+                        if (type(v) is dict or type(v) is list) and not is_data(k, v, in_names)
                     ]
                 )
             elif type(node) is list:
-                push([v for v in node if type(v) is dict or type(v) is list])
+                push([(v, False) for v in node if type(v) is dict or type(v) is list])
         for ref in refs:
             try:
                 self.pointer(ref)
@@ -245,10 +244,6 @@ class Spec:
         components = self.document.get("components") or {}
         schemas = components.get("schemas") if isinstance(components, dict) else None
         return schemas if isinstance(schemas, dict) else {}
-
-
-# Keys whose values are literal JSON (a "$ref" key in an example is data, not a reference).
-_LITERAL = frozenset({"example", "examples", "default", "enum", "const", "value"})
 
 
 def _used_at(document: Any, ref: str) -> str:

@@ -22,7 +22,17 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from driftguard._errors import LoadError, RefError
 
-__all__ = ["BUNDLE_KEY", "MAX_NODES", "bundle_refs", "check_openapi", "parse_document"]
+__all__ = [
+    "BUNDLE_KEY",
+    "DATA_KEYS",
+    "MAX_NODES",
+    "NAME_MAPS",
+    "bundle_refs",
+    "check_openapi",
+    "holds_names",
+    "is_data",
+    "parse_document",
+]
 
 MAX_NODES = 5_000_000
 BUNDLE_KEY = "x-driftguard-bundled"
@@ -155,6 +165,53 @@ def check_openapi(document: Any, *, where: str) -> dict[str, Any]:
     return document
 
 
+# Where "$ref" is a reference and where it is data. Under these keys a value is data (an
+# example, a default, an enum member): a "$ref" key inside it is part of the data. Under
+# the keys of NAME_MAPS a value maps names to objects, so its own keys are names, never
+# keywords: a property may well be called "default", and its schema may be a reference.
+DATA_KEYS = frozenset({"example", "default", "enum", "const", "value"})
+NAME_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "dependentSchemas",
+        "$defs",
+        "definitions",
+        "paths",
+        "webhooks",
+        "callbacks",
+        "schemas",
+        "responses",
+        "parameters",
+        "examples",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "pathItems",
+        "content",
+        "encoding",
+        "variables",
+    }
+)
+
+
+def is_data(key: str, value: Any, in_names: bool) -> bool:
+    """Whether ``value``, found under ``key``, is data in which no ``$ref`` is a reference."""
+    if in_names:
+        return False
+    return (
+        key in DATA_KEYS
+        or key.startswith("x-")
+        or (key == "examples" and type(value) is list)  # a schema's examples, not a map
+    )
+
+
+def holds_names(key: str, in_names: bool) -> bool:
+    """Whether the object under ``key`` maps names (its keys are not keywords)."""
+    return not in_names and key in NAME_MAPS
+
+
 Fetch = Callable[[str], Any]
 
 
@@ -164,20 +221,17 @@ def bundle_refs(
     base: str,
     fetch_file: Fetch,
     fetch_remote: Fetch | None,
-    text: str | bytes | None = None,
+    text: str | bytes,
 ) -> dict[str, Any]:
     """Inline every external ``$ref`` target under :data:`BUNDLE_KEY` and point refs at it.
 
     ``base`` is the document's own location (a path or URL); ``fetch_file`` reads a parsed
     document from a path; ``fetch_remote`` from a URL, or is None when remote refs are refused.
-    Local-only documents are returned unchanged (no copy), which keeps the common case fast;
-    given the source ``text``, a regular expression decides that without walking the tree.
+    Local-only documents are returned unchanged (no copy), which keeps the common case fast:
+    a regular expression over the source ``text`` decides that without walking the tree.
     """
-    if text is not None:
-        raw = text if isinstance(text, str) else text.decode("utf-8", "replace")
-        if not _EXTERNAL_REF_TEXT.search(raw):
-            return document
-    if not _has_external_ref(document):
+    raw = text if isinstance(text, str) else text.decode("utf-8", "replace")
+    if not _EXTERNAL_REF_TEXT.search(raw):
         return document
 
     bundled: dict[str, Any] = {}
@@ -205,14 +259,16 @@ def bundle_refs(
             return fetch_remote(location)
         return fetch_file(location)
 
-    def rewrite(node: Any, location: str, prefix: str | None) -> Any:
+    def rewrite(node: Any, location: str, prefix: str | None, in_names: bool = False) -> Any:
         if isinstance(node, dict):
             out = {}
             for k, v in node.items():
-                if k == "$ref" and isinstance(v, str):
+                if k == "$ref" and isinstance(v, str) and not in_names:
                     out[k] = resolve(v, location, prefix)
+                elif is_data(k, v, in_names):
+                    out[k] = v
                 else:
-                    out[k] = rewrite(v, location, prefix)
+                    out[k] = rewrite(v, location, prefix, holds_names(k, in_names))
             return out
         if isinstance(node, list):
             return [rewrite(item, location, prefix) for item in node]
@@ -229,9 +285,11 @@ def bundle_refs(
             return f"#{fragment}"
         return f"#/{BUNDLE_KEY}/{_escape(key_for(absolute))}{fragment}"
 
-    result = rewrite(document, base, None)
+    result: dict[str, Any] = rewrite(document, base, None)
+    if not bundled:
+        return document  # every "$ref" the text showed was data, not a reference
     result[BUNDLE_KEY] = bundled
-    return dict(result)
+    return result
 
 
 def _join(location: str, target: str) -> str:
@@ -252,17 +310,3 @@ def _escape(token: str) -> str:
 # (Starting the pattern with the literal ``$ref`` lets the regex engine skip ahead to each
 # occurrence: 4 ms on Stripe's 4 MB instead of 65 ms with an optional leading quote.)
 _EXTERNAL_REF_TEXT = re.compile(r"""\$ref["']?\s*:\s*["']?(?!#)[^\s"']""")
-
-
-def _has_external_ref(node: Any) -> bool:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str) and not ref.startswith("#"):
-                return True
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
-    return False

@@ -298,13 +298,49 @@ def test_a_snapshot_directory_target(tmp_path: Path) -> None:
     assert [f.id for f in report.findings] == ["response-body-max-length-set"]
 
 
-def test_a_ref_key_inside_literal_values_is_data() -> None:
+def _with_literal_refs() -> dict[str, Any]:
     document = doc(
         {"type": "object", "default": {"$ref": "not a reference"}, "x-meta": {"$ref": "nowhere"}}
     )
     media = document["paths"]["/items"]["get"]["responses"]["200"]["content"]["application/json"]
     media["examples"] = {"one": {"value": {"$ref": "#/just/data"}}}
+    return document
+
+
+def test_a_ref_key_inside_literal_values_is_data() -> None:
+    document = _with_literal_refs()
     assert diff_specs(document, document).findings == []
+
+
+def test_a_ref_key_inside_literal_values_is_data_in_files_too(tmp_path: Path) -> None:
+    # Files go through the bundling of external references, which must apply the same rule.
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(_with_literal_refs()))
+    assert diff_specs(path, path).findings == []
+
+
+def test_properties_named_like_data_keywords_keep_their_references(tmp_path: Path) -> None:
+    (tmp_path / "common.yaml").write_text("Money: {type: integer, maximum: 10}\n")
+    schema = {
+        "type": "object",
+        "properties": {
+            "default": {"$ref": "common.yaml#/Money"},
+            "example": {"$ref": "#/components/schemas/Missing"},
+        },
+    }
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(doc(schema)))
+    with pytest.raises(RefError, match=r"broken reference '#/components/schemas/Missing'"):
+        diff_specs(path, path)
+    del schema["properties"]["example"]
+    path.write_text(json.dumps(doc(schema)))
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "common.yaml").write_text("Money: {type: integer, maximum: 5}\n")
+    (tmp_path / "new" / "api.json").write_text(path.read_text())
+    report = diff_specs(path, tmp_path / "new" / "api.json")
+    assert [(f.id, f.location) for f in report.findings] == [
+        ("response-property-max-decreased", "response 200 application/json /default")
+    ]
 
 
 def _guarded() -> FastAPI:
