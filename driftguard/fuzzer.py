@@ -1,6 +1,7 @@
 """``driftguard fuzz``: generated requests that find validation gaps and contract violations.
 
-This is the only module that imports schemathesis and hypothesis. For every operation it sends:
+This is the only module that imports hypothesis, and with :mod:`driftguard._fuzz_judge` the
+only one that imports schemathesis. For every operation it sends:
 
 1. schemathesis' coverage cases: deterministic boundary values, wrong types, missing fields
    and headers, positive and negative. They find most planted defects in a few requests and
@@ -12,9 +13,10 @@ This is the only module that imports schemathesis and hypothesis. For every oper
    authentication, concurrent creates, use after delete.
 
 Each response goes through schemathesis' own checks (status codes, media types, response
-schemas, acceptance of invalid and rejection of valid data, missing headers), and their
-failures are mapped onto driftguard's ids with a location that names the cause (a field, a
-status, an exception), never the data, so findings are stable across seeds.
+schemas, acceptance of invalid and rejection of valid data, missing headers), and
+:class:`~driftguard._fuzz_judge.Judge` maps their failures onto driftguard's ids with a location
+that names the cause (a field, a status, an exception), never the data, so findings are stable
+across seeds.
 
 Requests are serialised by schemathesis and sent by :class:`~driftguard._fuzz_transport.Sender`
 (httpx, in-process or over HTTP), so the reproduction shows the exact bytes that went out.
@@ -39,38 +41,15 @@ from hypothesis import HealthCheck, Phase, Verbosity, given
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import CheckContext
-from schemathesis.core.failures import AcceptedNegativeData, Failure
-from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, coverage_scenario
-from schemathesis.openapi.checks import (
-    ContentDeserializationError,
-    JsonSchemaError,
-    MissingContentType,
-    MissingHeaderNotRejected,
-    RejectedPositiveData,
-    UndefinedContentType,
-    UndefinedStatusCode,
-)
-from schemathesis.specs.openapi import checks as st_checks
 
 from driftguard import __version__
 from driftguard._config import Config
 from driftguard._errors import DriftguardError, UsageError
-from driftguard._fuzz_auth import Slot, has_credentials, security_slots
-from driftguard._fuzz_causes import (
-    error_pointer,
-    exception_cause,
-    framework_answer,
-    integral_floats_as_ints,
-    missing_header,
-    one_line,
-    rejected_valid,
-    schema_violation,
-    status_cause,
-    unenforced_auth,
-    unique,
-)
-from driftguard._fuzz_findings import COERCED, Cause, Collector, Evidence
+from driftguard._fuzz_auth import Slot, security_slots
+from driftguard._fuzz_causes import integral_floats_as_ints
+from driftguard._fuzz_findings import Cause, Collector, Evidence
+from driftguard._fuzz_judge import CHECKS_CONFIG, Judge, check_context, leaves
 from driftguard._fuzz_options import FuzzOptions, HeaderInput, resolve_options
 from driftguard._fuzz_probes import (
     creates,
@@ -81,35 +60,16 @@ from driftguard._fuzz_probes import (
 )
 from driftguard._fuzz_progress import FuzzProgress
 from driftguard._fuzz_request import IN_PROCESS_REPLAY_URL, Redactor
-from driftguard._fuzz_schema import lax_coerce
 from driftguard._fuzz_target import app_document, resolve
 from driftguard._fuzz_target import base_url as target_base_url
-from driftguard._fuzz_transport import Exchange, Request, Sender, Unsendable
-from driftguard.findings import Report, Severity
+from driftguard._fuzz_transport import Request, Sender, Unsendable
+from driftguard.findings import Report
 from driftguard.targets import Target, load_spec
 
 __all__ = ["fuzz"]
 
 Progress = Callable[[FuzzProgress], None]
 
-# The checks whose failures driftguard reports (others: server errors, auth and resources
-# are judged here or in the probes).
-_CHECKS = (
-    st_checks.status_code_conformance,
-    st_checks.content_type_conformance,
-    st_checks.response_schema_conformance,
-    st_checks.negative_data_rejection,
-    st_checks.positive_data_acceptance,
-    st_checks.missing_required_header,
-)
-# Only a 2xx to invalid data, or to a request missing a required header, is a finding.
-_NOT_2XX = ["1xx", "3xx", "4xx", "5xx"]
-_SCHEMATHESIS_CONFIG = {
-    "checks": {
-        "negative_data_rejection": {"expected-statuses": _NOT_2XX},
-        "missing_required_header": {"expected-statuses": _NOT_2XX},
-    }
-}
 _USER_AGENT = f"driftguard/{__version__}"
 
 
@@ -251,7 +211,7 @@ def _session(
         )
     base_url = target_base_url(resolved.base_url, spec)
     schema = schemathesis.openapi.from_dict(
-        copy.deepcopy(spec), config=schemathesis.Config.from_dict(_SCHEMATHESIS_CONFIG)
+        copy.deepcopy(spec), config=schemathesis.Config.from_dict(CHECKS_CONFIG)
     )
     schema.config.update(base_url=base_url)
     operations, notes = _operations(schema, options.operations)
@@ -270,6 +230,11 @@ def _session(
             total=len(operations),
             notes=notes,
             sender=sender,
+            judge=Judge(
+                strict=options.strict,
+                base_path=urlsplit(base_url).path,
+                supplied=frozenset(name.lower() for name in options.headers),
+            ),
         )
         yield _Session(resolved, run, operations, replay_base, serve)
 
@@ -354,6 +319,7 @@ class _Run:
     total: int
     notes: list[str]
     sender: Sender
+    judge: Judge
     collector: Collector = field(default_factory=Collector)
     states: dict[str, _OperationState] = field(default_factory=dict)
     done: int = 0
@@ -412,21 +378,7 @@ class _Run:
             slots=security_slots(self.spec, operation.path, operation.method)
         )
         self._report_progress(force=True)
-        return self._check_context(operation)
-
-    def _check_context(self, operation: Any) -> CheckContext:
-        from requests.structures import CaseInsensitiveDict
-
-        config = operation.schema.config.checks_config_for(operation=operation, phase="fuzzing")
-        headers = CaseInsensitiveDict(self.options.headers) if self.options.headers else None
-        return CheckContext(
-            override=None,
-            auth=None,
-            headers=headers,
-            config=config,
-            transport_kwargs=None,
-            response_checks=None,
-        )
+        return check_context(operation, self.options.headers)
 
     def _override(self) -> Any:
         from schemathesis.generation.overrides import Override
@@ -511,7 +463,7 @@ class _Run:
         """Accept what Hypothesis raises for causes found; re-raise anything else."""
         from hypothesis.errors import HypothesisException
 
-        for leaf in _leaves(exc):
+        for leaf in leaves(exc):
             if isinstance(leaf, _CauseFound):
                 continue
             if isinstance(leaf, HypothesisException):
@@ -553,7 +505,7 @@ class _Run:
                 state.accepted = request
         if exchange.succeeded:
             state.successes += 1
-        causes = self._judge(operation, case, context, prepared, exchange)
+        causes = self.judge.causes(operation, case, context, prepared, exchange, state.slots)
         for cause in causes:
             self.collector.add(operation.label, Evidence(cause, exchange, origin, mode))
         self._report_progress()
@@ -594,198 +546,6 @@ class _Run:
         )
         return prepared, request
 
-    # -- judging --------------------------------------------------------------------------
-
-    def _judge(
-        self, operation: Any, case: Any, context: CheckContext, prepared: Any, exchange: Exchange
-    ) -> list[Cause]:
-        if exchange.error is not None:
-            return [exception_cause(exchange.error)]
-        causes: list[Cause] = []
-        status = exchange.status
-        if status >= 500:
-            causes.append(status_cause(status))
-        if coverage_scenario(case) in REQUEST_SHAPE_PROBES or status >= 500:
-            return causes
-        framework = not self.options.strict and framework_answer(
-            exchange, route=operation.path, base_path=urlsplit(self.base_url).path
-        )
-        response = _schemathesis_response(exchange, prepared)
-        for failure in _failures(context, response, case):
-            causes.extend(self._causes(operation, case, exchange, failure, framework=framework))
-        causes.extend(self._auth_causes(operation, case, exchange))
-        return unique(causes)
-
-    def _causes(
-        self, operation: Any, case: Any, exchange: Exchange, failure: Failure, *, framework: bool
-    ) -> list[Cause]:
-        status = exchange.status
-        if isinstance(failure, UndefinedStatusCode):
-            if framework:
-                return []
-            documented = ", ".join(failure.defined_status_codes)
-            return [
-                Cause(
-                    "undocumented-status-code",
-                    f"response {status}",
-                    {"status": status, "documented": documented},
-                )
-            ]
-        if isinstance(failure, UndefinedContentType | MissingContentType):
-            if framework:
-                return []
-            content_type = (getattr(failure, "content_type", None) or "(none)").split(";")[0]
-            media_types: list[str] = list(
-                getattr(failure, "defined_content_types", None)
-                or getattr(failure, "media_types", None)
-                or []
-            )
-            return [
-                Cause(
-                    "undocumented-content-type",
-                    f"response {status} {content_type}",
-                    {
-                        "status": status,
-                        "content_type": content_type,
-                        "documented": ", ".join(media_types),
-                    },
-                )
-            ]
-        if isinstance(failure, JsonSchemaError):
-            return [
-                schema_violation(
-                    status,
-                    instance_path=failure.instance_path,
-                    schema_path=failure.schema_path,
-                    schema=failure.schema,
-                    instance=failure.instance,
-                    message=failure.validation_message,
-                )
-            ]
-        if isinstance(failure, ContentDeserializationError):
-            return [
-                Cause(
-                    "response-schema-violation",
-                    f"response {status} body",
-                    {"status": status, "cause": f"the body cannot be read: {failure.title}"},
-                )
-            ]
-        if isinstance(failure, AcceptedNegativeData):
-            if not exchange.succeeded:
-                return []
-            return self._accepted_invalid(operation, case, exchange)
-        if isinstance(failure, RejectedPositiveData):
-            return [rejected_valid(exchange)]
-        if isinstance(failure, MissingHeaderNotRejected):
-            name = failure.header_name
-            if not exchange.succeeded or self._credential_header(operation.label, name):
-                return []
-            return [missing_header(name, status)]
-        return []
-
-    def _credential_header(self, label: str, name: str) -> bool:
-        """A header that carries credentials: supplied by the user or declared as security."""
-        wanted = name.lower()
-        if wanted in {k.lower() for k in self.options.headers}:
-            return True
-        slots = self.states[label].slots
-        return any(s.where == "header" and s.name.lower() == wanted for s in slots)
-
-    def _accepted_invalid(self, operation: Any, case: Any, exchange: Exchange) -> list[Cause]:
-        """One cause per invalid field of an accepted request (per parameter outside bodies)."""
-        meta = case.meta
-        request, status = exchange.request, exchange.status
-        causes: list[Cause] = []
-        data = meta.phase.data
-        description = data.description or "invalid data"
-        judged_elsewhere = False
-        for location in (
-            ParameterLocation.PATH,
-            ParameterLocation.QUERY,
-            ParameterLocation.HEADER,
-            ParameterLocation.COOKIE,
-        ):
-            if not meta.is_negative_at(location):
-                continue
-            where = location.value
-            for name in _negated_names(data, location):
-                if location == ParameterLocation.HEADER:
-                    if self._credential_header(operation.label, name):
-                        judged_elsewhere = True  # as auth-not-enforced
-                        continue
-                    if request.header(name) is None:
-                        causes.append(missing_header(name, status))
-                        continue
-                causes.append(
-                    Cause(
-                        "accepted-invalid-input",
-                        f"request {where} {name}",
-                        {"cause": f"{where} parameter {name}: {description}", "field": name},
-                    )
-                )
-        if meta.is_negative_at(ParameterLocation.BODY):
-            causes.extend(self._body_causes(operation, case, description))
-        if not causes and not judged_elsewhere:
-            causes.append(Cause("accepted-invalid-input", "request", {"cause": description}))
-        return causes
-
-    def _body_causes(self, operation: Any, case: Any, description: str) -> list[Cause]:
-        from schemathesis.core import NotSet
-        from schemathesis.core.jsonschema import make_validator
-
-        body = case.body
-        if isinstance(body, bytes | NotSet):
-            what = "a body that is not valid JSON" if isinstance(body, bytes) else "no body"
-            return [
-                Cause(
-                    "accepted-invalid-input",
-                    "request body (malformed)" if isinstance(body, bytes) else "request body",
-                    {"cause": f"{what} was accepted ({description})", "field": "(body)"},
-                )
-            ]
-        alternative = operation.get_body_for_media_type(case.media_type)
-        if alternative is None:
-            return []
-        schema = alternative.optimized_schema
-        try:
-            validator = make_validator(schema, operation.schema.adapter.jsonschema_validator_cls)
-            errors = list(validator.iter_errors(body))
-            remaining = {
-                error_pointer(e, schema)
-                for e in validator.iter_errors(lax_coerce(body, schema, schema))
-            }
-        except Exception:  # a schema the validator cannot read (e.g. a non-ECMA pattern)
-            return []
-        causes = []
-        for error in errors:
-            pointer = error_pointer(error, schema)
-            coercion = pointer not in remaining
-            details: dict[str, Any] = {
-                "cause": f"body {pointer}: {one_line(error.message)}",
-                "field": pointer,
-                "keyword": error.kind.name,
-                "coercion": coercion,
-            }
-            severity = None
-            if coercion:
-                details["cause"] += " (Pydantic's lax mode coerces it)"
-                severity = None if self.options.strict else Severity.WARNING
-            location = f"request body {pointer}" + (COERCED if coercion else "")
-            causes.append(Cause("accepted-invalid-input", location, details, severity))
-        return causes
-
-    def _auth_causes(self, operation: Any, case: Any, exchange: Exchange) -> list[Cause]:
-        """A secured operation that answered 2xx to a request without real credentials."""
-        slots = self.states[operation.label].slots
-        if not slots or not exchange.succeeded:
-            return []
-        meta = case.meta
-        if meta is not None and meta.is_negative_at(ParameterLocation.PATH):
-            return []  # the request may not have reached the operation's route at all
-        if has_credentials(exchange.request, slots):
-            return []  # credentials that may be valid (supplied) or not: the probe decides
-        return [unenforced_auth("without credentials", exchange.status, slots)]
-
     # -- probes ---------------------------------------------------------------------------
 
     def probe(self) -> None:
@@ -821,7 +581,7 @@ class _Run:
             self.collector.add(label, item)
 
 
-# -- helpers over schemathesis objects ------------------------------------------------------
+# -- Hypothesis rounds ----------------------------------------------------------------------
 
 
 # Hypothesis rounds per operation at most: the first, and one more per round that found
@@ -832,59 +592,3 @@ MAX_ROUNDS = 5
 def _operation_seed(seed: int, label: str) -> int:
     digest = hashlib.sha256(f"{seed}:{label}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
-
-
-def _leaves(exc: BaseException) -> Iterator[BaseException]:
-    if isinstance(exc, BaseExceptionGroup):
-        for inner in exc.exceptions:
-            yield from _leaves(inner)
-    else:
-        yield exc
-
-
-def _failures(context: CheckContext, response: Any, case: Any) -> list[Failure]:
-    failures: list[Failure] = []
-    for check in _CHECKS:
-        try:
-            check(context, response, case)
-        except Failure as failure:
-            failures.append(failure)
-        except BaseExceptionGroup as group:
-            failures.extend(f for f in _leaves(group) if isinstance(f, Failure))
-        except Exception:  # a check that cannot read this answer says nothing
-            continue
-    return failures
-
-
-def _schemathesis_response(exchange: Exchange, prepared: Any) -> Any:
-    import http
-
-    try:
-        reason = http.HTTPStatus(exchange.status).phrase
-    except ValueError:
-        reason = ""
-    encoding = None
-    content_type = exchange.content_type or ""
-    if "charset=" in content_type:
-        encoding = content_type.split("charset=", 1)[1].split(";")[0].strip() or None
-    return schemathesis.Response(
-        status_code=exchange.status,
-        headers={name: list(values) for name, values in exchange.headers.items()},
-        content=exchange.content,
-        request=prepared,
-        elapsed=exchange.elapsed,
-        verify=True,
-        message=reason,
-        encoding=encoding,
-    )
-
-
-def _negated_names(data: Any, location: ParameterLocation) -> list[str]:
-    names = [
-        m.parameter
-        for m in getattr(data, "mutations", ())
-        if m.parameter_location == location and m.parameter
-    ]
-    if not names and data.parameter and data.parameter_location == location:
-        names = [data.parameter]
-    return list(dict.fromkeys(names)) or ["*"]
