@@ -26,7 +26,6 @@ import contextlib
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,34 +35,11 @@ sys.path.insert(0, str(ROOT))
 TARGET_RATIO = 0.8
 
 
-Defect = tuple[str, str, str]  # id, operation, location
+def planted() -> list[Any]:
+    """Every planted-defect app of tests/fuzz: ``(app factory, defects, control)``."""
+    from tests.fuzz.apps import PLANTED
 
-
-def planted() -> list[tuple[Callable[[], Any], list[Defect]]]:
-    """Every planted-defect app of tests/fuzz with the findings it must produce."""
-    from tests.fuzz import apps
-
-    return [
-        (apps.unenforced_schema, [("accepted-invalid-input", "POST /widgets", "request body /quantity")]),
-        (apps.crash, [("server-error", "POST /orders", "exception ZeroDivisionError in price_order")]),
-        (apps.unenforced_auth, [
-            ("auth-not-enforced", "GET /reports", "without credentials"),
-            ("auth-not-enforced", "GET /reports", "with invalid credentials"),
-        ]),
-        (apps.broken_response, [("response-schema-violation", "GET /prices/{sku}", "response 200 /amount (type)")]),
-        (apps.rejects_valid, [("rejected-valid-input", "POST /names", "request body /name")]),
-        (apps.racy_ids, [
-            ("concurrency-conflict", "POST /tickets", "duplicate id"),
-            ("concurrency-conflict", "POST /bookings", "server error"),
-        ]),
-        (apps.undeleted, [("resource-available-after-delete", "GET /notes/{note_id}", "after DELETE /notes/{note_id}")]),
-        (apps.contract_gaps, [
-            ("missing-required-header-accepted", "GET /traced", "request header X-Request-Id"),
-            ("undocumented-status-code", "GET /accepted", "response 202"),
-            ("undocumented-content-type", "GET /readme", "response 200 text/plain"),
-        ]),
-        (apps.lax_model, [("accepted-invalid-input", "POST /counts", "request body /count (coerced)")]),
-    ]  # fmt: skip
+    return PLANTED
 
 
 def plain_loop(app: Any, max_examples: int, seed: int) -> tuple[int, float]:
@@ -110,7 +86,7 @@ def driftguard_run(app: Any, max_examples: int, seed: int) -> tuple[int, float]:
 
 
 def throughput(rounds: int, max_examples: int) -> float:
-    factories = [factory for factory, _ in planted()]  # each app once
+    factories = [factory for factory, _, _ in planted()]  # each app once
     plain_rates, driftguard_rates = [], []
     for round_number in range(rounds):
         for name, runner, rates in (
@@ -146,7 +122,7 @@ def same_cases(rounds: int, max_examples: int) -> float:
     for round_number in range(rounds):
         plain_sent = driftguard_sent = 0
         plain_seconds = driftguard_seconds = 0.0
-        for factory, _ in planted():
+        for factory, _, _ in planted():
             app = factory()
             options = resolve_options(None, max_examples=max_examples, seed=round_number)
             with _session(app, options, _config()) as session:
@@ -217,10 +193,10 @@ def time_to_find(seeds: int) -> bool:
 
     totals = []
     everything_found = True
-    defects = sum(len(expected) for _, expected in planted())
+    defects = sum(len(expected) for _, expected, _ in planted())
     for seed in range(1, seeds + 1):
         total = 0.0
-        for factory, expected in planted():
+        for factory, expected, _ in planted():
             started = time.perf_counter()
             report = fuzz(factory(), seed=seed)  # default settings otherwise
             took = time.perf_counter() - started

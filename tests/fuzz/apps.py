@@ -8,7 +8,8 @@ which driftguard reports (as a warning) and a control must not show.
 
 import asyncio
 import itertools
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -280,6 +281,80 @@ def lax_model() -> FastAPI:
 
     return app
 
+
+class Planted(NamedTuple):
+    """An app, the findings (id, operation, location) its planted defects must produce, and
+    its correct control operation, which must produce none."""
+
+    app: Callable[[], FastAPI]
+    defects: list[tuple[str, str, str]]
+    control: str
+
+
+# Every planted defect, for tests/fuzz/test_planted_defects.py and benchmarks/bench_fuzz.py.
+PLANTED = [
+    Planted(
+        unenforced_schema,
+        [("accepted-invalid-input", "POST /widgets", "request body /quantity")],
+        "POST /gadgets",
+    ),
+    Planted(
+        crash,
+        [("server-error", "POST /orders", "exception ZeroDivisionError in price_order")],
+        "POST /quotes",
+    ),
+    Planted(
+        unenforced_auth,
+        [
+            ("auth-not-enforced", "GET /reports", "without credentials"),
+            ("auth-not-enforced", "GET /reports", "with invalid credentials"),
+        ],
+        "GET /profile",
+    ),
+    Planted(
+        broken_response,
+        [("response-schema-violation", "GET /prices/{sku}", "response 200 /amount (type)")],
+        "GET /costs/{sku}",
+    ),
+    Planted(
+        rejects_valid,
+        [("rejected-valid-input", "POST /names", "request body /name")],
+        "POST /titles",
+    ),
+    Planted(
+        racy_ids,
+        [
+            ("concurrency-conflict", "POST /tickets", "duplicate id"),
+            ("concurrency-conflict", "POST /bookings", "server error"),
+        ],
+        "POST /receipts",
+    ),
+    Planted(
+        undeleted,
+        [
+            (
+                "resource-available-after-delete",
+                "GET /notes/{note_id}",
+                "after DELETE /notes/{note_id}",
+            )
+        ],
+        "POST /notes",
+    ),
+    Planted(
+        contract_gaps,
+        [
+            ("missing-required-header-accepted", "GET /traced", "request header X-Request-Id"),
+            ("undocumented-status-code", "GET /accepted", "response 202"),
+            ("undocumented-content-type", "GET /readme", "response 200 text/plain"),
+        ],
+        "GET /checked",
+    ),
+    Planted(
+        lax_model,
+        [("accepted-invalid-input", "POST /counts", "request body /count (coerced)")],
+        "POST /strict-counts",
+    ),
+]
 
 unenforced = unenforced_schema()
 crashes = crash()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from fastapi import FastAPI
 
 from driftguard import Report, Severity, fuzz
 from tests.fuzz import apps
@@ -13,85 +10,17 @@ from tests.servers import serve
 
 EXAMPLES = 10
 
-# factory, the defect (id, operation, location), the correct operation beside it
-PLANTED: list[tuple[Callable[[], FastAPI], tuple[str, str, str], str]] = [
-    (
-        apps.unenforced_schema,
-        ("accepted-invalid-input", "POST /widgets", "request body /quantity"),
-        "POST /gadgets",
-    ),
-    (
-        apps.crash,
-        ("server-error", "POST /orders", "exception ZeroDivisionError in price_order"),
-        "POST /quotes",
-    ),
-    (
-        apps.unenforced_auth,
-        ("auth-not-enforced", "GET /reports", "without credentials"),
-        "GET /profile",
-    ),
-    (
-        apps.broken_response,
-        ("response-schema-violation", "GET /prices/{sku}", "response 200 /amount (type)"),
-        "GET /costs/{sku}",
-    ),
-    (
-        apps.rejects_valid,
-        ("rejected-valid-input", "POST /names", "request body /name"),
-        "POST /titles",
-    ),
-    (
-        apps.racy_ids,
-        ("concurrency-conflict", "POST /tickets", "duplicate id"),
-        "POST /receipts",
-    ),
-    (
-        apps.racy_ids,
-        ("concurrency-conflict", "POST /bookings", "server error"),
-        "POST /receipts",
-    ),
-    (
-        apps.undeleted,
-        (
-            "resource-available-after-delete",
-            "GET /notes/{note_id}",
-            "after DELETE /notes/{note_id}",
-        ),
-        "POST /notes",
-    ),
-    (
-        apps.contract_gaps,
-        ("missing-required-header-accepted", "GET /traced", "request header X-Request-Id"),
-        "GET /checked",
-    ),
-    (
-        apps.contract_gaps,
-        ("undocumented-status-code", "GET /accepted", "response 202"),
-        "GET /checked",
-    ),
-    (
-        apps.contract_gaps,
-        ("undocumented-content-type", "GET /readme", "response 200 text/plain"),
-        "GET /checked",
-    ),
-]
-
 
 def keys(report: Report) -> set[tuple[str, str | None, str]]:
     return {(f.id, f.operation, f.location) for f in report.findings}
 
 
-@pytest.mark.parametrize(
-    ("factory", "defect", "control"),
-    PLANTED,
-    ids=[f"{defect[0]}:{defect[1]}" for _, defect, _ in PLANTED],
-)
-def test_planted_defect_is_found_and_control_is_clean(
-    factory: Callable[[], FastAPI], defect: tuple[str, str, str], control: str
-) -> None:
-    report = fuzz(factory(), max_examples=EXAMPLES, seed=7)
-    assert defect in keys(report), report.to_json()
-    assert [f for f in report.findings if f.operation == control] == []
+@pytest.mark.parametrize("planted", apps.PLANTED, ids=lambda planted: planted.app.__name__)
+def test_planted_defects_are_found_and_control_is_clean(planted: apps.Planted) -> None:
+    report = fuzz(planted.app(), max_examples=EXAMPLES, seed=7)
+    for defect in planted.defects:
+        assert defect in keys(report), report.to_json()
+    assert [f for f in report.findings if f.operation == planted.control] == []
     for finding in report.findings:
         assert finding.source == "fuzz"
         assert finding.details["reproduce"].startswith(("curl ", "printf "))
