@@ -155,7 +155,7 @@ def test_fuzz_can_be_called_from_inside_an_event_loop() -> None:
     assert {f.id for f in report.findings} == {"server-error"}
 
 
-def test_a_spec_file_is_not_a_fuzz_target(tmp_path: object) -> None:
+def test_a_spec_file_is_not_a_fuzz_target() -> None:
     with pytest.raises(UsageError, match="fuzzing needs a live target"):
         fuzz("openapi.json")
 
