@@ -6,16 +6,15 @@ from ``app.openapi()`` and it has no ``module:attr`` to tell a user how to serve
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from driftguard._config import Config
-from driftguard._errors import TargetError, UsageError
+from driftguard._errors import UsageError
 from driftguard.targets import Target, import_app, resolve_target
 
-__all__ = ["app_document", "base_url", "resolve"]
+__all__ = ["base_url", "resolve"]
 
 
 def resolve(target: Any, config: Config) -> tuple[Target, Any, str | None]:
@@ -35,18 +34,6 @@ def resolve(target: Any, config: Config) -> tuple[Target, Any, str | None]:
         name = getattr(target, "title", None) or type(target).__name__
         return Target("app", f"<{name}>"), target, None
     raise UsageError(f"{target!r} is not a TARGET (module:attr, http(s)://... or an ASGI app)")
-
-
-def app_document(app: Any) -> dict[str, Any]:
-    """The OpenAPI document of an app object, as plain JSON data."""
-    openapi = getattr(app, "openapi", None)
-    if not callable(openapi):
-        raise TargetError("an app object given to fuzz() must have .openapi() (FastAPI)")
-    try:
-        document: dict[str, Any] = json.loads(json.dumps(openapi(), default=str))
-    except Exception as exc:
-        raise TargetError(f"app.openapi() failed: {type(exc).__name__}: {exc}") from None
-    return document
 
 
 def base_url(target_base: str, spec: Mapping[str, Any]) -> str:

@@ -60,11 +60,11 @@ from driftguard._fuzz_probes import (
 )
 from driftguard._fuzz_progress import FuzzProgress
 from driftguard._fuzz_request import IN_PROCESS_REPLAY_URL, Redactor
-from driftguard._fuzz_target import app_document, resolve
 from driftguard._fuzz_target import base_url as target_base_url
+from driftguard._fuzz_target import resolve
 from driftguard._fuzz_transport import Request, Sender, Unsendable
 from driftguard.findings import Report
-from driftguard.targets import Target, load_spec
+from driftguard.targets import Target, app_spec, load_spec
 
 __all__ = ["fuzz"]
 
@@ -201,7 +201,7 @@ def _session(
     started = time.monotonic()
     resolved, app, serve = resolve(target, config)
     if app is not None and not isinstance(target, str | Target):
-        spec = load_spec(app_document(app))
+        spec = app_spec(app, where=resolved.value)
     else:
         spec = load_spec(
             resolved,
