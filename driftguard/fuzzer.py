@@ -405,9 +405,9 @@ class _Run:
 
         Hypothesis stops generating at the first failure and spends the rest of its run
         shrinking it, so one early crash would hide every other problem of the operation
-        (an unenforced bound behind a division by zero). Each further round starts with the
-        causes found so far known, so only a new one can stop it; rounds are seeded from the
-        run seed, so a seeded run stays repeatable.
+        that only generated data reveals. Each further round starts with the causes found so
+        far known, so only a new one can stop it; rounds are seeded from the run seed, so a
+        seeded run stays repeatable.
         """
         label = operation.label
         override = self._override().as_strategy_kwargs()
