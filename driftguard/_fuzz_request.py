@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from driftguard._fuzz_transport import Request
+from driftguard.snapshots import REDACTED, is_secret_name
 
 __all__ = [
     "FAKE_BASIC",
@@ -38,17 +38,12 @@ __all__ = [
     "request_details",
 ]
 
-REDACTED = "<redacted>"
 # What driftguard sends when it tests that invalid credentials are refused: never a secret.
 FAKE_CREDENTIAL = "driftguard-invalid-credential"
 FAKE_BASIC = "Basic " + base64.b64encode(f"driftguard:{FAKE_CREDENTIAL}".encode()).decode()
 FAKE_BEARER = f"Bearer {FAKE_CREDENTIAL}"
 IN_PROCESS_REPLAY_URL = "http://127.0.0.1:8000"
 
-_SENSITIVE_NAMES = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
-)
-_SENSITIVE_PART = re.compile(r"token|passw|secret|api[-_]?key|credential|session", re.IGNORECASE)
 # Headers the HTTP client adds or computes; they say nothing about the failure.
 _NOISE_HEADERS = frozenset(
     {"content-length", "connection", "accept-encoding", "user-agent", "host", "accept"}
@@ -56,7 +51,8 @@ _NOISE_HEADERS = frozenset(
 
 
 def is_sensitive_name(name: str) -> bool:
-    return name.lower() in _SENSITIVE_NAMES or bool(_SENSITIVE_PART.search(name))
+    """The snapshots' rule: a report must not hold what a snapshot may not hold."""
+    return is_secret_name(name)
 
 
 @dataclass

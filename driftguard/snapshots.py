@@ -73,7 +73,7 @@ SECRET_HEADERS = frozenset(
 )
 _SECRET_NAME = re.compile(
     r"token|passw|passphrase|pwd|secret|credential|api[-_]?key|apikey|private[-_]?key"
-    r"|session[-_]?id|^auth$|authori[sz]ation|cookie|signature|^otp$",
+    r"|session|^auth$|authori[sz]ation|cookie|signature|^otp$",
     re.IGNORECASE,
 )
 _SECRET_VALUE = re.compile(
