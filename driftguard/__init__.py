@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from driftguard._config import Config, load_config
     from driftguard.downstream import DownstreamDriftError, DriftRecorder
     from driftguard.fuzzer import fuzz
+    from driftguard.openapi.compare import diff_specs
     from driftguard.shapes import Shape, compare_response, compare_shapes, infer_shape
     from driftguard.snapshots import ResponseRecord
-    from driftguard.spec.compare import diff_specs
     from driftguard.targets import load_spec
 
 __all__ = [
@@ -61,7 +61,7 @@ _LAZY = {
     "Config": "driftguard._config",
     "load_config": "driftguard._config",
     "load_spec": "driftguard.targets",
-    "diff_specs": "driftguard.spec.compare",
+    "diff_specs": "driftguard.openapi.compare",
     "DownstreamDriftError": "driftguard.downstream",
     "DriftRecorder": "driftguard.downstream",
     "ResponseRecord": "driftguard.snapshots",

@@ -4,7 +4,7 @@ A rule is an id with its default severity, source, direction, area and message t
 Checks decide *that* something happened and hand over the id, the place and the details;
 severity and wording are looked up here, so a user's severity override, a reworded message
 or a new format never touches a check. The schema rules (hundreds of them) live in
-:mod:`driftguard.spec.rules` and are registered on first use; the response and fuzz rules
+:mod:`driftguard.openapi.rules` and are registered on first use; the response and fuzz rules
 are small enough to live here.
 """
 
@@ -36,7 +36,7 @@ class Rule:
 
 RULES: dict[str, Rule] = {}
 # Modules holding more rules, imported (and so registered) the first time a rule is looked up.
-_RULE_MODULES = ("driftguard.spec.rules",)
+_RULE_MODULES = ("driftguard.openapi.rules",)
 _loaded = False
 
 

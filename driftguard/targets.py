@@ -18,7 +18,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from driftguard._errors import LoadError, RefError, SnapshotError, TargetError, UsageError
-from driftguard.spec.load import bundle_refs, check_openapi, parse_document
+from driftguard.openapi.load import bundle_refs, check_openapi, parse_document
 
 __all__ = ["Target", "app_spec", "import_app", "load_spec", "open_client", "resolve_target"]
 

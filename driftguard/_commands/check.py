@@ -33,10 +33,10 @@ def run(args: argparse.Namespace, config: Any) -> Report:
 
 
 def check(args: argparse.Namespace, config: Any) -> Report:
+    from driftguard.openapi.compare import diff_specs
     from driftguard.probes import OperationIndex, collect_probes
     from driftguard.shapes import PathMatcher, compare_response
     from driftguard.snapshots import load_snapshot, write_snapshot
-    from driftguard.spec.compare import diff_specs
     from driftguard.targets import load_spec
 
     target = live_target(args, config)
@@ -111,7 +111,7 @@ def check(args: argparse.Namespace, config: Any) -> Report:
 def _checked_snapshot_spec(snapshot: Any) -> dict[str, Any] | None:
     if snapshot.spec is None:
         return None
-    from driftguard.spec.load import check_openapi
+    from driftguard.openapi.load import check_openapi
 
     where = str(snapshot.directory / "openapi.json")
     try:

@@ -9,7 +9,7 @@ from driftguard.findings import Report
 
 
 def run(args: argparse.Namespace, config: Any) -> Report:
-    from driftguard.spec.compare import diff_specs
+    from driftguard.openapi.compare import diff_specs
 
     # The configuration also carries the timeout and headers for URL targets.
     report = diff_specs(

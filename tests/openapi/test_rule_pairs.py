@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from driftguard import diff_specs
-from tests.spec.cases import Case, load_cases
+from tests.openapi.cases import Case, load_cases
 
 CASES = load_cases()
 

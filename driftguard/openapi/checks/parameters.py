@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from driftguard.findings import Finding
-from driftguard.spec.checks import check, emit
-from driftguard.spec.document import Parameter
-from driftguard.spec.tree import ParameterDiff
-from driftguard.spec.walk import Site
+from driftguard.openapi.checks import check, emit
+from driftguard.openapi.document import Parameter
+from driftguard.openapi.tree import ParameterDiff
+from driftguard.openapi.walk import Site
 
 
 @check("parameter-added")

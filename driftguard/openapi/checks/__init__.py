@@ -3,7 +3,7 @@
 A check is a function ``(site, item) -> Iterable[Finding]`` subscribed to one or more event
 kinds with :func:`check`. Checks are grouped by area (operations, parameters, bodies and
 responses, schema keywords, object properties); none of them walks the diff: the walker
-(:mod:`driftguard.spec.walk`) hands each of them exactly the changes of its kind. Findings
+(:mod:`driftguard.openapi.walk`) hands each of them exactly the changes of its kind. Findings
 are made only through :func:`emit` / :func:`emit_schema`, that is through the catalogue,
 so ids, severities and messages stay data.
 """
@@ -16,9 +16,9 @@ from typing import Any
 
 from driftguard import catalogue
 from driftguard.findings import Finding
-from driftguard.spec.rules import schema_rule
-from driftguard.spec.tree import SpecDiff
-from driftguard.spec.walk import Site, walk
+from driftguard.openapi.rules import schema_rule
+from driftguard.openapi.tree import SpecDiff
+from driftguard.openapi.walk import Site, walk
 
 __all__ = ["CHECKS", "check", "emit", "emit_schema", "run_checks"]
 

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from driftguard import DriftguardError, diff_specs
-from driftguard.spec.normalize import normalize, normalize_schema
-from tests.spec.cases import documents, mirror, place
+from driftguard.openapi.normalize import normalize, normalize_schema
+from tests.openapi.cases import documents, mirror, place
 
 COMPONENTS = ("Pet", "Owner", "Tag")
 NAMES = ("id", "name", "full_name", "price", "tags", "owner", "kind")

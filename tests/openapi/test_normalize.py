@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from driftguard.spec.normalize import normalize, normalize_schema
+from driftguard.openapi.normalize import normalize, normalize_schema
 
 REF = {"$ref": "#/components/schemas/User"}
 

@@ -1,8 +1,8 @@
 """``diff_specs``: two OpenAPI documents in, a classified :class:`Report` out.
 
-The pipeline of STYLE.md: load (``driftguard.targets`` / ``spec.load``) -> normalise
-(``spec.normalize``, lazily, schema by schema) -> diff (``spec.diff``, a pure tree) ->
-checks (``spec.checks``, through one walker) -> Report. Policy (severity overrides and
+The pipeline of STYLE.md: load (``driftguard.targets`` / ``openapi.load``) -> normalise
+(``openapi.normalize``, lazily, schema by schema) -> diff (``openapi.diff``, a pure tree) ->
+checks (``openapi.checks``, through one walker) -> Report. Policy (severity overrides and
 ignored findings) is applied last, the same way for every command.
 """
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from driftguard._errors import UsageError
 from driftguard.findings import Report
-from driftguard.spec.load import check_openapi
+from driftguard.openapi.load import check_openapi
 
 if TYPE_CHECKING:
     from driftguard._config import Config
@@ -39,9 +39,9 @@ def diff_specs(
     operation as written in the new document (the old one for removals). With a
     ``config``, its severity overrides and ignored findings are applied.
     """
-    from driftguard.spec.checks import run_checks
-    from driftguard.spec.diff import diff_documents
-    from driftguard.spec.document import Spec
+    from driftguard.openapi.checks import run_checks
+    from driftguard.openapi.diff import diff_documents
+    from driftguard.openapi.document import Spec
 
     remote = allow_remote_refs or bool(config is not None and config.allow_remote_refs)
     old_doc, old_name = _document(old, "old", remote, config)

@@ -3,8 +3,8 @@
 Operations are matched by method and path template (parameter names erased), parameters by
 location and name (path parameters by position), media types by name, responses by status.
 Every schema pair found on the way is handed to a :class:`SchemaComparer`. The result is a
-:class:`~driftguard.spec.tree.SpecDiff` that the checks read through one walker
-(:mod:`driftguard.spec.walk`); severity, wording and direction are theirs and the catalogue's.
+:class:`~driftguard.openapi.tree.SpecDiff` that the checks read through one walker
+(:mod:`driftguard.openapi.walk`); severity, wording and direction are theirs and the catalogue's.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from driftguard.spec.document import Operation, Parameter, Spec
-from driftguard.spec.renames import pair_renames, respelling_score
-from driftguard.spec.schemadiff import SchemaComparer
-from driftguard.spec.tree import (
+from driftguard.openapi.document import Operation, Parameter, Spec
+from driftguard.openapi.renames import pair_renames, respelling_score
+from driftguard.openapi.schemadiff import SchemaComparer
+from driftguard.openapi.tree import (
     BodyDiff,
     ContentDiff,
     HeaderDiff,

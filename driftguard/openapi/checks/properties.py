@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from driftguard.findings import Finding
-from driftguard.spec.checks import check, emit
-from driftguard.spec.tree import SchemaDiff
-from driftguard.spec.walk import Site
+from driftguard.openapi.checks import check, emit
+from driftguard.openapi.tree import SchemaDiff
+from driftguard.openapi.walk import Site
 
 
 @check("schema")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from driftguard.spec.renames import pair_renames, respelling_score, words
+from driftguard.openapi.renames import pair_renames, respelling_score, words
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Comparing two schemas, memoised per pair of resolved schemas, cycles and all.
 
-Schemas are compared in canonical form (:mod:`driftguard.spec.normalize`), pair by pair. A
+Schemas are compared in canonical form (:mod:`driftguard.openapi.normalize`), pair by pair. A
 pair reached through a ``$ref`` on either side is memoised by the identity of the two
 resolved schemas, so each pair is compared once however many operations use it, and cycles
 (a customer whose subscriptions have a customer) end at the memo. Referenced pairs are queued
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from driftguard.spec.document import Spec
-from driftguard.spec.normalize import COMPOSITIONS, STRUCTURAL
-from driftguard.spec.renames import pair_renames, respelling_score
-from driftguard.spec.tree import UNCHANGED, Branches, SchemaDiff
+from driftguard.openapi.document import Spec
+from driftguard.openapi.normalize import COMPOSITIONS, STRUCTURAL
+from driftguard.openapi.renames import pair_renames, respelling_score
+from driftguard.openapi.tree import UNCHANGED, Branches, SchemaDiff
 
 __all__ = ["SchemaComparer"]
 

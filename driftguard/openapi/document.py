@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from driftguard._errors import LoadError, RefError
-from driftguard.spec.load import holds_names, is_data
-from driftguard.spec.normalize import Canonicalizer
+from driftguard.openapi.load import holds_names, is_data
+from driftguard.openapi.normalize import Canonicalizer
 
 __all__ = ["METHODS", "Operation", "Parameter", "Spec", "path_template"]
 

@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from driftguard.spec.tree import ContentDiff, OperationDiff, SchemaDiff, SpecDiff
+from driftguard.openapi.tree import ContentDiff, OperationDiff, SchemaDiff, SpecDiff
 
 __all__ = ["Event", "Site", "walk"]
 

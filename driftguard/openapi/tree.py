@@ -1,7 +1,7 @@
 """The diff tree: plain records of what was added, removed and modified. No judgement.
 
-:func:`driftguard.spec.diff.diff_documents` builds it; the walker
-(:mod:`driftguard.spec.walk`) turns it into events for the checks. A :class:`SchemaDiff` is a
+:func:`driftguard.openapi.diff.diff_documents` builds it; the walker
+(:mod:`driftguard.openapi.walk`) turns it into events for the checks. A :class:`SchemaDiff` is a
 node of a graph rather than a tree where schemas are shared: the same pair of referenced
 schemas is one node, however many places use it.
 """
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from driftguard.spec.document import Operation, Parameter, Spec
+from driftguard.openapi.document import Operation, Parameter, Spec
 
 __all__ = [
     "UNCHANGED",

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from driftguard.findings import Finding
-from driftguard.spec.checks import check, emit
-from driftguard.spec.document import Operation
-from driftguard.spec.tree import OperationDiff, SecurityDiff, SpecDiff
-from driftguard.spec.walk import Site
+from driftguard.openapi.checks import check, emit
+from driftguard.openapi.document import Operation
+from driftguard.openapi.tree import OperationDiff, SecurityDiff, SpecDiff
+from driftguard.openapi.walk import Site
 
 
 @check("operation-removed")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from driftguard.findings import Finding
-from driftguard.spec.checks import check, emit
-from driftguard.spec.diff import media_relation
-from driftguard.spec.tree import BodyDiff, HeaderDiff, MediaDiff, ResponseDiff
-from driftguard.spec.walk import Site
+from driftguard.openapi.checks import check, emit
+from driftguard.openapi.diff import media_relation
+from driftguard.openapi.tree import BodyDiff, HeaderDiff, MediaDiff, ResponseDiff
+from driftguard.openapi.walk import Site
 
 
 @check("request-body")

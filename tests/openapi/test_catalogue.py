@@ -10,9 +10,9 @@ import pytest
 
 from driftguard import catalogue
 from driftguard.findings import Severity
-from driftguard.spec import rules
-from driftguard.spec.checks import CHECKS, _load
-from tests.spec.cases import load_cases, mirror
+from driftguard.openapi import rules
+from driftguard.openapi.checks import CHECKS, _load
+from tests.openapi.cases import load_cases, mirror
 
 
 @pytest.fixture(scope="module")
