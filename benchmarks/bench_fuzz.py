@@ -1,6 +1,6 @@
 """driftguard fuzz against a plain schemathesis Hypothesis loop, and time to find every defect.
 
-1. Throughput. The same apps (the planted-defect apps of tests/fuzz, fresh for every run),
+1. Throughput. The same apps (the planted-defect apps of tests/fuzzing, fresh for every run),
    the same max-examples and the same seed go through a plain loop, the way schemathesis'
    documentation writes one (``@given(case=operation.as_strategy(mode))`` over positive and
    negative modes, ``case.call_and_validate()``, failures caught so the loop goes on), and
@@ -36,8 +36,8 @@ TARGET_RATIO = 0.8
 
 
 def planted() -> list[Any]:
-    """Every planted-defect app of tests/fuzz: ``(app factory, defects, control)``."""
-    from tests.fuzz.apps import PLANTED
+    """Every planted-defect app of tests/fuzzing: ``(app factory, defects, control)``."""
+    from tests.fuzzing.apps import PLANTED
 
     return PLANTED
 
@@ -115,8 +115,8 @@ def same_cases(rounds: int, max_examples: int) -> float:
     from hypothesis import strategies as st
     from schemathesis import GenerationMode
 
-    from driftguard._fuzz_options import resolve_options
-    from driftguard.fuzzer import _session
+    from driftguard.fuzzing.options import resolve_options
+    from driftguard.fuzzing.run import _session
 
     plain_rates, driftguard_rates = [], []
     for round_number in range(rounds):

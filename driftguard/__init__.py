@@ -24,7 +24,7 @@ from driftguard.findings import Finding, Report, Severity
 if TYPE_CHECKING:
     from driftguard._config import Config, load_config
     from driftguard.downstream import DownstreamDriftError, DriftRecorder
-    from driftguard.fuzzer import fuzz
+    from driftguard.fuzzing.run import fuzz
     from driftguard.openapi.compare import diff_specs
     from driftguard.shapes import Shape, compare_response, compare_shapes, infer_shape
     from driftguard.snapshots import ResponseRecord
@@ -69,7 +69,7 @@ _LAZY = {
     "compare_response": "driftguard.shapes",
     "compare_shapes": "driftguard.shapes",
     "infer_shape": "driftguard.shapes",
-    "fuzz": "driftguard.fuzzer",
+    "fuzz": "driftguard.fuzzing.run",
 }
 
 

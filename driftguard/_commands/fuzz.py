@@ -1,4 +1,4 @@
-"""`driftguard fuzz`: arguments and configuration into :func:`driftguard.fuzzer.fuzz`.
+"""`driftguard fuzz`: arguments and configuration into :func:`driftguard.fuzzing.run.fuzz`.
 
 Anything not given on the command line comes from ``[tool.driftguard.fuzz]`` (and the target
 from ``[tool.driftguard] target``). A progress bar goes to stderr when it is a terminal and
@@ -16,11 +16,11 @@ from driftguard.findings import Report
 
 
 def run(args: argparse.Namespace, config: Any) -> Report:
-    from driftguard.fuzzer import fuzz
+    from driftguard.fuzzing.run import fuzz
 
     progress = None
     if not args.quiet and sys.stderr.isatty():
-        from driftguard._fuzz_progress import ProgressBar
+        from driftguard.fuzzing.progress import ProgressBar
 
         progress = ProgressBar(sys.stderr)
     target = args.target or config.target

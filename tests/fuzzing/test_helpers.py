@@ -10,15 +10,15 @@ import pytest
 
 from driftguard import ConfigError, UsageError
 from driftguard._config import Config
-from driftguard._fuzz_auth import has_credentials, security_slots, with_credentials
-from driftguard._fuzz_causes import exception_cause
-from driftguard._fuzz_findings import COERCED, Cause, Collector, Evidence
-from driftguard._fuzz_options import resolve_options
-from driftguard._fuzz_probes import resource_id
-from driftguard._fuzz_progress import FuzzProgress, render
-from driftguard._fuzz_request import Redactor, curl_command, redact_fields, request_details
-from driftguard._fuzz_schema import field_pointer, lax_coerce
-from driftguard._fuzz_transport import Exchange, NoAnswer, Request
+from driftguard.fuzzing.auth import has_credentials, security_slots, with_credentials
+from driftguard.fuzzing.causes import exception_cause
+from driftguard.fuzzing.evidence import COERCED, Cause, Collector, Evidence
+from driftguard.fuzzing.options import resolve_options
+from driftguard.fuzzing.progress import FuzzProgress, render
+from driftguard.fuzzing.reproduce import Redactor, curl_command, redact_fields, request_details
+from driftguard.fuzzing.scenarios import resource_id
+from driftguard.fuzzing.schema import field_pointer, lax_coerce
+from driftguard.fuzzing.transport import Exchange, NoAnswer, Request
 
 ROOT_SCHEMA: dict[str, Any] = {
     "type": "object",

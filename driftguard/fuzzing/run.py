@@ -1,6 +1,6 @@
 """``driftguard fuzz``: generated requests that find validation gaps and contract violations.
 
-This is the only module that imports hypothesis, and with :mod:`driftguard._fuzz_judge` the
+This is the only module that imports hypothesis, and with :mod:`driftguard.fuzzing.judge` the
 only one that imports schemathesis. For every operation it sends:
 
 1. schemathesis' coverage cases: deterministic boundary values, wrong types, missing fields
@@ -9,16 +9,16 @@ only one that imports schemathesis. For every operation it sends:
 2. Hypothesis-generated cases, positive and negative (``max_examples`` per operation).
    A request that shows a cause coverage did not is raised as a failure of its own class, so
    Hypothesis shrinks each cause separately to a minimal request;
-3. then three probes over requests the target accepted (:mod:`driftguard._fuzz_probes`):
+3. then three probes over requests the target accepted (:mod:`driftguard.fuzzing.scenarios`):
    authentication, concurrent creates, use after delete.
 
 Each response goes through schemathesis' own checks (status codes, media types, response
 schemas, acceptance of invalid and rejection of valid data, missing headers), and
-:class:`~driftguard._fuzz_judge.Judge` maps their failures onto driftguard's ids with a location
+:class:`~driftguard.fuzzing.judge.Judge` maps their failures onto driftguard's ids with a location
 that names the cause (a field, a status, an exception), never the data, so findings are stable
 across seeds.
 
-Requests are serialised by schemathesis and sent by :class:`~driftguard._fuzz_transport.Sender`
+Requests are serialised by schemathesis and sent by :class:`~driftguard.fuzzing.transport.Sender`
 (httpx, in-process or over HTTP), so the reproduction shows the exact bytes that went out.
 """
 
@@ -46,24 +46,24 @@ from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, coverage_scenario
 from driftguard import __version__
 from driftguard._config import Config
 from driftguard._errors import DriftguardError, UsageError
-from driftguard._fuzz_auth import Slot, security_slots
-from driftguard._fuzz_causes import integral_floats_as_ints
-from driftguard._fuzz_findings import Cause, Collector, Evidence
-from driftguard._fuzz_judge import CHECKS_CONFIG, Judge, check_context, leaves
-from driftguard._fuzz_options import FuzzOptions, HeaderInput, resolve_options
-from driftguard._fuzz_probes import (
+from driftguard.findings import Report
+from driftguard.fuzzing.auth import Slot, security_slots
+from driftguard.fuzzing.causes import integral_floats_as_ints
+from driftguard.fuzzing.evidence import Cause, Collector, Evidence
+from driftguard.fuzzing.judge import CHECKS_CONFIG, Judge, check_context, leaves
+from driftguard.fuzzing.options import FuzzOptions, HeaderInput, resolve_options
+from driftguard.fuzzing.progress import FuzzProgress
+from driftguard.fuzzing.reproduce import IN_PROCESS_REPLAY_URL, Redactor
+from driftguard.fuzzing.scenarios import (
     creates,
     delete_chains,
     probe_auth,
     probe_concurrency,
     probe_delete,
 )
-from driftguard._fuzz_progress import FuzzProgress
-from driftguard._fuzz_request import IN_PROCESS_REPLAY_URL, Redactor
-from driftguard._fuzz_target import base_url as target_base_url
-from driftguard._fuzz_target import resolve
-from driftguard._fuzz_transport import Request, Sender, Unsendable
-from driftguard.findings import Report
+from driftguard.fuzzing.target import base_url as target_base_url
+from driftguard.fuzzing.target import resolve
+from driftguard.fuzzing.transport import Request, Sender, Unsendable
 from driftguard.targets import Target, app_spec, load_spec
 
 __all__ = ["fuzz"]
@@ -101,7 +101,7 @@ def fuzz(
     Every finding carries ``details.reproduce``, a curl command line. For a URL target it
     calls that URL; for an in-process app it calls ``http://127.0.0.1:8000``, where
     ``details.serve`` (``uvicorn module:attr``) serves the app. ``progress`` receives
-    :class:`~driftguard._fuzz_progress.FuzzProgress` snapshots while the run goes on.
+    :class:`~driftguard.fuzzing.progress.FuzzProgress` snapshots while the run goes on.
     """
     options = resolve_options(
         config,

@@ -14,9 +14,9 @@ from http.cookies import SimpleCookie
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from driftguard._fuzz_request import FAKE_BASIC, FAKE_BEARER, FAKE_CREDENTIAL
-from driftguard._fuzz_schema import resolve_ref
-from driftguard._fuzz_transport import Request
+from driftguard.fuzzing.reproduce import FAKE_BASIC, FAKE_BEARER, FAKE_CREDENTIAL
+from driftguard.fuzzing.schema import resolve_ref
+from driftguard.fuzzing.transport import Request
 
 __all__ = ["FAKE_VALUES", "Slot", "has_credentials", "security_slots", "with_credentials"]
 

@@ -1,7 +1,7 @@
 """Causes read off an answer, for the parts that need no schemathesis object.
 
 Each function turns what was sent and what came back into a
-:class:`~driftguard._fuzz_findings.Cause` whose location names the field, status or exception
+:class:`~driftguard.fuzzing.evidence.Cause` whose location names the field, status or exception
 at fault, never the generated value, so that fingerprints hold across seeds.
 """
 
@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from driftguard._fuzz_auth import Slot
-from driftguard._fuzz_findings import Cause
-from driftguard._fuzz_schema import field_pointer
-from driftguard._fuzz_transport import Exchange, NoAnswer
+from driftguard.fuzzing.auth import Slot
+from driftguard.fuzzing.evidence import Cause
+from driftguard.fuzzing.schema import field_pointer
+from driftguard.fuzzing.transport import Exchange, NoAnswer
 
 __all__ = [
     "error_pointer",

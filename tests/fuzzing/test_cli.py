@@ -31,7 +31,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 def test_findings_exit_1_and_the_pipe_carries_only_the_json_report() -> None:
     result = run(
-        "tests.fuzz.apps:crashes", "--seed", "1", "--max-examples", "5", "--format", "json"
+        "tests.fuzzing.apps:crashes", "--seed", "1", "--max-examples", "5", "--format", "json"
     )
     assert result.returncode == 1, result.stderr
     assert result.stderr == ""
@@ -44,13 +44,13 @@ def test_findings_exit_1_and_the_pipe_carries_only_the_json_report() -> None:
 
 def test_fail_on_and_operation_choose_what_fails() -> None:
     result = run(
-        "tests.fuzz.apps:crashes", "--max-examples", "3", "--operation", "POST /quotes", "-q"
+        "tests.fuzzing.apps:crashes", "--max-examples", "3", "--operation", "POST /quotes", "-q"
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings." in result.stdout
     assert "requests in" not in result.stdout  # --quiet: no run notes either
     warning_only = run(
-        "tests.fuzz.apps:gaps",
+        "tests.fuzzing.apps:gaps",
         "--max-examples",
         "3",
         "--operation",
@@ -64,9 +64,12 @@ def test_fail_on_and_operation_choose_what_fails() -> None:
 
 def test_could_not_run_is_exit_2_with_one_error_line() -> None:
     for args, expected in [
-        (("tests.fuzz.apps:crashes", "--operation", "GET /nowhere"), "no operation 'GET /nowhere'"),
+        (
+            ("tests.fuzzing.apps:crashes", "--operation", "GET /nowhere"),
+            "no operation 'GET /nowhere'",
+        ),
         (("http://127.0.0.1:9",), "cannot reach the service"),
-        (("tests/fuzz/__init__.py",), "not a TARGET"),
+        (("tests/fuzzing/__init__.py",), "not a TARGET"),
     ]:
         result = run(*args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
@@ -79,7 +82,7 @@ def test_could_not_run_is_exit_2_with_one_error_line() -> None:
 def test_target_and_settings_come_from_the_configuration(tmp_path: Path) -> None:
     config = tmp_path / "driftguard.toml"
     config.write_text(
-        'target = "tests.fuzz.apps:broken"\n'
+        'target = "tests.fuzzing.apps:broken"\n'
         "[fuzz]\nmax_examples = 3\nseed = 4\n"
         'headers = { "X-Api-Key" = "${DG_TEST_KEY}" }\n',
         encoding="utf-8",
@@ -96,7 +99,7 @@ def test_a_progress_bar_is_drawn_on_a_terminal_and_erased() -> None:
     leader, follower = pty.openpty()
     try:
         process = subprocess.run(
-            [*DRIFTGUARD, "tests.fuzz.apps:gaps", "--max-examples", "3", "--seed", "1"],
+            [*DRIFTGUARD, "tests.fuzzing.apps:gaps", "--max-examples", "3", "--seed", "1"],
             stdout=subprocess.PIPE,
             stderr=follower,
             cwd=ROOT,

@@ -2,11 +2,11 @@
 
 Each response goes through schemathesis' own checks (status codes, media types, response
 schemas, acceptance of invalid and rejection of valid data, missing headers), and their
-failures become :class:`~driftguard._fuzz_findings.Cause` values located at what is at fault
+failures become :class:`~driftguard.fuzzing.evidence.Cause` values located at what is at fault
 (a field, a status, an exception), never at the data, so findings are stable across seeds.
-The parts that need no schemathesis object are in :mod:`driftguard._fuzz_causes`.
+The parts that need no schemathesis object are in :mod:`driftguard.fuzzing.causes`.
 
-Only :mod:`driftguard.fuzzer` imports this module; the two are the ones that import schemathesis.
+Only :mod:`driftguard.fuzzing.run` imports this module; the two are the ones that import schemathesis.
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ from schemathesis.openapi.checks import (
 from schemathesis.specs.openapi import checks as st_checks
 from schemathesis.specs.openapi.utils import parameter_types, sent_text_is_valid
 
-from driftguard._fuzz_auth import Slot, has_credentials
-from driftguard._fuzz_causes import (
+from driftguard.findings import Severity
+from driftguard.fuzzing.auth import Slot, has_credentials
+from driftguard.fuzzing.causes import (
     error_pointer,
     exception_cause,
     framework_answer,
@@ -48,10 +49,9 @@ from driftguard._fuzz_causes import (
     unenforced_auth,
     unique,
 )
-from driftguard._fuzz_findings import COERCED, Cause
-from driftguard._fuzz_schema import lax_coerce
-from driftguard._fuzz_transport import Exchange
-from driftguard.findings import Severity
+from driftguard.fuzzing.evidence import COERCED, Cause
+from driftguard.fuzzing.schema import lax_coerce
+from driftguard.fuzzing.transport import Exchange
 
 __all__ = ["CHECKS_CONFIG", "Judge", "check_context", "leaves"]
 

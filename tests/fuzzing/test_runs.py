@@ -16,7 +16,7 @@ from fastapi import FastAPI, Query
 from driftguard import ConfigError, Report, Severity, UsageError, fuzz
 from driftguard._config import Config
 from driftguard.formats.json import report_schema
-from tests.fuzz import apps
+from tests.fuzzing import apps
 
 
 def comparable(report: Report) -> list[dict[str, object]]:
@@ -191,7 +191,7 @@ def test_hypothesis_rounds_go_on_while_each_finds_a_new_cause() -> None:
 
     from hypothesis import strategies as st
 
-    from driftguard import fuzzer
+    from driftguard.fuzzing import run as fuzzer
 
     new_per_round = [{("server-error", "a")}, {("server-error", "b")}, set(), {("x", "c")}]
     found: set[tuple[str, str]] = set()

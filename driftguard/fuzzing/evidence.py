@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from driftguard import catalogue
-from driftguard._fuzz_request import Redactor, curl_command, redact_fields, request_details
-from driftguard._fuzz_transport import Exchange
 from driftguard.findings import Finding, Severity
+from driftguard.fuzzing.reproduce import Redactor, curl_command, redact_fields, request_details
+from driftguard.fuzzing.transport import Exchange
 
 __all__ = ["COERCED", "Cause", "Collector", "Evidence"]
 

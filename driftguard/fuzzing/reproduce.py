@@ -1,6 +1,6 @@
 """What a fuzz finding shows of its request: ``details.request`` and a curl command line.
 
-Both are built from the bytes that were sent (:class:`~driftguard._fuzz_transport.Request`),
+Both are built from the bytes that were sent (:class:`~driftguard.fuzzing.transport.Request`),
 so the reproduction is the request that failed, not a re-rendering of generated data.
 
 Secrets never reach a report. Credentials the user supplied (``--header``, configured headers)
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from driftguard._fuzz_transport import Request
+from driftguard.fuzzing.transport import Request
 from driftguard.snapshots import REDACTED, is_secret_name
 
 __all__ = [

@@ -1,7 +1,7 @@
 """Small FastAPI apps, each with one planted defect beside a correct control endpoint.
 
 Every app is built by a factory, so a test gets fresh state (ids, stored rows); the
-module-level instances serve ``module:attr`` targets such as ``tests.fuzz.apps:crash``.
+module-level instances serve ``module:attr`` targets such as ``tests.fuzzing.apps:crash``.
 Control endpoints use strict Pydantic models: lax mode would accept ``"2"`` for an integer,
 which driftguard reports (as a warning) and a control must not show.
 """
@@ -291,7 +291,7 @@ class Planted(NamedTuple):
     control: str
 
 
-# Every planted defect, for tests/fuzz/test_planted_defects.py and benchmarks/bench_fuzz.py.
+# Every planted defect, for tests/fuzzing/test_planted_defects.py and benchmarks/bench_fuzz.py.
 PLANTED = [
     Planted(
         unenforced_schema,

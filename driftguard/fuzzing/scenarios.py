@@ -7,7 +7,7 @@ After the generated requests, three short scenarios reuse requests the target ac
   service or hand out one id twice;
 * deletion: a resource created, then deleted, must no longer be served.
 
-Each returns :class:`~driftguard._fuzz_findings.Evidence`; the collector turns it into findings.
+Each returns :class:`~driftguard.fuzzing.evidence.Evidence`; the collector turns it into findings.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from driftguard._fuzz_auth import Slot, with_credentials
-from driftguard._fuzz_causes import exception_cause, unenforced_auth
-from driftguard._fuzz_findings import Cause, Evidence
-from driftguard._fuzz_transport import Exchange, Request, Sender
+from driftguard.fuzzing.auth import Slot, with_credentials
+from driftguard.fuzzing.causes import exception_cause, unenforced_auth
+from driftguard.fuzzing.evidence import Cause, Evidence
+from driftguard.fuzzing.transport import Exchange, Request, Sender
 
 __all__ = [
     "creates",

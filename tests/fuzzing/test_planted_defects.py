@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from driftguard import Report, Severity, fuzz
-from tests.fuzz import apps
+from tests.fuzzing import apps
 from tests.servers import serve
 
 EXAMPLES = 10
@@ -92,8 +92,8 @@ def test_auth_over_real_http() -> None:
 
 
 def test_module_attr_target_is_imported_and_called_in_process() -> None:
-    report = fuzz("tests.fuzz.apps:broken", max_examples=EXAMPLES, seed=8)
+    report = fuzz("tests.fuzzing.apps:broken", max_examples=EXAMPLES, seed=8)
     (finding,) = report.findings
     assert finding.id == "response-schema-violation"
-    assert finding.details["serve"] == "uvicorn tests.fuzz.apps:broken"
+    assert finding.details["serve"] == "uvicorn tests.fuzzing.apps:broken"
     assert finding.details["reproduce"].startswith("curl http://127.0.0.1:8000/prices/")
