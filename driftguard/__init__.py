@@ -23,11 +23,11 @@ from driftguard.findings import Finding, Report, Severity
 
 if TYPE_CHECKING:
     from driftguard._config import Config, load_config
-    from driftguard.downstream import DownstreamDriftError, DriftRecorder
     from driftguard.fuzzing.run import fuzz
     from driftguard.openapi.compare import diff_specs
     from driftguard.shapes import Shape, compare_response, compare_shapes, infer_shape
-    from driftguard.snapshots import ResponseRecord
+    from driftguard.snapshots.downstream import DownstreamDriftError, DriftRecorder
+    from driftguard.snapshots.store import ResponseRecord
     from driftguard.targets import load_spec
 
 __all__ = [
@@ -62,9 +62,9 @@ _LAZY = {
     "load_config": "driftguard._config",
     "load_spec": "driftguard.targets",
     "diff_specs": "driftguard.openapi.compare",
-    "DownstreamDriftError": "driftguard.downstream",
-    "DriftRecorder": "driftguard.downstream",
-    "ResponseRecord": "driftguard.snapshots",
+    "DownstreamDriftError": "driftguard.snapshots.downstream",
+    "DriftRecorder": "driftguard.snapshots.downstream",
+    "ResponseRecord": "driftguard.snapshots.store",
     "Shape": "driftguard.shapes",
     "compare_response": "driftguard.shapes",
     "compare_shapes": "driftguard.shapes",

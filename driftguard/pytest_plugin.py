@@ -57,7 +57,7 @@ def _is_worker(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     update = config.getoption("driftguard_update", None)
     if update == "yes" and not _is_worker(config):
-        from driftguard.snapshots import ci_is_set
+        from driftguard.snapshots.store import ci_is_set
 
         if ci_is_set():
             raise pytest.UsageError(

@@ -19,7 +19,7 @@ __all__ = ["check", "run"]
 
 
 def run(args: argparse.Namespace, config: Any) -> Report:
-    from driftguard.snapshots import ci_is_set
+    from driftguard.snapshots.store import ci_is_set
 
     if args.update and ci_is_set() and not args.force:
         raise UsageError(
@@ -34,9 +34,9 @@ def run(args: argparse.Namespace, config: Any) -> Report:
 
 def check(args: argparse.Namespace, config: Any) -> Report:
     from driftguard.openapi.compare import diff_specs
-    from driftguard.probes import OperationIndex, collect_probes
     from driftguard.shapes import PathMatcher, compare_response
-    from driftguard.snapshots import load_snapshot, write_snapshot
+    from driftguard.snapshots.probes import OperationIndex, collect_probes
+    from driftguard.snapshots.store import load_snapshot, write_snapshot
     from driftguard.targets import load_spec
 
     target = live_target(args, config)

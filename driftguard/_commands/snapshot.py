@@ -52,7 +52,7 @@ def progress_printer(args: argparse.Namespace) -> Any:
 
 
 def record_probes(target: Any, probes: list[Any], config: Any, args: argparse.Namespace) -> Any:
-    from driftguard.probes import run_probes
+    from driftguard.snapshots.probes import run_probes
 
     return run_probes(
         target,
@@ -65,8 +65,8 @@ def record_probes(target: Any, probes: list[Any], config: Any, args: argparse.Na
 
 
 def run(args: argparse.Namespace, config: Any) -> int:
-    from driftguard.probes import collect_probes
-    from driftguard.snapshots import ci_is_set, load_snapshot, write_snapshot
+    from driftguard.snapshots.probes import collect_probes
+    from driftguard.snapshots.store import ci_is_set, load_snapshot, write_snapshot
     from driftguard.targets import load_spec
 
     target = live_target(args, config)

@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from driftguard.fuzzing.transport import Request
-from driftguard.snapshots import REDACTED, is_secret_name
+from driftguard.snapshots.store import REDACTED, is_secret_name
 
 __all__ = [
     "FAKE_BASIC",

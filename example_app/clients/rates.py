@@ -97,7 +97,7 @@ def drift_checking_transport(
     field (``rates/get-rates-base: updated_at -> updatedAt``) instead of as a vague 502.
     ``DRIFTGUARD_DOWNSTREAM=record`` records the shapes (never while ``CI`` is set).
     """
-    from driftguard.downstream import DriftRecorder
+    from driftguard.snapshots.downstream import DriftRecorder
 
     recorder = DriftRecorder(
         directory, service="rates", routes=["GET /rates/{base}"], on_drift=on_drift

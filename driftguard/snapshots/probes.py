@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from driftguard._config import Config, ProbeConfig, expand_env
 from driftguard._errors import ConfigError, TargetError
-from driftguard.snapshots import (
+from driftguard.snapshots.store import (
     REDACTED,
     ResponseRecord,
     Snapshot,

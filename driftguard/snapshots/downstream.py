@@ -34,7 +34,7 @@ import httpx
 from driftguard._errors import DriftguardError, UsageError
 from driftguard.findings import FailOn, Report
 from driftguard.shapes import PathMatcher, compare_response
-from driftguard.snapshots import (
+from driftguard.snapshots.store import (
     ResponseRecord,
     ci_is_set,
     is_json_media_type,

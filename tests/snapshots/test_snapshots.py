@@ -13,7 +13,7 @@ import pytest
 
 from driftguard import SnapshotError
 from driftguard.shapes import infer_shape
-from driftguard.snapshots import (
+from driftguard.snapshots.store import (
     REDACTED,
     ResponseRecord,
     ci_is_set,

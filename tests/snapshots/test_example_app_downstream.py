@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from driftguard.downstream import DownstreamDriftError
+from driftguard.snapshots.downstream import DownstreamDriftError
 from driftguard.targets import Target, open_client
 from example_app.app import create_app
 from example_app.settings import Settings

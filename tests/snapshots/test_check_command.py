@@ -1,6 +1,6 @@
 """`driftguard snapshot` and `driftguard check` end to end, in-process and over real HTTP.
 
-The Pydantic 1 / Pydantic 2 pair of tests.check.apps must give exactly one finding per
+The Pydantic 1 / Pydantic 2 pair of tests.snapshots.apps must give exactly one finding per
 serialisation change, and nothing for the ids, timestamps and tokens that change per call.
 """
 
@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from driftguard.cli import main
-from tests.check.apps import create_app
 from tests.servers import serve
+from tests.snapshots.apps import create_app
 
-V1 = "tests.check.apps:v1_app"
-V2 = "tests.check.apps:v2_app"
+V1 = "tests.snapshots.apps:v1_app"
+V2 = "tests.snapshots.apps:v2_app"
 
 # The findings of issue 4's Pydantic behaviours, for the order probe (in its two shapes).
 EXPECTED_ORDER = {
@@ -221,7 +221,7 @@ def test_probes_with_setup_and_env_headers_from_config(
     monkeypatch.setenv("ACCOUNTS_TOKEN", "tok-do-not-store-1234")
     monkeypatch.setenv("ACCOUNTS_SERVER_TOKEN", "tok-do-not-store-1234")
     (tmp_path / "driftguard.toml").write_text(
-        'target = "tests.check.apps:accounts_app"\n'
+        'target = "tests.snapshots.apps:accounts_app"\n'
         'snapshots = "snaps"\n'
         'ignore = ["$..created_at"]\n'
         "[[probes]]\n"

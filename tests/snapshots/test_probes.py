@@ -11,7 +11,7 @@ from fastapi import FastAPI, Form
 
 from driftguard import ConfigError, TargetError
 from driftguard._config import Config
-from driftguard.probes import (
+from driftguard.snapshots.probes import (
     OperationIndex,
     Probe,
     auto_probes,
@@ -20,10 +20,10 @@ from driftguard.probes import (
     order_probes,
     run_probes,
 )
-from driftguard.snapshots import REDACTED, ResponseRecord, Snapshot
+from driftguard.snapshots.store import REDACTED, ResponseRecord, Snapshot
 from driftguard.targets import Target
-from tests.check.apps import create_accounts_app, v1_app
 from tests.servers import serve
+from tests.snapshots.apps import create_accounts_app, v1_app
 
 
 def config(**data: Any) -> Config:

@@ -14,8 +14,8 @@ from fastapi import FastAPI, HTTPException
 from fastapi.responses import PlainTextResponse
 
 from driftguard import UsageError
-from driftguard.downstream import DownstreamDriftError, DriftRecorder
-from driftguard.snapshots import read_record
+from driftguard.snapshots.downstream import DownstreamDriftError, DriftRecorder
+from driftguard.snapshots.store import read_record
 from tests.servers import serve
 
 
