@@ -1,8 +1,8 @@
 """The pytest11 entry point: one option group, the ``driftguard`` fixture, the session report.
 
 Thin on purpose (like syrupy's): the hooks wire options, a fixture and a session object kept
-in ``config.stash``; what a check does lives in :mod:`driftguard._fixture`, the bookkeeping
-and the end-of-session report in :mod:`driftguard._plugin_session`. Under pytest-xdist every
+in ``config.stash``; what a check does lives in :mod:`driftguard._plugin.fixture`, the bookkeeping
+and the end-of-session report in :mod:`driftguard._plugin.session`. Under pytest-xdist every
 worker sends its session to the controller, which merges them before reporting and before
 deleting anything.
 """
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from driftguard._plugin_session import TESTS_DIR, PluginSession, SessionSummary
+from driftguard._plugin.session import TESTS_DIR, PluginSession, SessionSummary
 
 if TYPE_CHECKING:
     from driftguard._config import Config
@@ -100,7 +100,7 @@ def _settings(config: pytest.Config) -> Config | None:
 
 def snapshot_stem(item: pytest.Item) -> str:
     """``tests/<test module>/<test name>``: the stable prefix of a test's snapshot files."""
-    from driftguard._fixture import safe_name
+    from driftguard._plugin.fixture import safe_name
 
     module = getattr(getattr(item, "module", None), "__name__", None)
     if module is None:
@@ -113,7 +113,7 @@ def snapshot_stem(item: pytest.Item) -> str:
 def driftguard(request: pytest.FixtureRequest) -> Any:
     """Compare responses (``driftguard.check``) and the OpenAPI document
     (``driftguard.check_schema``) with the snapshots under ``snapshots/``."""
-    from driftguard._fixture import SnapshotFixture
+    from driftguard._plugin.fixture import SnapshotFixture
 
     config = request.config
     state = config.stash[SESSION]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from driftguard._errors import DriftguardError
-from driftguard._plugin_session import PluginSession
+from driftguard._plugin.session import PluginSession
 from driftguard.catalogue import render
 from driftguard.findings import Finding, Report, Severity
 
