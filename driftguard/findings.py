@@ -12,13 +12,13 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
 from driftguard._errors import UsageError
+from driftguard._types import Source
 
 __all__ = ["SOURCES", "FailOn", "Finding", "Report", "Severity", "Source"]
 
-Source = Literal["schema", "response", "fuzz"]
 SOURCES: tuple[Source, ...] = ("schema", "response", "fuzz")
 
 

@@ -15,8 +15,8 @@ from typing import Any, NoReturn
 
 from driftguard._errors import DriftguardError
 from driftguard._plugin.session import PluginSession
-from driftguard.catalogue import render
 from driftguard.findings import Finding, Report, Severity
+from driftguard.rules import brief
 
 __all__ = ["SnapshotFixture", "drift_lines", "safe_name"]
 
@@ -24,18 +24,6 @@ Fail = Callable[[str], NoReturn]
 
 _UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|\s]+')
 _MAX_NAME = 120
-# How each finding reads in a drift message: ``$.price: number -> string``.
-_LINES: dict[str, str] = {
-    "response-field-renamed": "{path} -> {to} (renamed)",
-    "response-field-removed": "{path}: removed",
-    "response-field-added": "{path}: added",
-    "response-field-type-changed": "{path}: {old} -> {new}",
-    "response-field-became-nullable": "{path}: now null, never was before",
-    "response-field-format-changed": "{path}: {old} -> {new} (format)",
-    "response-array-items-changed": "{path}: items {old} -> {new}",
-    "response-status-changed": "status: {old} -> {new}",
-    "response-content-type-changed": "media type: {old} -> {new}",
-}
 UPDATE_HINT = "pytest --driftguard-update"
 
 
@@ -49,12 +37,7 @@ def safe_name(text: str) -> str:
 
 
 def drift_lines(findings: Iterable[Finding]) -> list[str]:
-    lines = []
-    for f in findings:
-        template = _LINES.get(f.id)
-        text = render(template, f.details) if template else f.message
-        lines.append(f"  {text}  [{f.severity.value}]")
-    return lines
+    return [f"  {brief(f)}  [{f.severity.value}]" for f in findings]
 
 
 class SnapshotFixture:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from driftguard import catalogue
+from driftguard import rules
 from driftguard.findings import Finding, Severity
 from driftguard.fuzzing.reproduce import Redactor, curl_command, redact_fields, request_details
 from driftguard.fuzzing.transport import Exchange
@@ -135,7 +135,7 @@ def _finding(
     )
     if serve is not None:
         details["serve"] = serve
-    finding = catalogue.finding(
+    finding = rules.finding(
         evidence.cause.id, operation=operation, location=evidence.cause.location, details=details
     )
     if evidence.cause.severity is not None:

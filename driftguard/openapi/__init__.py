@@ -5,6 +5,6 @@ document) -> :mod:`~driftguard.openapi.normalize` (one canonical spelling per co
 :mod:`~driftguard.openapi.diff` and :mod:`~driftguard.openapi.schemadiff` (a pure tree of what
 changed, :mod:`~driftguard.openapi.tree`) -> :mod:`~driftguard.openapi.checks` (findings, read
 through the one walker of :mod:`~driftguard.openapi.walk`, ids and severities from the data in
-:mod:`~driftguard.openapi.rules`). :func:`driftguard.diff_specs` (in
+:mod:`driftguard.rules.schema`). :func:`driftguard.diff_specs` (in
 :mod:`~driftguard.openapi.compare`) runs it.
 """

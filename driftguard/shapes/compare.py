@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import Any, Protocol
 
-from driftguard.catalogue import finding
 from driftguard.findings import Finding, Report
+from driftguard.rules import finding
 from driftguard.shapes._formats import STRONG, label
 from driftguard.shapes._paths import ITEMS, Path, PathMatcher, render_path
 from driftguard.shapes.infer import Shape, infer_shape

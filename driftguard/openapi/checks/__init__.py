@@ -14,11 +14,11 @@ import importlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from driftguard import catalogue
+from driftguard import rules
 from driftguard.findings import Finding
-from driftguard.openapi.rules import schema_rule
 from driftguard.openapi.tree import SpecDiff
 from driftguard.openapi.walk import Site, walk
+from driftguard.rules.schema import schema_rule
 
 __all__ = ["CHECKS", "check", "emit", "emit_schema", "run_checks"]
 
@@ -57,7 +57,7 @@ def run_checks(diff: SpecDiff) -> list[Finding]:
 
 
 def emit(rule_id: str, site: Site, *, location: str | None = None, **details: Any) -> Finding:
-    return catalogue.finding(
+    return rules.finding(
         rule_id,
         operation=site.operation,
         location=site.location if location is None else location,

@@ -14,9 +14,9 @@ from typing import Any
 
 from driftguard.findings import Finding
 from driftguard.openapi.checks import check, emit, emit_schema
-from driftguard.openapi.rules import BOUNDS
 from driftguard.openapi.tree import SchemaDiff
 from driftguard.openapi.walk import Site
+from driftguard.rules.schema import BOUNDS
 
 # (old format, new format) pairs where the new one accepts more values.
 _WIDER_FORMATS = {("int32", "int64"), ("float", "double"), ("int32", "double"), ("int64", "double")}

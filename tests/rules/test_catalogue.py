@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from driftguard import catalogue
-from driftguard.findings import Severity
-from driftguard.openapi import rules
+import driftguard.openapi.checks
+from driftguard import rules
+from driftguard.findings import Finding, Severity
 from driftguard.openapi.checks import CHECKS, _load
+from driftguard.rules import schema
+from driftguard.rules.checks_md import TIER2
 from tests.openapi.cases import load_cases, mirror
 
 
@@ -44,7 +46,7 @@ def test_checks_md_is_read(checks_md: str) -> None:
 
 
 def test_every_tier1_id_is_registered_with_its_severity(checks_md: str) -> None:
-    registered = catalogue.all_rules()
+    registered = rules.RULES
     for rule_id, severity in _tier1(checks_md).items():
         assert rule_id in registered, rule_id
         assert registered[rule_id].severity is severity, rule_id
@@ -53,7 +55,7 @@ def test_every_tier1_id_is_registered_with_its_severity(checks_md: str) -> None:
 
 
 def test_own_ids_are_registered_with_their_severity(checks_md: str) -> None:
-    registered = catalogue.all_rules()
+    registered = rules.RULES
     for rule_id, severity in _own_schema_ids(checks_md).items():
         assert registered[rule_id].severity is severity, rule_id
 
@@ -64,14 +66,14 @@ def test_tier2_ids_keep_checks_md_severity(checks_md: str) -> None:
     for level, ids in re.findall(r"^- \*\*(\w+)\*\* \(\d+\): (.*)$", section, re.MULTILINE):
         for rule_id in re.findall(r"`([a-z0-9-]+)`", ids):
             listed[rule_id] = Severity(level)
-    for rule_id, severity in rules.TIER2.items():
+    for rule_id, severity in TIER2.items():
         assert listed[rule_id] is severity, rule_id
 
 
 def test_ids_are_unique_kebab_case_and_have_messages() -> None:
-    ids = [rule.id for rule in rules.RULES]
-    assert len(ids) == len(set(ids))
-    for rule in rules.RULES:
+    ids = [rule.id for rule in (*schema.RULES, *rules.response.RULES, *rules.fuzz.RULES)]
+    assert len(ids) == len(set(ids)) == len(rules.RULES)
+    for rule in rules.RULES.values():
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.id), rule.id
         assert rule.message.strip(), rule.id
         assert rule.direction in ("request", "response", "none"), rule.id
@@ -80,13 +82,13 @@ def test_ids_are_unique_kebab_case_and_have_messages() -> None:
 
 def test_extra_ids_follow_the_direction_rule() -> None:
     """Ids beyond CHECKS.md (tier 3) take their severity from the request/response rule."""
-    for rule in rules.RULES:
+    for rule in schema.RULES:
         if rule.tier != 3 or "-" not in rule.id:
             continue
-        for where, (side, _) in rules.WHERE.items():
+        for where, (side, _, _) in schema.WHERE.items():
             prefix = where + "-"
-            if rule.id.startswith(prefix) and rule.id[len(prefix) :] in rules.CHANGES:
-                request, response, _ = rules.CHANGES[rule.id[len(prefix) :]]
+            if rule.id.startswith(prefix) and rule.id[len(prefix) :] in schema.CHANGES:
+                request, response, _ = schema.CHANGES[rule.id[len(prefix) :]]
                 assert rule.severity is (request if side == "request" else response), rule.id
 
 
@@ -98,10 +100,10 @@ def test_request_and_response_families_are_mirrored(
     request_where: str, response_where: str
 ) -> None:
     """Every keyword change has an id on both sides, and in both directions."""
-    for change in rules.CHANGES:
+    for change in schema.CHANGES:
         for where in (request_where, response_where):
-            assert rules.schema_rule(where, change), (where, change)
-            assert rules.schema_rule(where, mirror(change)), (where, mirror(change))
+            assert schema.schema_rule(where, change), (where, change)
+            assert schema.schema_rule(where, mirror(change)), (where, mirror(change))
 
 
 OBJECT_MIRRORS = [
@@ -120,7 +122,7 @@ OBJECT_MIRRORS = [
 
 @pytest.mark.parametrize(("request_id", "response_id"), OBJECT_MIRRORS)
 def test_object_and_media_rules_are_mirrored(request_id: str, response_id: str) -> None:
-    registered = catalogue.all_rules()
+    registered = rules.RULES
     assert registered[request_id].direction == "request"
     assert registered[response_id].direction == "response"
 
@@ -129,7 +131,7 @@ def _ids_in_checks() -> tuple[set[str], set[str]]:
     """Literal ids and f-string id patterns written in the check modules."""
     literals: set[str] = set()
     patterns: set[str] = set()
-    folder = Path(rules.__file__).parent / "checks"
+    folder = Path(driftguard.openapi.checks.__file__).parent
     for path in folder.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if (
@@ -152,7 +154,7 @@ def _ids_in_checks() -> tuple[set[str], set[str]]:
 
 
 def test_checks_only_emit_registered_ids() -> None:
-    registered = catalogue.all_rules()
+    registered = rules.RULES
     literals, patterns = _ids_in_checks()
     assert literals
     assert patterns
@@ -162,9 +164,9 @@ def test_checks_only_emit_registered_ids() -> None:
         assert any(re.fullmatch(pattern, rule_id) for rule_id in registered), pattern
     # schema keyword ids are looked up, never spelt: every (where, change) resolves or is
     # deliberately absent (response headers compare type and nullability only)
-    for where in rules.WHERE:
-        for change in rules.CHANGES:
-            rule_id = rules.schema_rule(where, change)
+    for where in schema.WHERE:
+        for change in schema.CHANGES:
+            rule_id = schema.schema_rule(where, change)
             assert rule_id is None or rule_id in registered
             if rule_id is None:
                 assert where == "response-header", (where, change)
@@ -172,7 +174,7 @@ def test_checks_only_emit_registered_ids() -> None:
 
 def test_an_unregistered_id_cannot_be_emitted() -> None:
     with pytest.raises(KeyError, match="unknown rule id"):
-        catalogue.finding("request-property-did-a-dance", operation=None, location="")
+        rules.finding("request-property-did-a-dance", operation=None, location="")
 
 
 def test_checks_subscribe_to_walker_events() -> None:
@@ -187,4 +189,35 @@ def test_every_tier1_and_own_id_is_exercised_by_a_spec_pair(checks_md: str) -> N
             exercised.add(entry[0])
     missing = (set(_tier1(checks_md)) | set(_own_schema_ids(checks_md))) - exercised
     assert not missing, sorted(missing)
-    assert exercised <= set(catalogue.all_rules())
+    assert exercised <= set(rules.RULES)
+
+
+def test_declared_directions_agree_with_the_ids() -> None:
+    """Directions are declared with each rule; an id that names a side must be on it."""
+    for rule in rules.RULES.values():
+        if rule.source == "fuzz":
+            continue  # about a whole exchange
+        words = rule.id.split("-")
+        if rule.source == "response" or words[0] == "response" or "response" in words[1:2]:
+            assert rule.direction == "response", rule.id
+        elif words[0] in ("request", "new") or "request" in words:
+            assert rule.direction == "request", rule.id
+        else:
+            assert rule.direction == "none", rule.id
+
+
+def test_response_rules_read_briefly_path_by_path() -> None:
+    renamed = rules.finding(
+        "response-field-renamed",
+        operation="GET /users/{id}",
+        location="get-user $.full_name",
+        details={"probe": "get-user", "path": "$.full_name", "from": "full_name", "to": "fullName"},
+    )
+    assert renamed.message == "field full_name -> fullName (renamed) in the response of get-user"
+    assert rules.brief(renamed) == "$.full_name -> fullName (renamed)"
+    # a rule without a brief form reads as its message; a missing detail never crashes
+    other = Finding("server-error", Severity.BREAKING, "fuzz", None, "x", "server error: boom")
+    assert rules.brief(other) == "server error: boom"
+    assert rules.render("{path}: {old} -> {new}", {"path": "$.a"}) == "$.a: ? -> ?"
+    for rule in rules.response.RULES:
+        assert rule.brief, rule.id
