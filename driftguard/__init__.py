@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 from driftguard._errors import (
     ConfigError,
     DriftguardError,
@@ -19,6 +17,7 @@ from driftguard._errors import (
     TargetError,
     UsageError,
 )
+from driftguard._version import __version__
 from driftguard.findings import Finding, Report, Severity
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
-from driftguard._errors import TargetError
+from driftguard._errors import TargetError, one_line
 
 __all__ = ["lifespan"]
 
@@ -56,7 +56,7 @@ async def lifespan(app: Any, *, name: str = "app", timeout: float = 30.0) -> Asy
     if kind == "driftguard.crashed":
         error = started["error"]
         if not _lifespan_unsupported(error):
-            raise TargetError(f"{name}: start-up failed: {type(error).__name__}: {error}")
+            raise TargetError(f"{name}: start-up failed: {one_line(error)}")
         yield
         return
     if kind == "driftguard.returned":

@@ -22,6 +22,8 @@ __all__ = [
     "SnapshotError",
     "TargetError",
     "UsageError",
+    "first_line",
+    "one_line",
 ]
 
 
@@ -53,3 +55,18 @@ class TargetError(DriftguardError):
 
 class SnapshotError(DriftguardError):
     """A snapshot is missing, corrupt, or may not be written here."""
+
+
+def first_line(text: str) -> str:
+    """The first line of ``text`` that is not blank, stripped (warnings, tracebacks...)."""
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line of a message: ``ValueError: the first line of its text``."""
+    line = first_line(str(exc))
+    name = type(exc).__name__
+    return f"{name}: {line}" if line else name

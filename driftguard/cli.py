@@ -15,8 +15,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from driftguard import __version__
-from driftguard._errors import DriftguardError, UsageError
+from driftguard._errors import DriftguardError, UsageError, one_line
+from driftguard._version import __version__
 from driftguard.findings import FailOn, Report
 
 __all__ = ["build_parser", "main"]
@@ -244,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         _error(
-            f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the "
+            f"internal error: {one_line(exc)} (rerun with --debug for the "
             "traceback, and please report it)"
         )
         return 2

@@ -16,6 +16,7 @@ from typing import Any
 
 from driftguard._errors import UsageError
 from driftguard._types import Source
+from driftguard._version import __version__
 
 __all__ = ["SOURCES", "FailOn", "Finding", "Report", "Severity", "Source"]
 
@@ -189,8 +190,6 @@ class Report:
         return Report(self.command, [f for f in self.findings if keep(f)], meta=self.meta)
 
     def to_dict(self) -> dict[str, Any]:
-        from driftguard import __version__
-
         return {
             "tool": "driftguard",
             "version": __version__,

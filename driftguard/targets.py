@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from driftguard._errors import LoadError, RefError, SnapshotError, TargetError, UsageError
+from driftguard._errors import (
+    LoadError,
+    RefError,
+    SnapshotError,
+    TargetError,
+    UsageError,
+    one_line,
+)
 from driftguard.openapi.load import bundle_refs, check_openapi, parse_document
 
 __all__ = ["Target", "app_spec", "import_app", "load_spec", "open_client", "resolve_target"]
@@ -104,11 +111,11 @@ def import_app(ref: str) -> Any:
     except ModuleNotFoundError as exc:
         if exc.name and module_name.startswith(exc.name):
             raise TargetError(f"{ref}: cannot import module {module_name!r}") from None
-        raise TargetError(f"{ref}: importing {module_name!r} failed: {_one_line(exc)}") from None
+        raise TargetError(f"{ref}: importing {module_name!r} failed: {one_line(exc)}") from None
     except SystemExit as exc:
         raise TargetError(f"{ref}: importing {module_name!r} exited ({exc.code})") from None
     except Exception as exc:
-        raise TargetError(f"{ref}: importing {module_name!r} failed: {_one_line(exc)}") from None
+        raise TargetError(f"{ref}: importing {module_name!r} failed: {one_line(exc)}") from None
     obj: Any = module
     for part in attr.split("."):
         try:
@@ -118,11 +125,6 @@ def import_app(ref: str) -> Any:
     if not callable(obj):
         raise TargetError(f"{ref}: {attr!r} is not an ASGI app (not callable)")
     return obj
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
 
 
 def load_spec(
@@ -214,7 +216,7 @@ def app_spec(app: Any, *, where: str) -> dict[str, Any]:
     try:
         document = openapi()
     except Exception as exc:
-        raise LoadError(f"{where}: app.openapi() failed: {_one_line(exc)}") from None
+        raise LoadError(f"{where}: app.openapi() failed: {one_line(exc)}") from None
     return check_openapi(_as_json(document, where), where=where)
 
 
@@ -257,7 +259,7 @@ def _get(url: str, timeout: float, headers: Mapping[str, str] | None) -> bytes:
     except httpx.TimeoutException:
         raise TargetError(f"{url}: no answer within {timeout:g}s") from None
     except httpx.HTTPError as exc:
-        raise TargetError(f"{url}: cannot reach the service: {_one_line(exc)}") from None
+        raise TargetError(f"{url}: cannot reach the service: {one_line(exc)}") from None
     if response.status_code != 200:
         raise TargetError(f"{url}: answered HTTP {response.status_code}, not an OpenAPI document")
     return response.content

@@ -15,7 +15,7 @@ def render(report: Report, options: Any) -> str:
 
 def report_schema() -> dict[str, Any]:
     """The JSON Schema every ``--format json`` report validates against."""
-    from driftguard import __version__
+    from driftguard._version import __version__
     from driftguard.findings import SOURCES, Severity
 
     severities = [s.value for s in Severity]

@@ -23,12 +23,12 @@ from driftguard.fuzzing.schema import field_pointer
 from driftguard.fuzzing.transport import Exchange, NoAnswer
 
 __all__ = [
+    "clip",
     "error_pointer",
     "exception_cause",
     "framework_answer",
     "integral_floats_as_ints",
     "missing_header",
-    "one_line",
     "rejected_valid",
     "schema_violation",
     "status_cause",
@@ -40,7 +40,8 @@ __all__ = [
 _FRAMEWORK_400 = {"detail": "There was an error parsing the body"}
 
 
-def one_line(text: str, limit: int = 200) -> str:
+def clip(text: str, limit: int = 200) -> str:
+    """``text`` on one line (white space folded), cut at ``limit`` characters."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[:limit] + "..."
 
@@ -69,7 +70,7 @@ def exception_cause(error: BaseException) -> Cause:
     kind = type(error).__qualname__
     module = type(error).__module__
     name = kind if module in ("builtins", "__main__") else f"{module}.{kind}"
-    message = one_line(str(error), 300)
+    message = clip(str(error), 300)
     frame = _app_frame(error)
     where = f" in {frame.name}" if frame is not None else ""
     cause = f"{kind}: {message}" if message else kind
@@ -146,7 +147,7 @@ def rejected_valid(exchange: Exchange) -> Cause:
     return Cause(
         "rejected-valid-input",
         where or f"response {status}",
-        {"status": status, "cause": one_line(cause)},
+        {"status": status, "cause": clip(cause)},
     )
 
 
@@ -170,7 +171,7 @@ def schema_violation(
     return Cause(
         "response-schema-violation",
         f"response {status} {pointer} ({keyword})",
-        {"status": status, "cause": f"{pointer}: {one_line(message)}", "keyword": keyword},
+        {"status": status, "cause": f"{pointer}: {clip(message)}", "keyword": keyword},
     )
 
 

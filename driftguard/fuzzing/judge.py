@@ -38,11 +38,11 @@ from schemathesis.specs.openapi.utils import parameter_types, sent_text_is_valid
 from driftguard.findings import Severity
 from driftguard.fuzzing.auth import Slot, has_credentials
 from driftguard.fuzzing.causes import (
+    clip,
     error_pointer,
     exception_cause,
     framework_answer,
     missing_header,
-    one_line,
     rejected_valid,
     schema_violation,
     status_cause,
@@ -284,7 +284,7 @@ class Judge:
             pointer = error_pointer(error, schema)
             coercion = pointer not in remaining
             details: dict[str, Any] = {
-                "cause": f"body {pointer}: {one_line(error.message)}",
+                "cause": f"body {pointer}: {clip(error.message)}",
                 "field": pointer,
                 "keyword": error.kind.name,
                 "coercion": coercion,

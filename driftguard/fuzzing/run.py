@@ -43,9 +43,9 @@ from schemathesis import GenerationMode
 from schemathesis.checks import CheckContext
 from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, coverage_scenario
 
-from driftguard import __version__
 from driftguard._config import Config
-from driftguard._errors import DriftguardError, UsageError
+from driftguard._errors import DriftguardError, UsageError, first_line, one_line
+from driftguard._version import __version__
 from driftguard.findings import Report
 from driftguard.fuzzing.auth import Slot, security_slots
 from driftguard.fuzzing.causes import integral_floats_as_ints
@@ -149,7 +149,7 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
                     f"{len(operations)} operations"
                 )
     for message in dict.fromkeys(
-        _first_line_of(str(w.message))
+        first_line(str(w.message))
         for w in caught
         if not issubclass(
             w.category, DeprecationWarning | PendingDeprecationWarning | ResourceWarning
@@ -245,7 +245,7 @@ def _operations(schema: Any, wanted: tuple[str, ...]) -> tuple[list[Any], list[s
         try:
             operations.append(result.ok())
         except Exception as exc:  # an operation schemathesis cannot read
-            notes.append(f"skipped an operation: {_first_line(exc)}")
+            notes.append(f"skipped an operation: {one_line(exc)}")
     if wanted:
         by_label = {operation.label: operation for operation in operations}
         missing = [label for label in wanted if label not in by_label]
@@ -257,16 +257,6 @@ def _operations(schema: Any, wanted: tuple[str, ...]) -> tuple[list[Any], list[s
             )
         operations = [by_label[label] for label in dict.fromkeys(wanted)]
     return operations, notes
-
-
-def _first_line_of(text: str) -> str:
-    lines = text.strip().splitlines()
-    return lines[0] if lines else text
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 class _OutOfTime(BaseException):
@@ -367,7 +357,7 @@ class _Run:
         except _Abort as abort:
             raise abort.error from None
         except schemathesis.errors.SchemathesisError as exc:
-            self.notes.append(f"{label}: could not generate requests: {_first_line(exc)}")
+            self.notes.append(f"{label}: could not generate requests: {one_line(exc)}")
         self.done += 1
         self._report_progress(force=True)
 
@@ -471,7 +461,7 @@ class _Run:
                 # unsatisfiable strategies: the causes already collected stand.
                 continue
             if isinstance(leaf, schemathesis.errors.SchemathesisError):
-                self.notes.append(f"{label}: could not generate requests: {_first_line(leaf)}")
+                self.notes.append(f"{label}: could not generate requests: {one_line(leaf)}")
                 continue
             raise leaf
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
-from driftguard._errors import TargetError
+from driftguard._errors import TargetError, one_line
 from driftguard.targets import Target, open_client
 
 __all__ = ["Exchange", "NoAnswer", "Request", "Sender", "Unsendable"]
@@ -186,7 +186,7 @@ class Sender:
         except httpx.HTTPError as exc:
             if self.target.kind == "app":
                 raise  # httpx itself failed, not the app: a bug worth a traceback
-            error = NoAnswer(f"the connection failed: {type(exc).__name__}: {exc}".rstrip(": "))
+            error = NoAnswer(f"the connection failed: {one_line(exc)}")
             return Exchange(request, 0, elapsed=time.perf_counter() - started, error=error)
         except Exception as exc:
             if self.target.kind != "app":

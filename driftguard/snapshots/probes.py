@@ -20,7 +20,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from driftguard._config import Config, ProbeConfig, expand_env
-from driftguard._errors import ConfigError, TargetError
+from driftguard._errors import ConfigError, TargetError, one_line
 from driftguard.snapshots.store import (
     REDACTED,
     ResponseRecord,
@@ -446,7 +446,7 @@ async def _send(
     except httpx.TimeoutException:
         raise TargetError(f"{where}: no answer within {timeout:g}s") from None
     except httpx.HTTPError as exc:
-        raise TargetError(f"{where}: cannot reach the service: {_one_line(exc)}") from None
+        raise TargetError(f"{where}: cannot reach the service: {one_line(exc)}") from None
     except Exception as exc:
         if target.kind != "app":
             raise
@@ -455,11 +455,6 @@ async def _send(
             "text/plain",
             None,
             probe.request_record(),
-            extra={"exception": _one_line(exc)},
+            extra={"exception": one_line(exc)},
         )
     return ResponseRecord.from_response(response, request=probe.request_record(), ignore=ignore)
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
