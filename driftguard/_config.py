@@ -25,6 +25,7 @@ from pydantic import (
 
 from driftguard._discovery import find_config_file as find_config_file
 from driftguard._errors import ConfigError, UsageError
+from driftguard._http import METHODS
 from driftguard.findings import FailOn, Severity
 
 __all__ = [
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 PROBE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-HTTP_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "TRACE")
+HTTP_METHODS = tuple(method.upper() for method in METHODS)
 
 
 class _Strict(BaseModel):

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace, config: Any) -> Report:
 def check(args: argparse.Namespace, config: Any) -> Report:
     from driftguard.openapi.compare import diff_specs
     from driftguard.shapes import PathMatcher, compare_response
-    from driftguard.snapshots.probes import OperationIndex, collect_probes
+    from driftguard.snapshots.probes import collect_probes
     from driftguard.snapshots.store import load_snapshot, write_snapshot
     from driftguard.targets import load_spec
 
@@ -65,15 +65,14 @@ def check(args: argparse.Namespace, config: Any) -> Report:
         )
         notes.extend(probe_notes)
         live = record_probes(target, probes, config, args)
-        new_index, old_index = OperationIndex(new_spec), OperationIndex(old_spec)
+        new_index, old_index = _index(new_spec), _index(old_spec)
         ignore = PathMatcher(config.ignore)
         compared = 0
         for probe in probes:
-            operation = (
-                new_index.find(probe.method, probe.path)
-                or old_index.find(probe.method, probe.path)
-                or probe.label
+            found = new_index.find(probe.method, probe.path) or (
+                old_index.find(probe.method, probe.path) if old_index else None
             )
+            operation = found.label if found is not None else probe.label
             operations.add(operation)
             recorded = snapshot.records.get(probe.name)
             if recorded is None:
@@ -118,3 +117,9 @@ def _checked_snapshot_spec(snapshot: Any) -> dict[str, Any] | None:
         return check_openapi(snapshot.spec, where=where)
     except LoadError as exc:
         raise SnapshotError(f"corrupt snapshot: {exc}") from None
+
+
+def _index(spec: dict[str, Any] | None) -> Any:
+    from driftguard.openapi.document import Spec
+
+    return None if spec is None else Spec(spec)

@@ -12,11 +12,11 @@ Each returns :class:`~driftguard.fuzzing.evidence.Evidence`; the collector turns
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from driftguard._http import PATH_PARAMETER
 from driftguard.fuzzing.auth import Slot, with_credentials
 from driftguard.fuzzing.causes import exception_cause, unenforced_auth
 from driftguard.fuzzing.evidence import Cause, Evidence
@@ -30,8 +30,6 @@ __all__ = [
     "probe_delete",
     "resource_id",
 ]
-
-_PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
 
 
 def probe_auth(sender: Sender, request: Request, slots: list[Slot]) -> list[Evidence]:
@@ -121,7 +119,7 @@ def probe_delete(
 
     The evidence belongs to the GET operation.
     """
-    names = _PATH_PARAMETER.findall(template)
+    names = PATH_PARAMETER.findall(template)
     if len(names) != 1:
         return []
     created = sender.send(create)
@@ -130,7 +128,7 @@ def probe_delete(
     identifier = resource_id(created.json(), names[0])
     if identifier is None:
         return []
-    url = _join(base_url, _PATH_PARAMETER.sub(quote(identifier, safe=""), template))
+    url = _join(base_url, PATH_PARAMETER.sub(quote(identifier, safe=""), template))
     deleted = sender.send(Request("DELETE", url, tuple(extra_headers)))
     if not deleted.succeeded:
         return []

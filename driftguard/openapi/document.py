@@ -8,26 +8,19 @@ referenced schemas once, however often and however cyclically they are reference
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
 from driftguard._errors import LoadError, RefError
+from driftguard._http import METHODS, PATH_PARAMETER, Route, most_literal_first, path_template
 from driftguard.openapi.load import holds_names, is_data
 from driftguard.openapi.normalize import Canonicalizer
 
-__all__ = ["METHODS", "Operation", "Parameter", "Spec", "path_template"]
+__all__ = ["Operation", "Parameter", "Spec"]
 
 Schema = dict[str, Any]
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_PATH_PARAM = re.compile(r"\{([^}/]*)\}")
 _MAX_REF_CHAIN = 64
-
-
-def path_template(path: str) -> str:
-    """The path with parameter names erased: ``/users/{id}`` and ``/users/{user_id}`` match."""
-    return _PATH_PARAM.sub("{}", path)
 
 
 @dataclass(slots=True)
@@ -81,6 +74,7 @@ class Spec:
         self._effective: dict[int, tuple[Schema, str | None]] = {}
         self.operations: dict[tuple[str, str], Operation] = {}
         self.paths: dict[str, str] = {}  # path template -> path as written
+        self._routes: list[tuple[Route, Operation]] | None = None
         self._check_references()
         self._index()
 
@@ -210,7 +204,7 @@ class Spec:
         result: dict[tuple[str, str], Parameter] = {}
         if not isinstance(raw, list):
             return result
-        positions = {name: i for i, name in enumerate(_PATH_PARAM.findall(path))}
+        positions = {name: i for i, name in enumerate(PATH_PARAMETER.findall(path))}
         for entry in raw:
             node = self.resolve(entry)
             if not isinstance(node, dict):
@@ -239,6 +233,17 @@ class Spec:
                 key = ("path", f"#{positions[name]}")
             result[key] = parameter
         return result
+
+    def find(self, method: str, path: str) -> Operation | None:
+        """The operation a concrete request belongs to: ``GET /users/42`` is
+        ``GET /users/{user_id}``, and ``/users/me`` wins over ``/users/{id}``."""
+        if self._routes is None:
+            by_route = {Route(op.path, op.method): op for op in self.operations.values()}
+            self._routes = [(route, by_route[route]) for route in most_literal_first(by_route)]
+        for route, operation in self._routes:
+            if route.matches(method, path):
+                return operation
+        return None
 
     def schemas(self) -> dict[str, Any]:
         components = self.document.get("components") or {}

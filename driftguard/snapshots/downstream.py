@@ -32,13 +32,12 @@ from typing import Literal
 import httpx
 
 from driftguard._errors import DriftguardError, UsageError
+from driftguard._http import Route, is_json_media_type, media_type_of
 from driftguard.findings import FailOn, Report
 from driftguard.shapes import PathMatcher, compare_response
 from driftguard.snapshots.store import (
     ResponseRecord,
     ci_is_set,
-    is_json_media_type,
-    media_type_of,
     read_record,
     record_name,
     redact_value,
@@ -67,21 +66,11 @@ _ID_SEGMENT = re.compile(
 )
 
 
-class _Route:
-    __slots__ = ("method", "pattern", "template")
-
-    def __init__(self, text: str) -> None:
-        method, _, template = text.strip().rpartition(" ")
-        if not template.startswith("/"):
-            raise UsageError(f"downstream route {text!r}: write it as 'GET /rates/{{base}}'")
-        self.method = method.strip().upper() or None
-        self.template = template
-        parts = re.split(r"(\{[^}/]+\})", template)
-        regex = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
-        self.pattern = re.compile(regex + r"/?\Z")
-
-    def matches(self, method: str, path: str) -> bool:
-        return (self.method is None or self.method == method) and bool(self.pattern.match(path))
+def _route(text: str) -> Route:
+    try:
+        return Route.parse(text)
+    except ValueError as exc:
+        raise UsageError(f"downstream {exc}") from None
 
 
 class DriftRecorder:
@@ -110,7 +99,7 @@ class DriftRecorder:
         self.service = service
         self.mode: Mode = chosen
         self.on_drift: OnDrift = on_drift
-        self.routes = [_Route(r) for r in routes]
+        self.routes = [_route(r) for r in routes]
         self.ignore = PathMatcher(ignore)
         self.only_success = only_success
         # An added field breaks no client: by default only warnings and worse are drift.

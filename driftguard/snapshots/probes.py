@@ -11,7 +11,6 @@ around all probes), over HTTP for a URL.
 from __future__ import annotations
 
 import json
-import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,6 @@ from driftguard.snapshots.store import (
 )
 
 __all__ = [
-    "OperationIndex",
     "Probe",
     "auto_probes",
     "collect_probes",
@@ -42,7 +40,6 @@ __all__ = [
 ]
 
 Origin = Literal["file", "config", "snapshot", "auto"]
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @dataclass(frozen=True)
@@ -163,36 +160,6 @@ def load_probes_file(path: str | Path) -> list[Probe]:
         seen.add(config.name)
         probes.append(Probe.from_config(config, origin="file"))
     return probes
-
-
-class OperationIndex:
-    """Which spec operation a concrete request path belongs to: ``GET /users/{user_id}``."""
-
-    def __init__(self, spec: Mapping[str, Any] | None) -> None:
-        self._routes: list[tuple[int, re.Pattern[str], str, frozenset[str]]] = []
-        paths = (spec or {}).get("paths") or {}
-        for template, item in paths.items():
-            if not isinstance(item, dict):
-                continue
-            methods = frozenset(m.upper() for m in item if m in HTTP_METHODS)
-            parts = re.split(r"(\{[^}/]+\})", template)
-            pattern = "".join(
-                "[^/]+" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts
-            )
-            literal = sum(len(p) for p in parts if not p.startswith("{"))
-            self._routes.append((-literal, re.compile(pattern + r"/?\Z"), template, methods))
-        self._routes.sort(key=lambda route: (route[0], route[2]))
-
-    def find(self, method: str, path: str) -> str | None:
-        bare = path.split("?", 1)[0]
-        for _, pattern, template, methods in self._routes:
-            if method.upper() in methods and pattern.match(bare):
-                return f"{method.upper()} {template}"
-        return None
-
-    @property
-    def operations(self) -> list[str]:
-        return sorted(f"{m} {t}" for _, _, t, methods in self._routes for m in methods)
 
 
 _MISSING = object()

@@ -32,6 +32,7 @@ from types import MappingProxyType
 from typing import Any
 
 from driftguard._errors import DriftguardError, SnapshotError
+from driftguard._http import is_json_media_type, media_type_of
 from driftguard._io import atomic_write_text, canonical_json
 from driftguard.shapes import PathMatcher, Shape, infer_shape
 
@@ -49,7 +50,6 @@ __all__ = [
     "ci_is_set",
     "is_secret_name",
     "load_snapshot",
-    "media_type_of",
     "read_record",
     "record_name",
     "redact_headers",
@@ -165,19 +165,6 @@ def record_name(method: str, template: str) -> str:
     rule, so that automatic probes and downstream records of a route are named alike."""
     words = re.sub(r"[^A-Za-z0-9._]+", "-", template.replace("{", "").replace("}", "")).strip("-")
     return f"{method.lower()}-{words or 'root'}"[:100].rstrip("-.")
-
-
-def media_type_of(content_type: str | None) -> str | None:
-    """``application/json; charset=utf-8`` -> ``application/json``; no header -> None."""
-    if not content_type:
-        return None
-    return content_type.split(";", 1)[0].strip().lower() or None
-
-
-def is_json_media_type(media_type: str | None) -> bool:
-    return media_type is not None and (
-        media_type == "application/json" or media_type.endswith("+json")
-    )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from fastapi import FastAPI, Form
 from driftguard import ConfigError, TargetError
 from driftguard._config import Config
 from driftguard.snapshots.probes import (
-    OperationIndex,
     Probe,
     auto_probes,
     collect_probes,
@@ -167,16 +166,6 @@ def test_collect_probes_precedence(tmp_path: Path) -> None:
     assert by_name["kept"].headers == {}
     assert by_name["get-orders-order_id"].origin == "auto"
     assert any("header Authorization is redacted" in n for n in notes)
-
-
-def test_operation_index_prefers_literal_paths() -> None:
-    index = OperationIndex(
-        {"paths": {"/users/{id}": {"get": {}}, "/users/me": {"get": {}}, "/x": {"post": {}}}}
-    )
-    assert index.find("GET", "/users/me") == "GET /users/me"
-    assert index.find("get", "/users/42?x=1") == "GET /users/{id}"
-    assert index.find("GET", "/x") is None
-    assert index.find("GET", "/users/1/extra") is None
 
 
 def test_setup_and_env_headers_in_process(monkeypatch: pytest.MonkeyPatch) -> None:

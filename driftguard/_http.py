@@ -1,0 +1,86 @@
+"""HTTP as an OpenAPI document and a snapshot see it: methods, route templates, media types.
+
+One module for the rules every stage shares, so that a probe, a downstream record, the diff
+and the fuzzer agree on which operation a request belongs to and what counts as JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = [
+    "METHODS",
+    "PATH_PARAMETER",
+    "Route",
+    "is_json_media_type",
+    "media_type_of",
+    "most_literal_first",
+    "path_template",
+]
+
+# The operation keys of an OpenAPI path item, in the order the specification lists them.
+METHODS: tuple[str, ...] = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+# ``{user_id}`` in a route template; the name may be empty (``{}``), never holds a slash.
+PATH_PARAMETER = re.compile(r"\{([^{}/]*)\}")
+
+
+def path_template(path: str) -> str:
+    """The path with parameter names erased: ``/users/{id}`` and ``/users/{user_id}`` match."""
+    return PATH_PARAMETER.sub("{}", path)
+
+
+class Route:
+    """A route template as a matcher: ``GET /users/{user_id}`` matches ``GET /users/42``.
+
+    A parameter matches one non-empty path segment; a trailing slash and a query string are
+    ignored. ``literal`` counts the template's fixed characters, so that of two routes that
+    match (``/users/me`` and ``/users/{id}``) the more literal one can be preferred.
+    """
+
+    __slots__ = ("literal", "method", "pattern", "template")
+
+    def __init__(self, template: str, method: str | None = None) -> None:
+        self.template = template
+        self.method = method.upper() if method else None
+        parts = PATH_PARAMETER.split(template)
+        # split() alternates text and parameter names: the even parts are the literal text.
+        literals = parts[0::2]
+        self.literal = sum(len(text) for text in literals)
+        self.pattern = re.compile("[^/]+".join(re.escape(text) for text in literals) + r"/?\Z")
+
+    @classmethod
+    def parse(cls, text: str) -> Route:
+        """``"GET /rates/{base}"`` or ``"/rates/{base}"`` (any method); ValueError otherwise."""
+        method, _, template = text.strip().rpartition(" ")
+        if not template.startswith("/"):
+            raise ValueError(f"route {text!r}: write it as 'GET /rates/{{base}}'")
+        return cls(template, method.strip() or None)
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method is not None and self.method != method.upper():
+            return False
+        return self.pattern.match(path.split("?", 1)[0]) is not None
+
+    def __repr__(self) -> str:
+        return f"Route({self.method or '*'} {self.template})"
+
+
+def most_literal_first(routes: Iterable[Route]) -> list[Route]:
+    """Routes in the order a request should try them: most literal first, then by template."""
+    return sorted(routes, key=lambda route: (-route.literal, route.template, route.method or ""))
+
+
+def media_type_of(content_type: str | None) -> str | None:
+    """``application/json; charset=utf-8`` -> ``application/json``; no header -> None."""
+    if not content_type:
+        return None
+    return content_type.split(";", 1)[0].strip().lower() or None
+
+
+def is_json_media_type(media_type: str | None) -> bool:
+    """``application/json`` and the structured ``+json`` types (``application/problem+json``)."""
+    return media_type is not None and (
+        media_type == "application/json" or media_type.endswith("+json")
+    )
