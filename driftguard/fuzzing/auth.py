@@ -15,8 +15,8 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from driftguard.fuzzing.reproduce import FAKE_BASIC, FAKE_BEARER, FAKE_CREDENTIAL
-from driftguard.fuzzing.schema import resolve_ref
 from driftguard.fuzzing.transport import Request
+from driftguard.openapi.refs import resolve
 
 __all__ = ["FAKE_VALUES", "Slot", "has_credentials", "security_slots", "with_credentials"]
 
@@ -55,7 +55,7 @@ def security_slots(spec: Mapping[str, Any], path: str, method: str) -> list[Slot
         if not isinstance(requirement, Mapping):
             continue
         for name in requirement:
-            slot = _slot(resolve_ref(schemes.get(name), spec))
+            slot = _slot(resolve(spec, schemes.get(name)))
             if slot is not None:
                 slots.setdefault((slot.where, slot.name.lower()), slot)
     return list(slots.values())

@@ -18,7 +18,9 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-__all__ = ["field_pointer", "lax_coerce", "resolve_ref", "schema_types"]
+from driftguard.openapi.refs import escape, resolve
+
+__all__ = ["field_pointer", "lax_coerce", "schema_types"]
 
 _BRANCHES = ("allOf", "anyOf", "oneOf")
 _INT = re.compile(r"^[+-]?\d+(\.0*)?$")
@@ -26,27 +28,11 @@ _TRUE = frozenset({"true", "1", "yes", "on", "t", "y"})
 _FALSE = frozenset({"false", "0", "no", "off", "f", "n"})
 
 
-def resolve_ref(node: Any, root: Mapping[str, Any]) -> Any:
-    """``node`` with its chain of local ``$ref`` followed inside ``root``; ``{}`` where one
-    leads nowhere (an external or broken reference)."""
-    depth = 0
-    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and depth < 32:
-        ref: str = node["$ref"]
-        if not ref.startswith("#"):
-            return {}
-        target: Any = root
-        for part in ref[1:].lstrip("/").split("/") if ref != "#" else []:
-            part = part.replace("~1", "/").replace("~0", "~")
-            target = target.get(part) if isinstance(target, Mapping) else None
-        node, depth = target if target is not None else {}, depth + 1
-    return node
-
-
 def _alternatives(
     schema: Any, root: Mapping[str, Any], depth: int = 0
 ) -> Iterator[Mapping[str, Any]]:
     """The schema and every schema reachable through allOf/anyOf/oneOf, refs resolved."""
-    schema = resolve_ref(schema, root)
+    schema = resolve(root, schema)
     if not isinstance(schema, Mapping) or depth > 16:
         return
     yield schema
@@ -126,7 +112,7 @@ def field_pointer(path: Sequence[str | int], schema: Any, root: Mapping[str, Any
             parts.append("*")
             current = _items_schema(current, root)
         elif current is not None and _declares(current, step, root):
-            parts.append(step.replace("~", "~0").replace("/", "~1"))
+            parts.append(escape(step))
             current = _property_schema(current, step, root)
         else:
             parts.append("*")

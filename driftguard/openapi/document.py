@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
 
 from driftguard._errors import LoadError, RefError
 from driftguard._http import METHODS, PATH_PARAMETER, Route, most_literal_first, path_template
 from driftguard.openapi.load import holds_names, is_data
 from driftguard.openapi.normalize import Canonicalizer
+from driftguard.openapi.refs import escape, follow, lookup
 
 __all__ = ["Operation", "Parameter", "Spec"]
 
 Schema = dict[str, Any]
-_MAX_REF_CHAIN = 64
 
 
 @dataclass(slots=True)
@@ -83,20 +82,8 @@ class Spec:
     def pointer(self, ref: str) -> Any:
         """The raw node a local ``$ref`` points at; a broken one is a RefError naming it."""
         node = self._pointers.get(ref)
-        if node is not None:
-            return node
-        if not ref.startswith("#"):
-            raise RefError(f"{self.where}: unresolved external reference {ref!r}")
-        node = self.document
-        for token in ref[1:].split("/")[1:] if ref != "#" else []:
-            token = unquote(token).replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                raise RefError(f"{self.where}: broken reference {ref!r} (no {token!r} there)")
-        self._pointers[ref] = node
+        if node is None:
+            node = self._pointers[ref] = lookup(self.document, ref, where=self.where)
         return node
 
     def _check_references(self) -> None:
@@ -132,13 +119,7 @@ class Spec:
 
     def resolve(self, node: Any) -> Any:
         """A parameter, response, body, header or path item with its ``$ref`` chain followed."""
-        seen = 0
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            seen += 1
-            if seen > _MAX_REF_CHAIN:
-                raise RefError(f"{self.where}: circular reference chain at {node['$ref']!r}")
-            node = self.pointer(node["$ref"])
-        return node
+        return follow(node, self.pointer, where=self.where)
 
     def canonical(self, raw: Any) -> Schema:
         """The canonical form of a raw schema node, computed once per node."""
@@ -162,11 +143,11 @@ class Spec:
         if hit is not None:
             return hit
         target = schema
-        chain = 0
+        seen: set[str] = set()
         while "$ref" in target:
-            chain += 1
-            if chain > _MAX_REF_CHAIN:
+            if target["$ref"] in seen:
                 raise RefError(f"{self.where}: circular reference chain at {ref!r}")
+            seen.add(target["$ref"])
             hop = self.canonical(self.pointer(target["$ref"]))
             if len(target) > 1 and target is not schema:
                 hop = _overlay(hop, target)
@@ -259,9 +240,7 @@ def _used_at(document: Any, ref: str) -> str:
         if isinstance(node, dict):
             if node.get("$ref") == ref:
                 return where
-            items = [
-                (f"{where}/{k.replace('~', '~0').replace('/', '~1')}", v) for k, v in node.items()
-            ]
+            items = [(f"{where}/{escape(k)}", v) for k, v in node.items()]
         elif isinstance(node, list):
             items = [(f"{where}/{i}", v) for i, v in enumerate(node)]
         else:

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from driftguard._errors import LoadError, RefError
+from driftguard.openapi.refs import escape
 
 __all__ = [
     "BUNDLE_KEY",
@@ -279,11 +280,11 @@ def bundle_refs(
         if not target:
             if prefix is None:
                 return ref
-            return f"#/{BUNDLE_KEY}/{_escape(prefix)}{fragment}"
+            return f"#/{BUNDLE_KEY}/{escape(prefix)}{fragment}"
         absolute = _join(location, unquote(target))
         if absolute == base:
             return f"#{fragment}"
-        return f"#/{BUNDLE_KEY}/{_escape(key_for(absolute))}{fragment}"
+        return f"#/{BUNDLE_KEY}/{escape(key_for(absolute))}{fragment}"
 
     result: dict[str, Any] = rewrite(document, base, None)
     if not bundled:
@@ -300,10 +301,6 @@ def _join(location: str, target: str) -> str:
     if urlsplit(target).scheme == "file":
         return str(Path(urlsplit(target).path).resolve())
     return str((Path(location).parent / target).resolve())
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 # ``$ref`` followed by a value that does not start with '#', in JSON or YAML spelling.

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from driftguard._config import Config, ProbeConfig, expand_env
 from driftguard._errors import ConfigError, TargetError, one_line
+from driftguard.openapi.refs import resolve
 from driftguard.snapshots.store import (
     REDACTED,
     ResponseRecord,
@@ -165,34 +166,16 @@ def load_probes_file(path: str | Path) -> list[Probe]:
 _MISSING = object()
 
 
-def _resolve(spec: Mapping[str, Any], node: Any) -> Any:
-    """Follow local ``$ref`` chains (a loaded spec has only local ones)."""
-    seen: set[str] = set()
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        ref = node["$ref"]
-        if not ref.startswith("#/") or ref in seen:
-            return {}
-        seen.add(ref)
-        target: Any = spec
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            if not isinstance(target, dict) or part not in target:
-                return {}
-            target = target[part]
-        node = target
-    return node
-
-
 def _example(spec: Mapping[str, Any], param: Mapping[str, Any], *, defaults: bool) -> Any:
     if "example" in param:
         return param["example"]
     examples = param.get("examples")
     if isinstance(examples, dict):
         for entry in examples.values():
-            entry = _resolve(spec, entry)
+            entry = resolve(spec, entry)
             if isinstance(entry, dict) and "value" in entry:
                 return entry["value"]
-    schema = _resolve(spec, param.get("schema") or {})
+    schema = resolve(spec, param.get("schema") or {})
     if isinstance(schema, dict):
         if "example" in schema:
             return schema["example"]
@@ -229,7 +212,7 @@ def auto_probes(
     skipped: list[str] = []
     names: set[str] = set()
     for template, item in sorted((spec.get("paths") or {}).items()):
-        item = _resolve(spec, item)
+        item = resolve(spec, item)
         operation = item.get("get") if isinstance(item, dict) else None
         if not isinstance(operation, dict):
             continue
@@ -237,13 +220,13 @@ def auto_probes(
         if _secured(spec, operation) and not with_credentials:
             skipped.append(f"{label}: needs credentials")
             continue
-        body = _resolve(spec, operation.get("requestBody") or {})
+        body = resolve(spec, operation.get("requestBody") or {})
         if isinstance(body, dict) and body.get("required"):
             skipped.append(f"{label}: needs a request body")
             continue
         parameters: dict[tuple[str, str], Mapping[str, Any]] = {}
         for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
-            param = _resolve(spec, raw)
+            param = resolve(spec, raw)
             if isinstance(param, dict) and "name" in param and "in" in param:
                 parameters[(str(param["in"]), str(param["name"]))] = param
         path, query, headers = template, {}, {}
