@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from driftguard.openapi.compare import diff_specs
     from driftguard.shapes import Shape, compare_response, compare_shapes, infer_shape
     from driftguard.snapshots.downstream import DownstreamDriftError, DriftRecorder
-    from driftguard.snapshots.store import ResponseRecord
+    from driftguard.snapshots.record import ResponseRecord
     from driftguard.targets import load_spec
 
 __all__ = [
@@ -63,7 +63,7 @@ _LAZY = {
     "diff_specs": "driftguard.openapi.compare",
     "DownstreamDriftError": "driftguard.snapshots.downstream",
     "DriftRecorder": "driftguard.snapshots.downstream",
-    "ResponseRecord": "driftguard.snapshots.store",
+    "ResponseRecord": "driftguard.snapshots.record",
     "Shape": "driftguard.shapes",
     "compare_response": "driftguard.shapes",
     "compare_shapes": "driftguard.shapes",

@@ -86,7 +86,8 @@ class SnapshotFixture:
         field paths whose shape may vary (``$..created_at``), added to the configured ones.
         """
         from driftguard.shapes import compare_response
-        from driftguard.snapshots.store import ResponseRecord, read_record, write_record
+        from driftguard.snapshots.record import ResponseRecord
+        from driftguard.snapshots.store import read_record, write_record
 
         relative = self._relative(name)
         path = self._root / relative

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from driftguard import rules
+from driftguard._redact import Redactor
 from driftguard.findings import Finding, Severity
-from driftguard.fuzzing.reproduce import Redactor, curl_command, redact_fields, request_details
+from driftguard.fuzzing.reproduce import curl_command, request_details
 from driftguard.fuzzing.transport import Exchange
 
 __all__ = ["COERCED", "Cause", "Collector", "Evidence"]
@@ -128,7 +129,7 @@ def _finding(
         details["response"] = {
             "status": exchange.status,
             "content_type": exchange.content_type,
-            "body": redactor.text(_excerpt(_response_text(exchange.content))),
+            "body": _excerpt(_response_text(exchange.content, redactor)),
         }
     details["generation"] = (
         evidence.origin if evidence.mode is None else (f"{evidence.origin} ({evidence.mode})")
@@ -143,14 +144,14 @@ def _finding(
     return finding
 
 
-def _response_text(content: bytes) -> str:
-    """The response body as text, with credential-like JSON fields (``access_token``...)
-    redacted: a service under test may issue real tokens to the users fuzzing creates."""
+def _response_text(content: bytes, redactor: Redactor) -> str:
+    """The response body as text, redacted by the one rule set: a service under test may
+    issue real tokens to the users fuzzing creates."""
     try:
         data = json.loads(content)
     except ValueError:
-        return content[: _BODY_EXCERPT * 4].decode("utf-8", errors="replace")
-    return json.dumps(redact_fields(data), ensure_ascii=False)
+        return redactor.text(content[: _BODY_EXCERPT * 4].decode("utf-8", errors="replace"))
+    return json.dumps(redactor.received(data), ensure_ascii=False)
 
 
 def _excerpt(text: str) -> str:

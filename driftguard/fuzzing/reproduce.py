@@ -20,21 +20,19 @@ import base64
 import json
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from driftguard._redact import Redactor
 from driftguard.fuzzing.transport import Request
-from driftguard.snapshots.store import REDACTED, is_secret_name
 
 __all__ = [
     "FAKE_BASIC",
     "FAKE_BEARER",
     "FAKE_CREDENTIAL",
     "IN_PROCESS_REPLAY_URL",
-    "Redactor",
     "curl_command",
-    "redact_fields",
+    "redactor_for",
     "request_details",
 ]
 
@@ -44,73 +42,19 @@ FAKE_BASIC = "Basic " + base64.b64encode(f"driftguard:{FAKE_CREDENTIAL}".encode(
 FAKE_BEARER = f"Bearer {FAKE_CREDENTIAL}"
 IN_PROCESS_REPLAY_URL = "http://127.0.0.1:8000"
 
+
+def redactor_for(headers: Mapping[str, str], templates: Mapping[str, str]) -> Redactor:
+    """The redactor of a run given ``headers`` (written as ``templates`` where they used
+    ``${ENV}``); driftguard's own fake credentials are shown as they are."""
+    return Redactor.for_headers(
+        headers, templates, harmless=frozenset({FAKE_CREDENTIAL, FAKE_BASIC})
+    )
+
+
 # Headers the HTTP client adds or computes; they say nothing about the failure.
 _NOISE_HEADERS = frozenset(
     {"content-length", "connection", "accept-encoding", "user-agent", "host", "accept"}
 )
-
-
-def is_sensitive_name(name: str) -> bool:
-    """The snapshots' rule: a report must not hold what a snapshot may not hold."""
-    return is_secret_name(name)
-
-
-@dataclass
-class Redactor:
-    """Replaces user-supplied secrets (by value) and credential-like fields (by name)."""
-
-    # secret value -> what to show instead (an ``${ENV}`` reference, or REDACTED)
-    secrets: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def for_headers(
-        cls, headers: Mapping[str, str], templates: Mapping[str, str] | None = None
-    ) -> Redactor:
-        """Every supplied header value is treated as a secret; ``templates`` maps header
-        names to their configured ``${ENV}`` form."""
-        secrets: dict[str, str] = {}
-        by_name = {k.lower(): v for k, v in (templates or {}).items()}
-        for name, value in headers.items():
-            if len(value) < 4:
-                continue  # too short to replace inside other text without mangling it
-            template = by_name.get(name.lower())
-            secrets[value] = template if template and "${" in template else REDACTED
-        return cls(secrets)
-
-    def text(self, value: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            if secret in value:
-                value = value.replace(secret, self.secrets[secret])
-        return value
-
-    def data(self, value: Any) -> Any:
-        """JSON-like data with :meth:`text` applied to every string inside it."""
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, Mapping):
-            return {key: self.data(item) for key, item in value.items()}
-        if isinstance(value, list | tuple):
-            return [self.data(item) for item in value]
-        return value
-
-    def field(self, name: str, value: str) -> str:
-        if value in self.secrets:
-            return self.secrets[value]
-        if is_sensitive_name(name) and FAKE_CREDENTIAL not in value and value != FAKE_BASIC:
-            return REDACTED
-        return self.text(value)
-
-
-def redact_fields(value: Any) -> Any:
-    """JSON with every field named like a credential replaced (a response may issue tokens)."""
-    if isinstance(value, list):
-        return [redact_fields(item) for item in value]
-    if isinstance(value, dict):
-        return {
-            key: REDACTED if is_sensitive_name(str(key)) else redact_fields(item)
-            for key, item in value.items()
-        }
-    return value
 
 
 def _meaningful_headers(request: Request) -> list[tuple[str, str]]:

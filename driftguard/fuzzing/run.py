@@ -53,7 +53,7 @@ from driftguard.fuzzing.evidence import Cause, Collector, Evidence
 from driftguard.fuzzing.judge import CHECKS_CONFIG, Judge, check_context, leaves
 from driftguard.fuzzing.options import FuzzOptions, HeaderInput, resolve_options
 from driftguard.fuzzing.progress import FuzzProgress
-from driftguard.fuzzing.reproduce import IN_PROCESS_REPLAY_URL, Redactor
+from driftguard.fuzzing.reproduce import IN_PROCESS_REPLAY_URL, redactor_for
 from driftguard.fuzzing.scenarios import (
     creates,
     delete_chains,
@@ -158,7 +158,7 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
         run.notes.append(f"warning: {message}")
     if progress is not None:
         progress(run.snapshot(finished=True))
-    redactor = Redactor.for_headers(options.headers, options.templates)
+    redactor = redactor_for(options.headers, options.templates)
     findings = run.collector.findings(
         redactor, replay_base=session.replay_base, serve=session.serve
     )

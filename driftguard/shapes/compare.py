@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import Any, Protocol
 
+from driftguard._redact import REDACTED
 from driftguard.findings import Finding, Report
 from driftguard.rules import finding
 from driftguard.shapes._formats import STRONG, label
@@ -23,8 +24,6 @@ from driftguard.shapes._paths import ITEMS, Path, PathMatcher, render_path
 from driftguard.shapes.infer import Shape, infer_shape
 
 __all__ = ["RecordedResponse", "compare_response", "compare_shapes", "related_names"]
-
-REDACTED = "<redacted>"
 
 
 class RecordedResponse(Protocol):

@@ -33,16 +33,11 @@ import httpx
 
 from driftguard._errors import DriftguardError, UsageError
 from driftguard._http import Route, is_json_media_type, media_type_of
+from driftguard._redact import redact
 from driftguard.findings import FailOn, Report
 from driftguard.shapes import PathMatcher, compare_response
-from driftguard.snapshots.store import (
-    ResponseRecord,
-    ci_is_set,
-    read_record,
-    record_name,
-    redact_value,
-    write_record,
-)
+from driftguard.snapshots.record import ResponseRecord, record_name
+from driftguard.snapshots.store import ci_is_set, read_record, write_record
 
 __all__ = ["DownstreamDriftError", "DriftRecorder", "DriftTransport", "SyncDriftTransport"]
 
@@ -135,7 +130,7 @@ class DriftRecorder:
         """Compare (or record) one read response; what drifted, as a report."""
         method = request.method.upper()
         name, operation = self.route(method, request.url.path)
-        params = redact_value(dict(request.url.params))
+        params = redact(dict(request.url.params))
         asked = {
             "method": method,
             "path": request.url.path,

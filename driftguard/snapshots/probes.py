@@ -20,15 +20,10 @@ from urllib.parse import quote
 
 from driftguard._config import Config, ProbeConfig, expand_env
 from driftguard._errors import ConfigError, TargetError, one_line
+from driftguard._redact import REDACTED, redact, redact_headers
 from driftguard.openapi.refs import resolve
-from driftguard.snapshots.store import (
-    REDACTED,
-    ResponseRecord,
-    Snapshot,
-    record_name,
-    redact_headers,
-    redact_value,
-)
+from driftguard.snapshots.record import ResponseRecord, record_name
+from driftguard.snapshots.store import Snapshot
 
 __all__ = [
     "Probe",
@@ -97,13 +92,13 @@ class Probe:
         """The request as stored in the snapshot: secrets redacted, empty parts left out."""
         data: dict[str, Any] = {"method": self.method, "path": self.path}
         if self.params:
-            data["params"] = redact_value(dict(self.params))
+            data["params"] = redact(dict(self.params))
         if self.headers:
             data["headers"] = redact_headers(dict(self.headers))
         if self.json is not None:
-            data["json"] = redact_value(self.json)
+            data["json"] = redact(self.json)
         if self.data is not None:
-            data["data"] = redact_value(dict(self.data))
+            data["data"] = redact(dict(self.data))
         if self.status is not None:
             data["status"] = self.status
         if self.setup:

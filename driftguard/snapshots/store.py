@@ -1,14 +1,12 @@
-"""The snapshot directory (CONTRACT section 4) and the response record stored in it.
+"""The snapshot directory (CONTRACT section 4): the only module that reads or writes it.
 
     snapshots/
       openapi.json                the OpenAPI document as the target served it
-      responses/<probe>.json      one ResponseRecord per probe
-      tests/...                   the pytest fixture's records (never touched here)
+      responses/<probe>.json      one ResponseRecord per probe (:mod:`.record`)
+      tests/...                   the pytest fixture's records (never touched by a swap)
 
-Three promises, each kept in one place below:
+Two promises, each kept in one place below:
 
-- No secret reaches a file: headers and fields named like credentials are replaced by
-  ``"<redacted>"`` (:func:`redact_value`), and shape examples under such names are dropped.
 - A reader never sees a mixture of two runs: the new ``openapi.json`` and ``responses/`` are
   written completely in a staging directory beside the old ones, then swapped in under an
   exclusive lock on the directory, with a journal, so that a crash half-way is completed by
@@ -21,20 +19,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import secrets
 import shutil
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from driftguard._errors import DriftguardError, SnapshotError
-from driftguard._http import is_json_media_type, media_type_of
 from driftguard._io import atomic_write_text, canonical_json
-from driftguard.shapes import PathMatcher, Shape, infer_shape
+from driftguard.snapshots.record import ResponseRecord
 
 try:  # POSIX; elsewhere writes are still staged and swapped, only without the lock.
     import fcntl
@@ -42,47 +37,19 @@ except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
 __all__ = [
-    "RECORD_VERSION",
-    "REDACTED",
-    "ResponseRecord",
     "Snapshot",
     "SnapshotChanges",
     "ci_is_set",
-    "is_secret_name",
     "load_snapshot",
     "read_record",
-    "record_name",
-    "redact_headers",
-    "redact_shape",
-    "redact_value",
-    "short_sample",
     "write_record",
     "write_snapshot",
 ]
 
-REDACTED = "<redacted>"
-RECORD_VERSION = 1
 SPEC_FILE = "openapi.json"
 RESPONSES = "responses"
 _JOURNAL = ".driftguard-swap"
 _STAGING = ".driftguard-staging-"
-
-# Header names that carry credentials whatever they are called otherwise.
-SECRET_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
-)
-_SECRET_NAME = re.compile(
-    r"token|passw|passphrase|pwd|secret|credential|api[-_]?key|apikey|private[-_]?key"
-    r"|session|^auth$|authori[sz]ation|cookie|signature|^otp$",
-    re.IGNORECASE,
-)
-_SECRET_VALUE = re.compile(
-    r"(?:bearer|basic|token)\s+\S{8,}"  # an Authorization header value pasted into a body
-    r"|eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*"  # a JWT
-    r"|(?:sk|pk|rk)_(?:live|test)_\w{8,}",  # Stripe-style keys
-    re.IGNORECASE,
-)
-
 
 _FALSE = frozenset({"", "0", "false", "no", "off", "n", "f"})
 
@@ -92,187 +59,6 @@ def ci_is_set(environ: Mapping[str, str] | None = None) -> bool:
     read-only, so that a CI run can never bless its own drift."""
     env = os.environ if environ is None else environ
     return env.get("CI", "").strip().lower() not in _FALSE
-
-
-def is_secret_name(name: str) -> bool:
-    """Whether a header or field name says its value is a credential."""
-    return name.lower() in SECRET_HEADERS or _SECRET_NAME.search(name) is not None
-
-
-def _looks_secret(value: Any) -> bool:
-    return isinstance(value, str) and _SECRET_VALUE.search(value) is not None
-
-
-def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    return {
-        name: REDACTED if is_secret_name(name) or _looks_secret(value) else value
-        for name, value in headers.items()
-    }
-
-
-def redact_value(value: Any) -> Any:
-    """A copy of JSON data with every credential-named field and credential-looking string
-    replaced by ``"<redacted>"``."""
-    if isinstance(value, dict):
-        return {
-            key: REDACTED if is_secret_name(str(key)) and item is not None else redact_value(item)
-            for key, item in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [redact_value(item) for item in value]
-    return REDACTED if _looks_secret(value) else value
-
-
-def redact_shape(shape: Shape, *, secret: bool = False) -> Shape:
-    """The shape with examples dropped under credential names and where they look secret."""
-    example = None if secret or _looks_secret(shape.example) else shape.example
-    items = None if shape.items is None else redact_shape(shape.items, secret=secret)
-    fields = {
-        name: redact_shape(child, secret=secret or is_secret_name(name))
-        for name, child in shape.fields.items()
-    }
-    return replace(shape, example=example, items=items, fields=MappingProxyType(fields))
-
-
-SAMPLE_ITEMS = 2
-SAMPLE_STRING = 200
-SAMPLE_DEPTH = 8
-
-
-def short_sample(value: Any, *, _depth: int = 0) -> Any:
-    """A redacted excerpt of a body for humans reading the snapshot: the first items of each
-    array, long strings cut. Never compared."""
-    if _depth > SAMPLE_DEPTH:
-        return "…"
-    if isinstance(value, dict):
-        return {
-            key: REDACTED
-            if is_secret_name(str(key)) and item is not None
-            else short_sample(item, _depth=_depth + 1)
-            for key, item in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [short_sample(item, _depth=_depth + 1) for item in value[:SAMPLE_ITEMS]]
-    if isinstance(value, str):
-        if _looks_secret(value):
-            return REDACTED
-        return value if len(value) <= SAMPLE_STRING else value[:SAMPLE_STRING] + "…"
-    return value
-
-
-def record_name(method: str, template: str) -> str:
-    """The file name of a route's record, ``GET /rates/{base}`` -> ``get-rates-base``: one
-    rule, so that automatic probes and downstream records of a route are named alike."""
-    words = re.sub(r"[^A-Za-z0-9._]+", "-", template.replace("{", "").replace("}", "")).strip("-")
-    return f"{method.lower()}-{words or 'root'}"[:100].rstrip("-.")
-
-
-@dataclass(frozen=True)
-class ResponseRecord:
-    """One recorded response: what was asked, and the status, media type and shape answered.
-
-    ``request`` is None for records of parsed JSON (the pytest fixture's
-    ``driftguard.check(response.json())``), as is ``status``.
-    """
-
-    status: int | None
-    media_type: str | None
-    shape: Shape | None
-    request: Mapping[str, Any] | None = None
-    sample: Any = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_json(
-        cls,
-        body: Any,
-        *,
-        status: int | None = None,
-        media_type: str | None = "application/json",
-        request: Mapping[str, Any] | None = None,
-        ignore: PathMatcher | tuple[str, ...] | list[str] = (),
-    ) -> ResponseRecord:
-        """A record of a parsed JSON body, redacted."""
-        shape = redact_shape(infer_shape(body, ignore=PathMatcher.of(ignore)))
-        # short_sample redacts what it keeps; redacting the whole body first copied all of it.
-        return cls(status, media_type, shape, request, short_sample(body))
-
-    @classmethod
-    def from_response(
-        cls,
-        response: Any,
-        *,
-        request: Mapping[str, Any] | None = None,
-        ignore: PathMatcher | tuple[str, ...] | list[str] = (),
-    ) -> ResponseRecord:
-        """A record of an httpx (or requests, or TestClient) response that has been read."""
-        status = int(response.status_code)
-        media_type = media_type_of(response.headers.get("content-type"))
-        content = response.content
-        if not content or not is_json_media_type(media_type):
-            return cls(status, media_type, None, request)
-        try:
-            body = json.loads(content)
-        except ValueError:
-            return cls(status, media_type, None, request, extra={"invalid_json": True})
-        return cls.from_json(
-            body, status=status, media_type=media_type, request=request, ignore=ignore
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "version": RECORD_VERSION,
-            "status": self.status,
-            "media_type": self.media_type,
-            "shape": None if self.shape is None else self.shape.to_dict(),
-        }
-        if self.request is not None:
-            data["request"] = dict(self.request)
-        if self.sample is not None:
-            data["sample"] = self.sample
-        data.update(self.extra)
-        return data
-
-    def same_contract(self, other: ResponseRecord) -> bool:
-        """Equal but for the sample and the examples: nothing a check would report."""
-        mine = None if self.shape is None else self.shape.signature(styles=True)
-        theirs = None if other.shape is None else other.shape.signature(styles=True)
-        return (
-            self.status == other.status
-            and self.media_type == other.media_type
-            and mine == theirs
-            and dict(self.request or {}) == dict(other.request or {})
-        )
-
-    @classmethod
-    def from_dict(cls, data: Any, *, where: str) -> ResponseRecord:
-        """Read a record; anything malformed is a SnapshotError naming ``where``."""
-        if not isinstance(data, dict):
-            raise SnapshotError(f"{where}: corrupt snapshot: expected a JSON object")
-        version = data.get("version", RECORD_VERSION)
-        if version != RECORD_VERSION:
-            raise SnapshotError(
-                f"{where}: snapshot record version {version!r} is not supported "
-                f"(this driftguard reads version {RECORD_VERSION})"
-            )
-        status = data.get("status")
-        if status is not None and (not isinstance(status, int) or isinstance(status, bool)):
-            raise SnapshotError(f"{where}: corrupt snapshot: 'status' must be a number")
-        media_type = data.get("media_type")
-        if media_type is not None and not isinstance(media_type, str):
-            raise SnapshotError(f"{where}: corrupt snapshot: 'media_type' must be a string")
-        request = data.get("request")
-        if request is not None and not isinstance(request, dict):
-            raise SnapshotError(f"{where}: corrupt snapshot: 'request' must be an object")
-        shape = None
-        if data.get("shape") is not None:
-            try:
-                shape = Shape.from_dict(data["shape"])
-            except ValueError as exc:
-                raise SnapshotError(f"{where}: corrupt snapshot: shape {exc}") from None
-        known = {"version", "status", "media_type", "shape", "request", "sample"}
-        extra = {k: v for k, v in data.items() if k not in known}
-        return cls(status, media_type, shape, request, data.get("sample"), extra)
 
 
 def _parse_json_file(path: Path) -> Any:

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Form
 
 from driftguard import ConfigError, TargetError
 from driftguard._config import Config
+from driftguard._redact import REDACTED
 from driftguard.snapshots.probes import (
     Probe,
     auto_probes,
@@ -19,7 +20,8 @@ from driftguard.snapshots.probes import (
     order_probes,
     run_probes,
 )
-from driftguard.snapshots.store import REDACTED, ResponseRecord, Snapshot
+from driftguard.snapshots.record import ResponseRecord
+from driftguard.snapshots.store import Snapshot
 from driftguard.targets import Target
 from tests.servers import serve
 from tests.snapshots.apps import create_accounts_app, v1_app

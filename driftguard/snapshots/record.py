@@ -1,0 +1,152 @@
+"""The response record: what was asked, and the status, media type and shape answered.
+
+One record per file (``snapshots/responses/<probe>.json``, the pytest fixture's
+``snapshots/tests/...``, a downstream service's ``snapshots/downstream/<service>/...``),
+all in this format. A record never holds a secret: its sample and request go through the
+one redaction rule set (:mod:`driftguard._redact`), and a shape keeps no example under a
+credential's name or that looks like one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+from driftguard._errors import SnapshotError
+from driftguard._http import is_json_media_type, media_type_of
+from driftguard._redact import is_secret_name, looks_secret, redact
+from driftguard.shapes import PathMatcher, Shape, infer_shape
+
+__all__ = ["RECORD_VERSION", "ResponseRecord", "record_name", "redact_shape"]
+
+RECORD_VERSION = 1
+
+
+def redact_shape(shape: Shape, *, secret: bool = False) -> Shape:
+    """The shape with examples dropped under credential names and where they look secret."""
+    example = None if secret or looks_secret(shape.example) else shape.example
+    items = None if shape.items is None else redact_shape(shape.items, secret=secret)
+    fields = {
+        name: redact_shape(child, secret=secret or is_secret_name(name))
+        for name, child in shape.fields.items()
+    }
+    return replace(shape, example=example, items=items, fields=MappingProxyType(fields))
+
+
+def record_name(method: str, template: str) -> str:
+    """The file name of a route's record, ``GET /rates/{base}`` -> ``get-rates-base``: one
+    rule, so that automatic probes and downstream records of a route are named alike."""
+    words = re.sub(r"[^A-Za-z0-9._]+", "-", template.replace("{", "").replace("}", "")).strip("-")
+    return f"{method.lower()}-{words or 'root'}"[:100].rstrip("-.")
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    """One recorded response: what was asked, and the status, media type and shape answered.
+
+    ``request`` is None for records of parsed JSON (the pytest fixture's
+    ``driftguard.check(response.json())``), as is ``status``.
+    """
+
+    status: int | None
+    media_type: str | None
+    shape: Shape | None
+    request: Mapping[str, Any] | None = None
+    sample: Any = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(
+        cls,
+        body: Any,
+        *,
+        status: int | None = None,
+        media_type: str | None = "application/json",
+        request: Mapping[str, Any] | None = None,
+        ignore: PathMatcher | tuple[str, ...] | list[str] = (),
+    ) -> ResponseRecord:
+        """A record of a parsed JSON body, redacted."""
+        shape = redact_shape(infer_shape(body, ignore=PathMatcher.of(ignore)))
+        # A sample redacts what it keeps; redacting the whole body first copied all of it.
+        return cls(status, media_type, shape, request, redact(body, sample=True))
+
+    @classmethod
+    def from_response(
+        cls,
+        response: Any,
+        *,
+        request: Mapping[str, Any] | None = None,
+        ignore: PathMatcher | tuple[str, ...] | list[str] = (),
+    ) -> ResponseRecord:
+        """A record of an httpx (or requests, or TestClient) response that has been read."""
+        status = int(response.status_code)
+        media_type = media_type_of(response.headers.get("content-type"))
+        content = response.content
+        if not content or not is_json_media_type(media_type):
+            return cls(status, media_type, None, request)
+        try:
+            body = json.loads(content)
+        except ValueError:
+            return cls(status, media_type, None, request, extra={"invalid_json": True})
+        return cls.from_json(
+            body, status=status, media_type=media_type, request=request, ignore=ignore
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "version": RECORD_VERSION,
+            "status": self.status,
+            "media_type": self.media_type,
+            "shape": None if self.shape is None else self.shape.to_dict(),
+        }
+        if self.request is not None:
+            data["request"] = dict(self.request)
+        if self.sample is not None:
+            data["sample"] = self.sample
+        data.update(self.extra)
+        return data
+
+    def same_contract(self, other: ResponseRecord) -> bool:
+        """Equal but for the sample and the examples: nothing a check would report."""
+        mine = None if self.shape is None else self.shape.signature(styles=True)
+        theirs = None if other.shape is None else other.shape.signature(styles=True)
+        return (
+            self.status == other.status
+            and self.media_type == other.media_type
+            and mine == theirs
+            and dict(self.request or {}) == dict(other.request or {})
+        )
+
+    @classmethod
+    def from_dict(cls, data: Any, *, where: str) -> ResponseRecord:
+        """Read a record; anything malformed is a SnapshotError naming ``where``."""
+        if not isinstance(data, dict):
+            raise SnapshotError(f"{where}: corrupt snapshot: expected a JSON object")
+        version = data.get("version", RECORD_VERSION)
+        if version != RECORD_VERSION:
+            raise SnapshotError(
+                f"{where}: snapshot record version {version!r} is not supported "
+                f"(this driftguard reads version {RECORD_VERSION})"
+            )
+        status = data.get("status")
+        if status is not None and (not isinstance(status, int) or isinstance(status, bool)):
+            raise SnapshotError(f"{where}: corrupt snapshot: 'status' must be a number")
+        media_type = data.get("media_type")
+        if media_type is not None and not isinstance(media_type, str):
+            raise SnapshotError(f"{where}: corrupt snapshot: 'media_type' must be a string")
+        request = data.get("request")
+        if request is not None and not isinstance(request, dict):
+            raise SnapshotError(f"{where}: corrupt snapshot: 'request' must be an object")
+        shape = None
+        if data.get("shape") is not None:
+            try:
+                shape = Shape.from_dict(data["shape"])
+            except ValueError as exc:
+                raise SnapshotError(f"{where}: corrupt snapshot: shape {exc}") from None
+        known = {"version", "status", "media_type", "shape", "request", "sample"}
+        extra = {k: v for k, v in data.items() if k not in known}
+        return cls(status, media_type, shape, request, data.get("sample"), extra)

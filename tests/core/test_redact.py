@@ -1,0 +1,92 @@
+"""The one redaction rule set, by name and by value, and the secrets a run was given."""
+
+from __future__ import annotations
+
+import pytest
+
+from driftguard._redact import REDACTED, Redactor, is_secret_name, redact, redact_headers
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Authorization",
+        "Cookie",
+        "Set-Cookie",
+        "X-Api-Key",
+        "access_token",
+        "password",
+        "client_secret",
+        "refresh-token",
+        "apiKey",
+        "session_id",
+    ],
+)
+def test_secret_names(name: str) -> None:
+    assert is_secret_name(name)
+
+
+@pytest.mark.parametrize("name", ["author", "name", "total", "created_at", "authority_id"])
+def test_ordinary_names(name: str) -> None:
+    assert not is_secret_name(name)
+
+
+def test_redaction_of_headers_and_bodies() -> None:
+    assert redact_headers({"Authorization": "Bearer x", "Accept": "application/json"}) == {
+        "Authorization": REDACTED,
+        "Accept": "application/json",
+    }
+    body = {
+        "user": {"password": "hunter2", "name": "Ada", "tokens": [1, 2]},
+        "note": "use Bearer abcdefghijklmnop to log in",
+        "jwt_like": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.c2lnbmF0dXJl",
+        "nothing_secret": None,
+    }
+    assert redact(body) == {
+        "user": {"password": REDACTED, "name": "Ada", "tokens": REDACTED},
+        "note": REDACTED,
+        "jwt_like": REDACTED,
+        "nothing_secret": None,
+    }
+
+
+def test_a_sample_is_a_short_redacted_excerpt() -> None:
+    body = {"items": [{"token": "t"}, {"n": "x" * 500}, {"n": 3}], "deep": {"a": {"b": 1}}}
+    sample = redact(body, sample=True)
+    assert sample["items"] == [{"token": REDACTED}, {"n": "x" * 200 + "…"}]
+    nested: object = 1
+    for _ in range(12):
+        nested = {"k": nested}
+    assert "…" in str(redact(nested, sample=True))
+    assert redact(nested) == nested  # without sample, nothing is cut
+
+
+def test_issued_credentials_in_responses_are_redacted_by_name() -> None:
+    body = {"access_token": "eyJ...", "token_type": "bearer", "user": {"password": "x", "id": 1}}
+    assert redact(body) == {
+        "access_token": REDACTED,
+        "token_type": REDACTED,
+        "user": {"password": REDACTED, "id": 1},
+    }
+
+
+def test_a_redactor_replaces_supplied_secrets_by_their_env_reference() -> None:
+    redactor = Redactor.for_headers(
+        {"Authorization": "Bearer real-token-1", "X-Tenant": "acme-corp", "X-Short": "abc"},
+        {"Authorization": "Bearer ${TOKEN}"},
+        harmless=frozenset({"fake-credential"}),
+    )
+    assert redactor.text("sent Bearer real-token-1 for acme-corp") == (
+        "sent Bearer ${TOKEN} for <redacted>"
+    )
+    assert redactor.data({"a": ["acme-corp", 1]}) == {"a": ["<redacted>", 1]}
+    assert redactor.data({"password": "generated"}) == {"password": "generated"}
+    assert redactor.received({"password": "issued", "x": "acme-corp"}) == {
+        "password": REDACTED,
+        "x": "<redacted>",
+    }
+    assert redactor.field("Authorization", "Bearer real-token-1") == "Bearer ${TOKEN}"
+    assert redactor.field("Cookie", "session=1") == REDACTED
+    assert redactor.field("X-Note", "Bearer abcdefghijk") == REDACTED  # by value
+    assert redactor.field("X-Api-Key", "fake-credential") == "fake-credential"
+    assert redactor.field("X-Short", "abc") == "abc"  # too short to be told apart from text
