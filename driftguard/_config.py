@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from pydantic import (
     BaseModel,
@@ -31,11 +33,14 @@ from driftguard.findings import FailOn, Severity
 __all__ = [
     "Config",
     "FuzzSettings",
+    "HeaderInput",
+    "Headers",
     "IgnoreRule",
     "ProbeConfig",
     "expand_env",
     "find_config_file",
     "load_config",
+    "merge_headers",
 ]
 
 PROBE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -176,6 +181,12 @@ class Config(_Strict):
             seen.add(probe.name)
         return value
 
+    def request_headers(self, *more: tuple[str, HeaderInput | None]) -> Headers:
+        """The headers every request of a command sends: ``[tool.driftguard] headers``, then
+        each of ``more`` (a layer of the command's own, e.g. ``--header``), expanded."""
+        source = self.source or "configuration"
+        return merge_headers((f"{source}: [tool.driftguard] headers", self.headers), *more)
+
     @property
     def snapshot_dir(self) -> Path:
         return Path(self.root) / self.snapshots
@@ -277,3 +288,53 @@ def expand_env(value: str, *, where: str, environ: Any = None) -> str:
         return str(env[name])
 
     return _ENV_REF.sub(substitute, value)
+
+
+HeaderInput: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]]
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+
+@dataclass(frozen=True)
+class Headers:
+    """Request headers as sent (``values``, ``${NAME}`` expanded) and, for those that used
+    ``${NAME}``, as written (``templates``), so that a report can show the reference."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    templates: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+
+def merge_headers(
+    *layers: tuple[str, HeaderInput | None], environ: Mapping[str, str] | None = None
+) -> Headers:
+    """Layers of headers, each ``(where it was written, headers)``, later layers winning by
+    case-insensitive name; names and values checked, ``${NAME}`` read from the environment.
+
+    The one place where configured headers become sent headers: ``diff`` and ``check`` of a
+    URL, probes and the fuzzer all go through it.
+    """
+    values: dict[str, str] = {}
+    templates: dict[str, str] = {}
+    for where, headers in layers:
+        for name, raw in _pairs(headers):
+            if not _HEADER_NAME.match(name):
+                raise UsageError(f"{where}: {name!r} is not a valid HTTP header name")
+            if not isinstance(raw, str) or "\n" in raw or "\r" in raw:
+                raise UsageError(f"{where} {name}: a header value must be one line of text")
+            value = expand_env(raw, where=f"{where} {name}", environ=environ)
+            for existing in [k for k in values if k.lower() == name.lower()]:
+                del values[existing]
+                templates.pop(existing, None)
+            values[name] = value
+            if value != raw:
+                templates[name] = raw
+    return Headers(values, templates)
+
+
+def _pairs(headers: HeaderInput | None) -> list[tuple[str, Any]]:
+    if headers is None:
+        return []
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return [(str(k), v) for k, v in items]

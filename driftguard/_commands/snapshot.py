@@ -30,12 +30,7 @@ def snapshot_dir(args: argparse.Namespace, config: Any) -> Path:
 
 
 def expanded_headers(config: Any) -> dict[str, str]:
-    from driftguard._config import expand_env
-
-    return {
-        name: expand_env(value, where=f"[tool.driftguard] headers.{name}")
-        for name, value in config.headers.items()
-    }
+    return dict(config.request_headers().values)
 
 
 def progress_printer(args: argparse.Namespace) -> Any:
@@ -57,7 +52,7 @@ def record_probes(target: Any, probes: list[Any], config: Any, args: argparse.Na
     return run_probes(
         target,
         probes,
-        headers=config.headers,  # run_probes expands ${ENV} references itself
+        headers=expanded_headers(config),
         timeout=config.timeout,
         ignore=config.ignore,
         progress=progress_printer(args),

@@ -9,18 +9,14 @@ can show ``Bearer ${API_TOKEN}`` instead of the token.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from driftguard._config import Config, expand_env
+from driftguard._config import Config, HeaderInput
 from driftguard._errors import UsageError
 
 __all__ = ["FuzzOptions", "HeaderInput", "resolve_options"]
 
-HeaderInput = Mapping[str, str] | Iterable[tuple[str, str]]
-
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _OPERATION = re.compile(r"^\s*([A-Za-z]+)\s+(/\S*)\s*$")
 
 
@@ -68,38 +64,13 @@ def resolve_options(
         raise UsageError(f"concurrency must be at least 1 (got {options.concurrency})")
     if options.time_budget is not None and not options.time_budget > 0:
         raise UsageError(f"time_budget must be more than 0 seconds (got {options.time_budget})")
-    source = config.source or "configuration"
-    layers: list[tuple[str, Iterable[tuple[str, str]]]] = [
-        (f"{source}: [tool.driftguard] headers", config.headers.items()),
-        (f"{source}: [tool.driftguard.fuzz] headers", settings.headers.items()),
-        ("--header", _pairs(headers)),
-    ]
-    for where, pairs in layers:
-        for name, raw in pairs:
-            _check_header(name, raw, where)
-            value = expand_env(raw, where=f"{where} {name}")
-            for existing in [k for k in options.headers if k.lower() == name.lower()]:
-                del options.headers[existing]
-                options.templates.pop(existing, None)
-            options.headers[name] = value
-            if value != raw:
-                options.templates[name] = raw
+    merged = config.request_headers(
+        (f"{config.source or 'configuration'}: [tool.driftguard.fuzz] headers", settings.headers),
+        ("--header", headers),
+    )
+    options.headers.update(merged.values)
+    options.templates.update(merged.templates)
     return options
-
-
-def _pairs(headers: HeaderInput | None) -> list[tuple[str, str]]:
-    if headers is None:
-        return []
-    if isinstance(headers, Mapping):
-        return [(str(k), str(v)) for k, v in headers.items()]
-    return [(str(k), str(v)) for k, v in headers]
-
-
-def _check_header(name: str, value: Any, where: str) -> None:
-    if not _TOKEN.match(name):
-        raise UsageError(f"{where}: {name!r} is not a valid HTTP header name")
-    if not isinstance(value, str) or "\n" in value or "\r" in value:
-        raise UsageError(f"{where} {name}: a header value must be one line of text")
 
 
 def _operation_label(text: str) -> str:

@@ -86,7 +86,7 @@ def _document(
         options: dict[str, Any] = {"allow_remote_refs": remote}
         if config is not None:
             options["timeout"] = config.timeout
-            options["headers"] = config.headers
+            options["headers"] = config.request_headers().values
         target = str(value) if isinstance(value, Path) else value
         return load_spec(target, **options), str(value)
     raise UsageError(

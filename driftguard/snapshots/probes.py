@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
-from driftguard._config import Config, ProbeConfig, expand_env
+from driftguard._config import Config, ProbeConfig, merge_headers
 from driftguard._errors import ConfigError, TargetError, one_line
 from driftguard._redact import REDACTED, redact, redact_headers
 from driftguard.openapi.refs import resolve
@@ -344,7 +344,8 @@ def run_probes(
 ) -> dict[str, ResponseRecord]:
     """Send every probe (already in dependency order) once; their records, by name.
 
-    ``target`` is a live :class:`driftguard.targets.Target` (an app or a URL). An exception
+    ``target`` is a live :class:`driftguard.targets.Target` (an app or a URL); ``headers``
+    go with every probe as they are (``Config.request_headers`` expanded them). An exception
     escaping an in-process app is recorded as the 500 a server would have answered, so a
     crash is reported as drift rather than stopping the run.
     """
@@ -353,9 +354,7 @@ def run_probes(
     from driftguard.shapes import PathMatcher
 
     matcher = PathMatcher(ignore)
-    common = {
-        k: expand_env(v, where=f"[tool.driftguard] headers.{k}") for k, v in (headers or {}).items()
-    }
+    common = dict(headers or {})
 
     async def run_all() -> dict[str, ResponseRecord]:
         from driftguard.targets import open_client
@@ -376,10 +375,7 @@ async def _send(
 ) -> ResponseRecord:
     import httpx
 
-    headers = {
-        name: expand_env(value, where=f"probe {probe.name}: header {name}")
-        for name, value in probe.headers.items()
-    }
+    headers = merge_headers((f"probe {probe.name}: header", probe.headers)).values
     kwargs: dict[str, Any] = {"params": dict(probe.params) or None, "headers": headers}
     if probe.json is not None:
         kwargs["json"] = probe.json

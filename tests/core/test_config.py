@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from driftguard import ConfigError, Finding, Severity
+from driftguard import ConfigError, Finding, Severity, UsageError
 from driftguard._config import expand_env, find_config_file, load_config
 
 
@@ -151,3 +151,29 @@ def test_expand_env_substitutes_and_names_missing_variables() -> None:
     assert expand_env("Bearer ${TOKEN}", where="x", environ={"TOKEN": "abc"}) == "Bearer abc"
     with pytest.raises(ConfigError, match="probe get-user: environment variable TOKEN is not set"):
         expand_env("Bearer ${TOKEN}", where="probe get-user", environ={})
+
+
+def test_headers_merge_by_layer_case_insensitively_and_expand() -> None:
+    from driftguard._config import merge_headers
+
+    merged = merge_headers(
+        ("config", {"Authorization": "Bearer ${T}", "X-A": "1"}),
+        ("--header", [("authorization", "Basic x"), ("X-B", "${B}")]),
+        environ={"T": "tok", "B": "bee"},
+    )
+    assert merged.values == {"X-A": "1", "authorization": "Basic x", "X-B": "bee"}
+    assert merged.templates == {"X-B": "${B}"}  # the Authorization template was overridden
+    with pytest.raises(UsageError, match="config: 'Bad Name' is not a valid HTTP header name"):
+        merge_headers(("config", {"Bad Name": "x"}))
+    with pytest.raises(UsageError, match="config X: a header value must be one line"):
+        merge_headers(("config", {"X": "a\r\nInjected: 1"}))
+    with pytest.raises(ConfigError, match="config X: environment variable NOPE is not set"):
+        merge_headers(("config", {"X": "${NOPE}"}), environ={})
+
+
+def test_config_request_headers_name_the_file(tmp_path: Path) -> None:
+    file = tmp_path / "driftguard.toml"
+    file.write_text('headers = { X-Token = "${DG_UNSET_FOR_TEST}" }\n')
+    config = load_config(file)
+    with pytest.raises(ConfigError, match=r"driftguard.toml: \[tool.driftguard\] headers X-Token"):
+        config.request_headers()

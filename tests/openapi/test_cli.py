@@ -205,3 +205,36 @@ def test_exit_code_2_for_unreadable_input(
 def test_quiet_drops_the_notes(files: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(["diff", files["old"], files["same"], "--quiet"], capsys)
     assert "compared" not in out
+
+
+def test_diff_of_two_urls_sends_the_configured_headers_expanded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``headers = {Authorization = "Bearer ${TOKEN}"}`` reaches a live service expanded."""
+    from fastapi import FastAPI, Header, HTTPException
+
+    from tests.servers import serve
+
+    def service(version: str) -> FastAPI:
+        app = FastAPI(title="private", version=version, openapi_url=None)
+        document = _doc(["name"] if version == "1" else [], {"type": "string"})
+
+        @app.get("/openapi.json")
+        def spec(authorization: str = Header("")) -> dict[str, Any]:
+            if authorization != "Bearer s3cret-token":
+                raise HTTPException(401, f"got {authorization!r}")
+            return document
+
+        return app
+
+    config = tmp_path / "driftguard.toml"
+    config.write_text('headers = { Authorization = "Bearer ${DG_TEST_TOKEN}" }\n')
+    monkeypatch.setenv("DG_TEST_TOKEN", "s3cret-token")
+    with serve(service("1")) as old, serve(service("2")) as new:
+        code, out, err = run(
+            ["diff", old, new, "--config", str(config), "--format", "json"], capsys
+        )
+    assert err == ""
+    assert code == 1
+    [finding] = json.loads(out)["findings"]
+    assert finding["id"] == "response-property-became-optional"
