@@ -82,7 +82,7 @@ def driftguard_run(app: Any, max_examples: int, seed: int) -> tuple[int, float]:
 
     started = time.perf_counter()
     report = fuzz(app, max_examples=max_examples, seed=seed)
-    return int(report.meta["requests"]), time.perf_counter() - started
+    return int(report.run.requests), time.perf_counter() - started
 
 
 def throughput(rounds: int, max_examples: int) -> float:

@@ -1,7 +1,10 @@
 """driftguard: catch API contract drift before users do.
 
-The public API. Everything here is importable without pytest or schemathesis; heavy parts
-(the fuzzer, the diff engine) are imported on first use.
+The public API, one name per thing a user does: ``diff_specs`` (schema drift), ``snapshot``
+and ``check`` (response drift against a snapshot directory), ``fuzz`` (validation gaps),
+``DriftRecorder`` (drift in the services an app depends on), and the ``Report`` /
+``Finding`` model they all return. Everything here is importable without pytest or
+schemathesis; each engine is imported on first use.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ if TYPE_CHECKING:
     from driftguard._config import Config, load_config
     from driftguard.fuzzing.run import fuzz
     from driftguard.openapi.compare import diff_specs
+    from driftguard.openapi.sources import load_spec
     from driftguard.shapes import Shape, compare_response, compare_shapes, infer_shape
     from driftguard.snapshots.downstream import DownstreamDriftError, DriftRecorder
+    from driftguard.snapshots.gate import SnapshotResult, check, snapshot
     from driftguard.snapshots.record import ResponseRecord
-    from driftguard.targets import load_spec
 
 __all__ = [
     "Config",
@@ -43,9 +47,11 @@ __all__ = [
     "Severity",
     "Shape",
     "SnapshotError",
+    "SnapshotResult",
     "TargetError",
     "UsageError",
     "__version__",
+    "check",
     "compare_response",
     "compare_shapes",
     "diff_specs",
@@ -53,13 +59,17 @@ __all__ = [
     "infer_shape",
     "load_config",
     "load_spec",
+    "snapshot",
 ]
 
 # name -> module that defines it; imported on first attribute access.
 _LAZY = {
     "Config": "driftguard._config",
     "load_config": "driftguard._config",
-    "load_spec": "driftguard.targets",
+    "load_spec": "driftguard.openapi.sources",
+    "check": "driftguard.snapshots.gate",
+    "snapshot": "driftguard.snapshots.gate",
+    "SnapshotResult": "driftguard.snapshots.gate",
     "diff_specs": "driftguard.openapi.compare",
     "DownstreamDriftError": "driftguard.snapshots.downstream",
     "DriftRecorder": "driftguard.snapshots.downstream",

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -18,7 +20,7 @@ from driftguard._errors import UsageError
 from driftguard._types import Source
 from driftguard._version import __version__
 
-__all__ = ["SOURCES", "FailOn", "Finding", "Report", "Severity", "Source"]
+__all__ = ["SOURCES", "FailOn", "Finding", "Report", "RunInfo", "Severity", "Source"]
 
 SOURCES: tuple[Source, ...] = ("schema", "response", "fuzz")
 
@@ -141,23 +143,97 @@ class Finding:
         )
 
 
+@dataclass
+class RunInfo:
+    """What a run was: every format shows it, the JSON report as its ``run`` object.
+
+    ``target`` is what was examined (the new document of a diff), ``baseline`` what it was
+    held against (the old document, the snapshot directory). ``notes`` are what the run has
+    to say besides its findings (what was compared, what was skipped, the fuzz seed).
+    """
+
+    target: str | None = None
+    baseline: str | None = None
+    version: str = __version__
+    started: datetime | None = None
+    seconds: float | None = None
+    notes: list[str] = field(default_factory=list)
+    # fuzz runs: the seed that makes them repeatable and the requests sent
+    seed: int | None = None
+    requests: int | None = None
+    # the operations the run covered (a JUnit case each, findings or not)
+    operations: list[str] = field(default_factory=list)
+    # fuzz runs: requests answered 2xx, per operation
+    successes: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def timed(cls, **values: Any) -> tuple[RunInfo, Callable[[], RunInfo]]:
+        """A RunInfo started now, and a function that stops its clock and returns it."""
+        started = time.monotonic()
+        info = cls(started=datetime.now(UTC).replace(microsecond=0), **values)
+
+        def finish() -> RunInfo:
+            info.seconds = round(time.monotonic() - started, 3)
+            return info
+
+        return info, finish
+
+    def title(self, command: str) -> str:
+        """``driftguard diff: old.json -> new.json``, ``driftguard check: app against snapshots``."""
+        if self.target and self.baseline:
+            if command == "diff":
+                return f"driftguard diff: {self.baseline} -> {self.target}"
+            return f"driftguard {command}: {self.target} against {self.baseline}"
+        if self.target:
+            return f"driftguard {command}: {self.target}"
+        return f"driftguard {command}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "target": self.target,
+            "version": self.version,
+            "started": None if self.started is None else _iso(self.started),
+            "seconds": self.seconds,
+            "notes": list(self.notes),
+        }
+        if self.baseline is not None:
+            data["baseline"] = self.baseline
+        if self.seed is not None:
+            data["seed"] = self.seed
+        if self.requests is not None:
+            data["requests"] = self.requests
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RunInfo:
+        started = data.get("started")
+        return cls(
+            target=data.get("target"),
+            baseline=data.get("baseline"),
+            version=data.get("version", __version__),
+            started=datetime.fromisoformat(started) if isinstance(started, str) else None,
+            seconds=data.get("seconds"),
+            notes=list(data.get("notes") or []),
+            seed=data.get("seed"),
+            requests=data.get("requests"),
+        )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 class Report:
     """The findings of one command run, always sorted so that two reports diff cleanly."""
 
-    __slots__ = ("command", "findings", "meta")
+    __slots__ = ("command", "findings", "run")
 
     def __init__(
-        self,
-        command: str,
-        findings: Iterable[Finding] = (),
-        *,
-        meta: Mapping[str, Any] | None = None,
+        self, command: str, findings: Iterable[Finding] = (), *, run: RunInfo | None = None
     ) -> None:
         self.command = command
         self.findings: list[Finding] = sorted(findings, key=lambda f: f.sort_key)
-        # Run facts a format may show (targets compared, probes replayed, requests sent...).
-        # Not part of the JSON report, whose shape the contract fixes.
-        self.meta: dict[str, Any] = dict(meta or {})
+        self.run = run if run is not None else RunInfo()
 
     def __repr__(self) -> str:
         return f"Report(command={self.command!r}, summary={self.summary})"
@@ -165,8 +241,12 @@ class Report:
     def __len__(self) -> int:
         return len(self.findings)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)
+
+    @property
+    def title(self) -> str:
+        return self.run.title(self.command)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -185,15 +265,16 @@ class Report:
             fail_on = FailOn.parse(fail_on)
         return 1 if any(fail_on.trips(f.severity) for f in self.findings) else 0
 
-    def filtered(self, keep: Any) -> Report:
+    def filtered(self, keep: Callable[[Finding], bool]) -> Report:
         """A report holding only the findings for which ``keep(finding)`` is true."""
-        return Report(self.command, [f for f in self.findings if keep(f)], meta=self.meta)
+        return Report(self.command, [f for f in self.findings if keep(f)], run=self.run)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "tool": "driftguard",
             "version": __version__,
             "command": self.command,
+            "run": self.run.to_dict(),
             "summary": self.summary,
             "findings": [f.to_dict() for f in self.findings],
         }
@@ -203,4 +284,5 @@ class Report:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
-        return cls(data["command"], [Finding.from_dict(f) for f in data.get("findings", [])])
+        findings = [Finding.from_dict(f) for f in data.get("findings", [])]
+        return cls(data["command"], findings, run=RunInfo.from_dict(data.get("run") or {}))

@@ -5,16 +5,32 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from driftguard._commands import _options
 from driftguard.findings import Report
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "diff",
+        help="compare two OpenAPI documents and classify every change",
+        description="Compare the OpenAPI documents of two TARGETs and report every change "
+        "for clients, classified breaking / warning / info.",
+    )
+    parser.add_argument("old", metavar="OLD", help="the TARGET before the change")
+    parser.add_argument("new", metavar="NEW", help="the TARGET after the change")
+    parser.add_argument(
+        "--allow-remote-refs",
+        action="store_true",
+        help="follow $ref to http(s) URLs (refused by default)",
+    )
+    _options.reporting(parser)
+    _options.common(parser)
 
 
 def run(args: argparse.Namespace, config: Any) -> Report:
     from driftguard.openapi.compare import diff_specs
 
     # The configuration also carries the timeout and headers for URL targets.
-    report = diff_specs(
+    return diff_specs(
         args.old, args.new, config=config, allow_remote_refs=bool(args.allow_remote_refs)
     )
-    if args.quiet:
-        report.meta.pop("notes", None)
-    return report

@@ -1,9 +1,8 @@
-"""`driftguard fuzz`: arguments and configuration into :func:`driftguard.fuzzing.run.fuzz`.
+"""`driftguard fuzz`: arguments and configuration into :func:`driftguard.fuzz`.
 
 Anything not given on the command line comes from ``[tool.driftguard.fuzz]`` (and the target
 from ``[tool.driftguard] target``). A progress bar goes to stderr when it is a terminal and
-``--quiet`` is not set; on a pipe the report is all there is. ``--quiet`` also drops the run
-notes (summary, seed, hints) from the report.
+``--quiet`` is not set; on a pipe the report is all there is.
 """
 
 from __future__ import annotations
@@ -12,7 +11,59 @@ import argparse
 import sys
 from typing import Any
 
+from driftguard._commands import _options
 from driftguard.findings import Report
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "fuzz",
+        help="send generated requests and report validation gaps and contract violations",
+        description="Send Hypothesis-generated requests (through schemathesis) to TARGET and "
+        "report what it accepts but should not, crashes on, or answers off-contract.",
+    )
+    _options.target(parser)
+    parser.add_argument(
+        "--max-examples", type=_options.positive_int, metavar="N", help="examples per operation"
+    )
+    parser.add_argument(
+        "--seed", type=_options.whole_number, metavar="N", help="seed for a repeatable run"
+    )
+    parser.add_argument(
+        "--time-budget",
+        type=_options.seconds,
+        metavar="SECONDS",
+        help="stop the whole run after this",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=_options.positive_int,
+        metavar="N",
+        help="send each create request N times at once to find races",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="report type coercions as breaking and framework-level 400s as findings",
+    )
+    parser.add_argument(
+        "--header",
+        "-H",
+        type=_options.header,
+        action="append",
+        default=[],
+        metavar="'Name: value'",
+        help="send this header with every request (repeatable)",
+    )
+    parser.add_argument(
+        "--operation",
+        action="append",
+        default=[],
+        metavar="'METHOD /path'",
+        help="fuzz only these operations (repeatable)",
+    )
+    _options.reporting(parser)
+    _options.common(parser)
 
 
 def run(args: argparse.Namespace, config: Any) -> Report:
@@ -23,11 +74,10 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         from driftguard.fuzzing.progress import ProgressBar
 
         progress = ProgressBar(sys.stderr)
-    target = args.target or config.target
     if args.spec_url:
         config = config.model_copy(update={"spec_url": args.spec_url})
-    report = fuzz(
-        target,
+    return fuzz(
+        args.target,
         max_examples=args.max_examples,
         seed=args.seed,
         time_budget=args.time_budget,
@@ -38,6 +88,3 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         config=config,
         progress=progress,
     )
-    if args.quiet:
-        report.meta["notes"] = []  # only the report: no run summary, seed or hints
-    return report

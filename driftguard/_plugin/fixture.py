@@ -11,12 +11,16 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from driftguard._errors import DriftguardError
 from driftguard._plugin.session import PluginSession
 from driftguard.findings import Finding, Report, Severity
+from driftguard.policy import apply_policy
 from driftguard.rules import brief
+
+if TYPE_CHECKING:
+    from driftguard.snapshots.record import ResponseRecord
 
 __all__ = ["SnapshotFixture", "drift_lines", "safe_name"]
 
@@ -86,14 +90,13 @@ class SnapshotFixture:
         field paths whose shape may vary (``$..created_at``), added to the configured ones.
         """
         from driftguard.shapes import compare_response
-        from driftguard.snapshots.record import ResponseRecord
         from driftguard.snapshots.store import read_record, write_record
 
         relative = self._relative(name)
         path = self._root / relative
         ignored = [*self._ignore, *ignore]
         try:
-            live = _record(obj, ignored, ResponseRecord)
+            live = _record(obj, ignored)
         except DriftguardError as exc:
             self._failed(relative, f"driftguard: {exc}")
         if not path.exists():
@@ -110,6 +113,7 @@ class SnapshotFixture:
         except DriftguardError as exc:
             self._failed(relative, f"driftguard: {exc}")
         report = compare_response(recorded, live, probe=Path(relative).stem, ignore=ignored)
+        report = apply_policy(report, self._config)
         self._settle(relative, report, lambda: write_record(path, live), "response")
 
     def check_schema(self, app_or_target: Any = None) -> None:
@@ -118,8 +122,8 @@ class SnapshotFixture:
         Breaking changes fail the test; the others are listed in the session summary.
         With no argument, ``[tool.driftguard] target`` is used.
         """
-        from driftguard._io import atomic_write_text, canonical_json
-        from driftguard.targets import load_spec
+        from driftguard.openapi.sources import load_spec
+        from driftguard.snapshots.store import write_spec
 
         relative = "openapi.json"
         path = self._root / relative
@@ -132,7 +136,7 @@ class SnapshotFixture:
             self._failed(relative, f"driftguard: {exc}")
 
         def write() -> None:
-            atomic_write_text(path, canonical_json(document))
+            write_spec(self._root, document)
 
         if not path.exists():
             if self._session.update:
@@ -198,16 +202,18 @@ class SnapshotFixture:
         return str(self._root / relative)
 
 
-def _record(obj: Any, ignore: list[str], record_type: Any) -> Any:
+def _record(obj: Any, ignore: list[str]) -> ResponseRecord:
+    from driftguard.snapshots.record import ResponseRecord
+
     if hasattr(obj, "status_code") and hasattr(obj, "headers"):
-        return record_type.from_response(obj, ignore=ignore)
-    return record_type.from_json(obj, status=None, media_type=None, ignore=ignore)
+        return ResponseRecord.from_response(obj, ignore=ignore)
+    return ResponseRecord.from_json(obj, status=None, media_type=None, ignore=ignore)
 
 
 def _document_of(app_or_target: Any, config: Any) -> dict[str, Any]:
     """An app object, a TARGET string, or the configured target, as an OpenAPI document."""
     from driftguard._errors import UsageError
-    from driftguard.targets import app_spec, load_spec
+    from driftguard.openapi.sources import app_spec, load_spec
 
     if app_or_target is None:
         app_or_target = getattr(config, "target", None)

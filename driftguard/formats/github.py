@@ -1,4 +1,5 @@
-"""GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` per finding."""
+"""GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` per finding,
+then one ``::notice`` per note of the run."""
 
 from __future__ import annotations
 
@@ -21,11 +22,10 @@ def _property(text: str) -> str:
 
 def render(report: Report, options: Any) -> str:
     lines = []
-    file = report.meta.get("file")
     for f in report.findings:
         props = [f"title={_property(f'driftguard {f.id}')}"]
-        if file:
-            props.insert(0, f"file={_property(str(file))}")
         subject = f"{f.operation}: " if f.operation else ""
         lines.append(f"::{_COMMANDS[f.severity]} {','.join(props)}::{_data(subject + f.message)}")
+    title = _property(report.title)
+    lines += [f"::notice title={title}::{_data(note)}" for note in report.run.notes]
     return "".join(line + "\n" for line in lines)

@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 from driftguard.findings import Finding, Report
-from driftguard.formats.text import SPEC_WIDE, summary_line
+from driftguard.formats.text import SPEC_WIDE, run_facts, summary_line
 
 __all__ = ["render"]
 
@@ -18,6 +18,7 @@ table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #d0d7de
 text-align:left;vertical-align:top} code{font-family:ui-monospace,monospace;font-size:.9em}
 .breaking{color:#b42318;font-weight:600}.warning{color:#9a6700;font-weight:600}.info{color:#0969da}
 .summary{padding:.6rem .8rem;background:#f6f8fa;border-radius:6px}
+.run{color:#57606a;font-size:.9em} .notes{color:#57606a}
 """
 
 
@@ -32,8 +33,14 @@ def _row(f: Finding) -> str:
 
 
 def render(report: Report, options: Any) -> str:
-    title = report.meta.get("title") or f"driftguard {report.command}"
+    title = report.title
     body = [f"<h1>{escape(title)}</h1>"]
+    facts = run_facts(report.run)
+    if facts:
+        body.append(f'<p class="run">{escape(" · ".join(facts))}</p>')
+    if report.run.notes:
+        notes = "".join(f"<li>{escape(note)}</li>" for note in report.run.notes)
+        body.append(f'<ul class="notes">{notes}</ul>')
     body.append(
         f'<p class="summary">{escape(summary_line(report))} (fail-on: {options.fail_on})</p>'
     )

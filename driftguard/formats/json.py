@@ -24,12 +24,27 @@ def report_schema() -> dict[str, Any]:
         "$id": f"https://driftguard.dev/schemas/report-{__version__}.json",
         "title": "driftguard report",
         "type": "object",
-        "required": ["tool", "version", "command", "summary", "findings"],
+        "required": ["tool", "version", "command", "run", "summary", "findings"],
         "additionalProperties": False,
         "properties": {
             "tool": {"const": "driftguard"},
             "version": {"type": "string"},
             "command": {"enum": ["diff", "check", "fuzz", "snapshot", "pytest"]},
+            "run": {
+                "description": "what the run was: target, baseline, when, how long, its notes",
+                "type": "object",
+                "required": ["target", "version", "started", "seconds", "notes"],
+                "properties": {
+                    "target": {"type": ["string", "null"]},
+                    "baseline": {"type": "string"},
+                    "version": {"type": "string"},
+                    "started": {"type": ["string", "null"], "format": "date-time"},
+                    "seconds": {"type": ["number", "null"], "minimum": 0},
+                    "notes": {"type": "array", "items": {"type": "string"}},
+                    "seed": {"type": "integer"},
+                    "requests": {"type": "integer", "minimum": 0},
+                },
+            },
             "summary": {
                 "type": "object",
                 "required": severities,

@@ -23,12 +23,21 @@ def render(report: Report, options: Any) -> str:
     groups: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         groups[finding.operation or SPEC_WIDE].append(finding)
-    for operation in report.meta.get("operations", []):
+    for operation in report.run.operations:
         groups.setdefault(operation, [])
     if not groups:
         groups[f"driftguard {report.command}"] = []
 
+    run = report.run
     suite = ET.Element("testsuite", name=f"driftguard {report.command}")
+    if run.started is not None:
+        suite.set("timestamp", run.started.strftime("%Y-%m-%dT%H:%M:%S"))
+    if run.seconds is not None:
+        suite.set("time", f"{run.seconds:.3f}")
+    properties = ET.SubElement(suite, "properties")
+    for name, value in run.to_dict().items():
+        if name != "notes" and value is not None:
+            ET.SubElement(properties, "property", name=name, value=str(value))
     failures = 0
     for operation in sorted(groups):
         findings = groups[operation]
@@ -48,6 +57,8 @@ def render(report: Report, options: Any) -> str:
             failure.text = "\n".join(_describe(f) for f in failing)
         if other:
             ET.SubElement(case, "system-out").text = "\n".join(_describe(f) for f in other)
+    if run.notes:
+        ET.SubElement(suite, "system-out").text = "\n".join(run.notes)
     suite.set("tests", str(len(groups)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from driftguard.findings import Finding, Report, Severity
-from driftguard.formats.text import SPEC_WIDE, summary_line
+from driftguard.formats.text import SPEC_WIDE, run_facts, summary_line
 
 __all__ = ["render"]
 
@@ -22,8 +22,12 @@ def _code(text: str) -> str:
 
 
 def render(report: Report, options: Any) -> str:
-    title = report.meta.get("title") or f"driftguard {report.command}"
-    out = [f"## {title}", ""]
+    out = [f"## {report.title}", ""]
+    facts = run_facts(report.run)
+    if facts:
+        out += [f"<sub>{_cell(' · '.join(facts))}</sub>", ""]
+    if report.run.notes:
+        out += [*(f"- {_cell(note)}" for note in report.run.notes), ""]
     if not report.findings:
         out.append("No findings. ✅")
         return "\n".join(out) + "\n"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from driftguard.findings import Finding, Report, Severity
+from driftguard.findings import Finding, Report, RunInfo, Severity
 
-__all__ = ["render", "summary_line"]
+__all__ = ["SPEC_WIDE", "render", "run_facts", "summary_line"]
 
 _COLOURS = {Severity.BREAKING: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 _LABELS = {Severity.BREAKING: "breaking", Severity.WARNING: "warning ", Severity.INFO: "info    "}
@@ -28,12 +28,25 @@ def summary_line(report: Report) -> str:
     return ", ".join(parts)
 
 
+def run_facts(run: RunInfo) -> list[str]:
+    """The run in a few words for a header line: version, start, duration, seed, requests."""
+    facts = [f"driftguard {run.version}"]
+    if run.started is not None:
+        facts.append(f"started {run.started:%Y-%m-%d %H:%M:%S} UTC")
+    if run.seconds is not None:
+        facts.append(f"{run.seconds:.2f} s")
+    if run.seed is not None:
+        facts.append(f"seed {run.seed}")
+    if run.requests is not None:
+        facts.append(f"{run.requests} requests")
+    return facts if run.started is not None else []
+
+
 def render(report: Report, options: Any) -> str:
     color: bool = options.color
     lines: list[str] = []
-    title = report.meta.get("title") or f"driftguard {report.command}"
-    lines.append(_paint(title, "1", color))
-    for note in report.meta.get("notes", []):
+    lines.append(_paint(report.title, "1", color))
+    for note in report.run.notes:
         lines.append(f"  {note}")
     if not report.findings:
         lines.append("")

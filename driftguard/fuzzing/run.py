@@ -46,7 +46,7 @@ from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, coverage_scenario
 from driftguard._config import Config
 from driftguard._errors import DriftguardError, UsageError, first_line, one_line
 from driftguard._version import __version__
-from driftguard.findings import Report
+from driftguard.findings import Report, RunInfo
 from driftguard.fuzzing.auth import Slot, security_slots
 from driftguard.fuzzing.causes import integral_floats_as_ints
 from driftguard.fuzzing.evidence import Cause, Collector, Evidence
@@ -64,7 +64,9 @@ from driftguard.fuzzing.scenarios import (
 from driftguard.fuzzing.target import base_url as target_base_url
 from driftguard.fuzzing.target import resolve
 from driftguard.fuzzing.transport import Request, Sender, Unsendable
-from driftguard.targets import Target, app_spec, load_spec
+from driftguard.openapi.sources import app_spec, load_spec
+from driftguard.policy import apply_policy
+from driftguard.targets import Target
 
 __all__ = ["fuzz"]
 
@@ -133,6 +135,7 @@ def _event_loop_running() -> bool:
 
 
 def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress | None) -> Report:
+    info, finish = RunInfo.timed()
     # Warnings (a pattern schemathesis cannot generate from...) become notes of the report:
     # on a pipe, stdout and stderr carry the report and errors only.
     with warnings.catch_warnings(record=True) as caught:
@@ -171,16 +174,13 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
     elapsed = time.monotonic() - run.started
     requests = run.sender.requests_sent
     summary = f"{run.done} operations, {requests} requests in {elapsed:.1f}s, seed {run.seed}"
-    meta = {
-        "title": f"driftguard fuzz {session.target}",
-        "notes": [summary, *run.notes],
-        "operations": [operation.label for operation in operations],
-        "requests": requests,
-        "seconds": round(elapsed, 3),
-        "seed": run.seed,
-        "successes": {label: state.successes for label, state in run.states.items()},
-    }
-    return Report("fuzz", findings, meta=meta)
+    info.target = str(session.target)
+    info.notes = [summary, *run.notes]
+    info.operations = [operation.label for operation in operations]
+    info.requests = requests
+    info.seed = run.seed
+    info.successes = {label: state.successes for label, state in run.states.items()}
+    return apply_policy(Report("fuzz", findings, run=finish()), config)
 
 
 @dataclass

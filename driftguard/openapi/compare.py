@@ -1,9 +1,12 @@
 """``diff_specs``: two OpenAPI documents in, a classified :class:`Report` out.
 
-The pipeline of STYLE.md: load (``driftguard.targets`` / ``openapi.load``) -> normalise
-(``openapi.normalize``, lazily, schema by schema) -> diff (``openapi.diff``, a pure tree) ->
-checks (``openapi.checks``, through one walker) -> Report. Policy (severity overrides and
-ignored findings) is applied last, the same way for every command.
+The pipeline of STYLE.md: load (:mod:`~driftguard.openapi.sources`) -> index
+(:class:`~driftguard.openapi.document.Spec`, references checked once) -> normalise
+(:mod:`~driftguard.openapi.normalize`, lazily, schema by schema) -> diff
+(:mod:`~driftguard.openapi.diff`, a pure tree) -> checks (:mod:`~driftguard.openapi.checks`,
+through one walker) -> findings. :func:`compare_specs` is that pipeline on two indexed
+documents; ``driftguard check`` calls it with the documents it has already indexed, and
+:func:`diff_specs` is the library's door to it, with the policy applied last.
 """
 
 from __future__ import annotations
@@ -13,16 +16,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from driftguard._errors import UsageError
-from driftguard.findings import Report
+from driftguard.findings import Finding, Report, RunInfo
+from driftguard.openapi.document import Spec
 from driftguard.openapi.load import check_openapi
 
 if TYPE_CHECKING:
     from driftguard._config import Config
     from driftguard.targets import Target
 
-__all__ = ["diff_specs"]
+__all__ = ["compare_specs", "diff_specs"]
 
 Document = Mapping[str, Any]
+
+
+def compare_specs(old: Spec, new: Spec) -> tuple[list[Finding], list[str]]:
+    """Every change from ``old`` to ``new``, classified, with the labels of every operation
+    either side has (the removed ones included). No policy is applied here."""
+    from driftguard.openapi.checks import run_checks
+    from driftguard.openapi.diff import diff_documents
+
+    tree = diff_documents(old, new)
+    labels = {op.label for op in new.operations.values()}
+    labels.update(op.label for op in tree.removed)
+    return run_checks(tree), sorted(labels)
 
 
 def diff_specs(
@@ -37,41 +53,24 @@ def diff_specs(
     ``old`` and ``new`` are documents (dicts, as ``load_spec`` returns them) or TARGETs
     (a file path, ``module:attr``, a URL or a snapshot directory). Findings carry the
     operation as written in the new document (the old one for removals). With a
-    ``config``, its severity overrides and ignored findings are applied.
+    ``config``, URL targets get its headers and timeout, and its severity overrides and
+    ignored findings are applied to the report.
     """
-    from driftguard.openapi.checks import run_checks
-    from driftguard.openapi.diff import diff_documents
-    from driftguard.openapi.document import Spec
+    from driftguard.policy import apply_policy
 
+    run, finish = RunInfo.timed()
     remote = allow_remote_refs or bool(config is not None and config.allow_remote_refs)
     old_doc, old_name = _document(old, "old", remote, config)
     new_doc, new_name = _document(new, "new", remote, config)
+    run.target, run.baseline = new_name, old_name
     old_spec = Spec(old_doc, where=old_name)
     new_spec = Spec(new_doc, where=new_name)
-    tree = diff_documents(old_spec, new_spec)
-    findings = run_checks(tree)
-    labels = {op.label for op in new_spec.operations.values()}
-    labels.update(op.label for op in tree.removed)
-    report = Report(
-        "diff",
-        findings,
-        meta={
-            "title": f"driftguard diff: {old_name} -> {new_name}",
-            "notes": [
-                f"compared {old_name} ({len(old_spec.operations)} operations) with "
-                f"{new_name} ({len(new_spec.operations)} operations)"
-            ],
-            "operations": sorted(labels),
-            "old": old_name,
-            "new": new_name,
-            "schema_pairs": tree.pairs,
-        },
+    findings, run.operations = compare_specs(old_spec, new_spec)
+    run.notes.append(
+        f"compared {old_name} ({len(old_spec.operations)} operations) with "
+        f"{new_name} ({len(new_spec.operations)} operations)"
     )
-    if config is not None:
-        from driftguard._policy import apply_config
-
-        report = apply_config(report, config)
-    return report
+    return apply_policy(Report("diff", findings, run=finish()), config)
 
 
 def _document(
@@ -81,7 +80,7 @@ def _document(
         name = f"{role} document"
         return check_openapi(dict(value), where=name), name
     if isinstance(value, str | Path) or hasattr(value, "kind"):
-        from driftguard.targets import load_spec
+        from driftguard.openapi.sources import load_spec
 
         options: dict[str, Any] = {"allow_remote_refs": remote}
         if config is not None:

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
-from driftguard._config import Config, ProbeConfig, merge_headers
-from driftguard._errors import ConfigError, TargetError, one_line
+from driftguard._config import Config, ProbeConfig
+from driftguard._errors import ConfigError
 from driftguard._redact import REDACTED, redact, redact_headers
 from driftguard.openapi.refs import resolve
-from driftguard.snapshots.record import ResponseRecord, record_name
+from driftguard.snapshots.record import record_name
 from driftguard.snapshots.store import Snapshot
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "load_probes_file",
     "order_probes",
     "probes_from_config",
-    "run_probes",
 ]
 
 Origin = Literal["file", "config", "snapshot", "auto"]
@@ -330,72 +329,3 @@ def order_probes(probes: Iterable[Probe]) -> list[Probe]:
     for name in sorted(by_name):
         visit(by_name[name], ())
     return ordered
-
-
-def run_probes(
-    target: Any,
-    probes: Sequence[Probe],
-    *,
-    headers: Mapping[str, str] | None = None,
-    timeout: float = 10.0,
-    ignore: Sequence[str] = (),
-    app: Any = None,
-    progress: Callable[[int, int, Probe], None] | None = None,
-) -> dict[str, ResponseRecord]:
-    """Send every probe (already in dependency order) once; their records, by name.
-
-    ``target`` is a live :class:`driftguard.targets.Target` (an app or a URL); ``headers``
-    go with every probe as they are (``Config.request_headers`` expanded them). An exception
-    escaping an in-process app is recorded as the 500 a server would have answered, so a
-    crash is reported as drift rather than stopping the run.
-    """
-    import asyncio
-
-    from driftguard.shapes import PathMatcher
-
-    matcher = PathMatcher(ignore)
-    common = dict(headers or {})
-
-    async def run_all() -> dict[str, ResponseRecord]:
-        from driftguard.targets import open_client
-
-        records: dict[str, ResponseRecord] = {}
-        async with open_client(target, timeout=timeout, headers=common, app=app) as client:
-            for index, probe in enumerate(probes, 1):
-                if progress is not None:
-                    progress(index, len(probes), probe)
-                records[probe.name] = await _send(client, target, probe, timeout, matcher)
-        return records
-
-    return asyncio.run(run_all())
-
-
-async def _send(
-    client: Any, target: Any, probe: Probe, timeout: float, ignore: Any
-) -> ResponseRecord:
-    import httpx
-
-    headers = merge_headers((f"probe {probe.name}: header", probe.headers)).values
-    kwargs: dict[str, Any] = {"params": dict(probe.params) or None, "headers": headers}
-    if probe.json is not None:
-        kwargs["json"] = probe.json
-    if probe.data is not None:
-        kwargs["data"] = dict(probe.data)
-    where = f"probe {probe.name} ({probe.method} {target.base_url}{probe.path})"
-    try:
-        response = await client.request(probe.method, probe.path, **kwargs)
-    except httpx.TimeoutException:
-        raise TargetError(f"{where}: no answer within {timeout:g}s") from None
-    except httpx.HTTPError as exc:
-        raise TargetError(f"{where}: cannot reach the service: {one_line(exc)}") from None
-    except Exception as exc:
-        if target.kind != "app":
-            raise
-        return ResponseRecord(
-            500,
-            "text/plain",
-            None,
-            probe.request_record(),
-            extra={"exception": one_line(exc)},
-        )
-    return ResponseRecord.from_response(response, request=probe.request_record(), ignore=ignore)

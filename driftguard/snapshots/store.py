@@ -42,8 +42,10 @@ __all__ = [
     "ci_is_set",
     "load_snapshot",
     "read_record",
+    "read_spec",
     "write_record",
     "write_snapshot",
+    "write_spec",
 ]
 
 SPEC_FILE = "openapi.json"
@@ -177,21 +179,31 @@ def _sweep_stale_staging(directory: Path, *, older_than: float = 3600.0) -> None
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-def load_snapshot(directory: str | os.PathLike[str]) -> Snapshot:
-    """Read a snapshot directory written by ``driftguard snapshot``; corrupt files raise."""
+def _readable(directory: str | os.PathLike[str]) -> Path:
+    """The snapshot directory, with a swap that a crash interrupted completed first."""
     root = Path(directory)
     if not root.is_dir():
         raise SnapshotError(f"{root}: no snapshot here (run 'driftguard snapshot' to create it)")
     if (root / _JOURNAL).exists():
         with _locked(root, exclusive=True):
             _finish_interrupted_swap(root)
+    return root
+
+
+def _read_spec_file(path: Path) -> dict[str, Any] | None:
+    if not path.exists():
+        return None
+    spec = _parse_json_file(path)
+    if not isinstance(spec, dict):
+        raise SnapshotError(f"{path}: corrupt snapshot: expected a JSON object")
+    return spec
+
+
+def load_snapshot(directory: str | os.PathLike[str]) -> Snapshot:
+    """Read a snapshot directory written by ``driftguard snapshot``; corrupt files raise."""
+    root = _readable(directory)
     with _locked(root, exclusive=False):
-        spec_path = root / SPEC_FILE
-        spec = None
-        if spec_path.exists():
-            spec = _parse_json_file(spec_path)
-            if not isinstance(spec, dict):
-                raise SnapshotError(f"{spec_path}: corrupt snapshot: expected a JSON object")
+        spec = _read_spec_file(root / SPEC_FILE)
         records: dict[str, ResponseRecord] = {}
         responses = root / RESPONSES
         if responses.is_dir():
@@ -202,6 +214,31 @@ def load_snapshot(directory: str | os.PathLike[str]) -> Snapshot:
                 f"{root}: no snapshot here (no {SPEC_FILE}; run 'driftguard snapshot')"
             )
         return Snapshot(root, spec, records)
+
+
+def read_spec(directory: str | os.PathLike[str]) -> dict[str, Any]:
+    """The snapshot's OpenAPI document alone (a snapshot directory as a TARGET)."""
+    root = _readable(directory)
+    with _locked(root, exclusive=False):
+        spec = _read_spec_file(root / SPEC_FILE)
+    if spec is None:
+        raise SnapshotError(f"{root}: not a snapshot directory (no {SPEC_FILE})")
+    return spec
+
+
+def write_spec(directory: str | os.PathLike[str], spec: Mapping[str, Any]) -> None:
+    """Replace the snapshot's OpenAPI document alone, under the lock that swaps take."""
+    root = Path(directory)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SnapshotError(f"{root}: cannot write the snapshot: {exc.strerror or exc}") from None
+    with _locked(root, exclusive=True):
+        _finish_interrupted_swap(root)
+        try:
+            atomic_write_text(root / SPEC_FILE, canonical_json(spec))
+        except DriftguardError as exc:
+            raise SnapshotError(str(exc)) from None
 
 
 def write_snapshot(

@@ -15,6 +15,7 @@ import driftguard._commands.diff as diff_command
 from driftguard import Finding, LoadError, Report, Severity
 from driftguard._config import load_config
 from driftguard.cli import emit, main
+from driftguard.policy import apply_policy
 
 DRIFTGUARD = [sys.executable, "-m", "driftguard.cli"]
 
@@ -131,7 +132,7 @@ def test_unexpected_exception_is_one_line_unless_debug(
 
 
 def _args(**overrides: object) -> argparse.Namespace:
-    values: dict[str, object] = {"format": None, "fail_on": None, "output": None}
+    values: dict[str, object] = {"format": None, "fail_on": None, "output": None, "quiet": False}
     values.update(overrides)
     return argparse.Namespace(**values)
 
@@ -169,16 +170,33 @@ def test_emit_applies_fail_on_and_writes_json_to_output(
     assert "fail-on: warning" in capsys.readouterr().out
 
 
-def test_emit_honours_configured_severity_overrides_and_ignores(
+def test_emit_renders_the_report_as_the_library_returned_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The policy is the library call's business (each applies it once), never emit's."""
     (tmp_path / "driftguard.toml").write_text(
         'ignore_findings = [{id = "endpoint-added"}]\n'
         '[severity]\nresponse-optional-property-removed = "breaking"\n'
     )
     config = load_config(start=tmp_path)
-    assert emit(_report(), _args(format="json"), config) == 1
+    assert emit(_report(), _args(format="json"), config) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(f["id"], f["severity"]) for f in data["findings"]] == [
+        ("response-optional-property-removed", "warning"),
+        ("endpoint-added", "info"),
+    ]
+    assert emit(apply_policy(_report(), config), _args(format="json"), config) == 1
     data = json.loads(capsys.readouterr().out)
     assert [(f["id"], f["severity"]) for f in data["findings"]] == [
         ("response-optional-property-removed", "breaking")
     ]
+
+
+def test_quiet_drops_the_notes_of_every_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = load_config(start=tmp_path)
+    report = _report()
+    report.run.notes = ["compared a with b"]
+    emit(report, _args(format="json", quiet=True), config)
+    assert json.loads(capsys.readouterr().out)["run"]["notes"] == []

@@ -21,9 +21,11 @@ PUBLIC = [
     "Severity",
     "Shape",
     "SnapshotError",
+    "SnapshotResult",
     "TargetError",
     "UsageError",
     "__version__",
+    "check",
     "compare_response",
     "compare_shapes",
     "diff_specs",
@@ -31,6 +33,7 @@ PUBLIC = [
     "infer_shape",
     "load_config",
     "load_spec",
+    "snapshot",
 ]
 
 
@@ -45,7 +48,15 @@ def test_every_public_name_resolves() -> None:
 
 
 def test_contract_section_7_names_are_callables_or_types() -> None:
-    for name in ("load_spec", "diff_specs", "infer_shape", "compare_shapes", "fuzz"):
+    for name in (
+        "load_spec",
+        "diff_specs",
+        "check",
+        "snapshot",
+        "infer_shape",
+        "compare_shapes",
+        "fuzz",
+    ):
         assert callable(getattr(driftguard, name)), name
     report = driftguard.Report("diff")
     assert (report.findings, report.summary) == ([], {"breaking": 0, "warning": 0, "info": 0})

@@ -57,10 +57,10 @@ def token_for(app: FastAPI, email: str) -> str:
 def test_example_app_is_clean_at_default_settings(tmp_path: Path, rates_url: str) -> None:
     report = fuzz(example_app(tmp_path, rates_url), seed=20240601)
     assert report.findings == [], report.to_json()
-    assert len(report.meta["operations"]) >= 10
+    assert len(report.run.operations) >= 10
     # without a login the protected operations only ever refuse, and the report says so
-    assert report.meta["successes"]["GET /profile"] == 0
-    assert any("never answered 2xx: " in note for note in report.meta["notes"])
+    assert report.run.successes["GET /profile"] == 0
+    assert any("never answered 2xx: " in note for note in report.run.notes)
 
 
 @pytest.mark.slow
@@ -69,7 +69,7 @@ def test_example_app_is_clean_when_logged_in(tmp_path: Path, rates_url: str) -> 
     token = token_for(app, "fuzzer@example.com")
     report = fuzz(app, seed=20240602, headers={"Authorization": f"Bearer {token}"})
     assert report.findings == [], report.to_json()
-    successes = report.meta["successes"]
+    successes = report.run.successes
     assert successes["GET /profile"] > 0
     assert successes["POST /orders/"] > 0
     assert token not in report.to_json()

@@ -41,33 +41,33 @@ def test_another_seed_finds_the_same_defect_under_the_same_fingerprint() -> None
 
 def test_a_seed_is_drawn_and_reported_when_none_is_given() -> None:
     report = fuzz(apps.crash(), max_examples=5)
-    seed = report.meta["seed"]
+    seed = report.run.seed
     assert isinstance(seed, int)
-    assert f"seed {seed}" in report.meta["notes"][0]
+    assert f"seed {seed}" in report.run.notes[0]
 
 
 def test_max_examples_bounds_the_generated_requests() -> None:
     few = fuzz(apps.lax_model(), max_examples=1, seed=3, operations=["POST /strict-counts"])
     many = fuzz(apps.lax_model(), max_examples=40, seed=3, operations=["POST /strict-counts"])
-    assert few.meta["requests"] < many.meta["requests"]
+    assert few.run.requests < many.run.requests
 
 
 def test_time_budget_stops_the_run_with_a_note() -> None:
     report = fuzz(apps.contract_gaps(), max_examples=50, seed=1, time_budget=0.01)
-    assert any("time budget of 0.01s reached" in note for note in report.meta["notes"])
+    assert any("time budget of 0.01s reached" in note for note in report.run.notes)
 
 
 def test_time_budget_interrupts_generation_itself() -> None:
     started = time.monotonic()
     report = fuzz(apps.lax_model(), max_examples=100_000, seed=1, time_budget=1.0)
     assert time.monotonic() - started < 10
-    assert any("time budget of 1s reached" in note for note in report.meta["notes"])
-    assert report.meta["requests"] > 10  # it did fuzz until the budget ran out
+    assert any("time budget of 1s reached" in note for note in report.run.notes)
+    assert report.run.requests > 10  # it did fuzz until the budget ran out
 
 
 def test_operations_limit_the_run() -> None:
     report = fuzz(apps.contract_gaps(), max_examples=5, seed=1, operations=["get /readme"])
-    assert report.meta["operations"] == ["GET /readme"]
+    assert report.run.operations == ["GET /readme"]
     assert {f.operation for f in report.findings} == {"GET /readme"}
 
 
@@ -144,7 +144,7 @@ def test_warnings_during_a_run_become_notes_not_output() -> None:
         return {"ok": True}
 
     report = fuzz(app, max_examples=2, seed=1)  # warnings are errors in this test run
-    assert "warning: this handler is deprecated in spirit" in report.meta["notes"]
+    assert "warning: this handler is deprecated in spirit" in report.run.notes
 
 
 def test_fuzz_can_be_called_from_inside_an_event_loop() -> None:
@@ -217,3 +217,15 @@ def test_hypothesis_rounds_go_on_while_each_finds_a_new_cause() -> None:
     fuzzer._Run._generate(run, operation, None)  # type: ignore[arg-type]
     assert [number for number, _ in rounds] == [0, 1, 2]
     assert rounds[2][1] == {("server-error", "a"), ("server-error", "b")}  # known going in
+
+
+def test_the_configured_policy_applies_to_a_library_fuzz_run() -> None:
+    """[tool.driftguard] severity and ignore_findings hold for fuzz(config=...) too."""
+    plain = fuzz(apps.crash(), max_examples=5, seed=1)
+    assert [f.severity for f in plain.findings] == [Severity.BREAKING]
+    lowered = Config.model_validate({"severity": {"server-error": "info"}})
+    report = fuzz(apps.crash(), max_examples=5, seed=1, config=lowered)
+    assert [(f.id, f.severity) for f in report.findings] == [("server-error", Severity.INFO)]
+    assert report.exit_code("breaking") == 0
+    ignored = Config.model_validate({"ignore_findings": [plain.findings[0].fingerprint]})
+    assert fuzz(apps.crash(), max_examples=5, seed=1, config=ignored).findings == []

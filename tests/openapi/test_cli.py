@@ -238,3 +238,35 @@ def test_diff_of_two_urls_sends_the_configured_headers_expanded(
     assert code == 1
     [finding] = json.loads(out)["findings"]
     assert finding["id"] == "response-property-became-optional"
+
+
+@pytest.mark.parametrize("name", ["text", "json", "markdown", "junit", "github", "html"])
+def test_every_format_carries_the_notes_and_the_run(
+    name: str, files: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["diff", files["old"], files["new_breaking"], "--format", name], capsys)
+    assert code == 1
+    note = f"compared {files['old']} (1 operations) with {files['new_breaking']} (1 operations)"
+    if name == "json":
+        run_info = json.loads(out)["run"]
+        assert run_info["notes"] == [note]
+        assert run_info["target"] == files["new_breaking"]
+        assert run_info["baseline"] == files["old"]
+        assert run_info["version"] == "0.1.0"
+        assert run_info["started"].endswith("Z")
+        assert run_info["seconds"] >= 0
+        return
+    if name == "junit":
+        suite = ElementTree.fromstring(out.encode()).find("testsuite")
+        assert suite is not None
+        assert suite.findtext("system-out") == note
+        properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
+        assert properties["version"] == "0.1.0"
+        assert properties["target"] == files["new_breaking"]
+        assert suite.get("timestamp")
+        return
+    shown = out.replace("%2C", ",").replace("%3A", ":")  # github escapes its properties
+    assert note in shown
+    if name in ("markdown", "html"):
+        assert "driftguard 0.1.0" in out
+        assert "started " in out

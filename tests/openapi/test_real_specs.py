@@ -67,8 +67,8 @@ def test_stripe(reports: dict[str, Report]) -> None:
     assert finding["details"]["branches"] == ["anyOf[deleted_terminal.location]"]
     # 366 operations before, 417 after: 2 removed, 53 added
     assert sum(f.id == "endpoint-added" for f in report.findings) == 53
-    assert report.meta["notes"] == [
-        f"compared {report.meta['old']} (366 operations) with {report.meta['new']} (417 operations)"
+    assert report.run.notes == [
+        f"compared {report.run.baseline} (366 operations) with {report.run.target} (417 operations)"
     ]
 
 
@@ -101,7 +101,7 @@ def test_discord(reports: dict[str, Report]) -> None:
     assert "response-property-one-of-added" not in {
         f.id for f in report.findings if f.location.endswith("/type")
     }
-    assert report.meta["notes"][0].endswith("(221 operations)")
+    assert report.run.notes[0].endswith("(221 operations)")
 
 
 def test_twilio(reports: dict[str, Report]) -> None:

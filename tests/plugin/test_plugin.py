@@ -89,6 +89,26 @@ def test_drift_fails_with_a_short_readable_report(pytester: pytest.Pytester) -> 
     assert "Traceback" not in output
 
 
+def test_the_configured_policy_applies_to_the_fixtures_checks(pytester: pytest.Pytester) -> None:
+    """A severity override in [tool.driftguard] decides whether a test fails."""
+    pytester.makepyfile(test_users=USER_V1)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=1)
+    added = USER_V1.replace('"price": 10,', '"price": 10, "nickname": "ada",')
+    pytester.makepyfile(test_users=added)
+    run(pytester).assert_outcomes(passed=1)  # a new field is info: it breaks no client
+    pytester.makepyprojecttoml(
+        '[tool.driftguard]\n[tool.driftguard.severity]\nresponse-field-added = "breaking"\n'
+    )
+    result = run(pytester)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*$.nickname: added*[[]breaking[]]"])
+    pytester.makepyprojecttoml(
+        '[tool.driftguard]\nignore_findings = [{ id = "response-field-added" }]\n'
+        '[tool.driftguard.severity]\nresponse-field-added = "breaking"\n'
+    )
+    run(pytester).assert_outcomes(passed=1)
+
+
 def test_volatile_values_never_cause_drift(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_users=USER_V1)
     run(pytester, "--driftguard-update").assert_outcomes(passed=1)

@@ -18,9 +18,9 @@ from driftguard.snapshots.probes import (
     collect_probes,
     load_probes_file,
     order_probes,
-    run_probes,
 )
 from driftguard.snapshots.record import ResponseRecord
+from driftguard.snapshots.replay import run_probes
 from driftguard.snapshots.store import Snapshot
 from driftguard.targets import Target
 from tests.servers import serve

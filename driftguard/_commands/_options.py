@@ -1,0 +1,106 @@
+"""The options several commands share, and the argument types that read them.
+
+A command module owns its own arguments (``register``) and calls :func:`common` and
+:func:`reporting` for the groups every command, or every report command, takes.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from driftguard._errors import UsageError
+from driftguard.findings import FailOn
+from driftguard.formats import FORMATS
+
+__all__ = [
+    "common",
+    "fail_on",
+    "header",
+    "positive_int",
+    "reporting",
+    "seconds",
+    "target",
+    "whole_number",
+]
+
+FAIL_ON_CHOICES = "breaking, warning, info, never (or ERR, WARN, INFO)"
+
+
+def fail_on(text: str) -> FailOn:
+    try:
+        return FailOn.parse(text)
+    except UsageError:
+        raise argparse.ArgumentTypeError(
+            f"invalid --fail-on {text!r} (choose from {FAIL_ON_CHOICES})"
+        ) from None
+
+
+def whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def positive_int(text: str) -> int:
+    value = whole_number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0 seconds")
+    return value
+
+
+def header(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition(":")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a header (write 'Name: value')")
+    return name.strip(), value.strip()
+
+
+def common(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("common options")
+    group.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: the nearest driftguard.toml or pyproject.toml "
+        "with [tool.driftguard])",
+    )
+    group.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress and no notes, only the report"
+    )
+    group.add_argument(
+        "--debug", action="store_true", help="show the Python traceback when something fails"
+    )
+
+
+def reporting(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("report")
+    group.add_argument(
+        "--format",
+        choices=tuple(FORMATS),
+        help="output format (default: text, or [tool.driftguard] format)",
+    )
+    group.add_argument(
+        "--fail-on",
+        type=fail_on,
+        metavar="LEVEL",
+        help=f"exit 1 when a finding reaches LEVEL: {FAIL_ON_CHOICES} (default: breaking)",
+    )
+    group.add_argument(
+        "--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout"
+    )
+
+
+def target(parser: argparse.ArgumentParser) -> None:
+    """TARGET and --spec-url, for the commands that look at one target."""
+    parser.add_argument("target", nargs="?", metavar="TARGET")
+    parser.add_argument("--spec-url", metavar="URL", help="where a URL target serves its spec")

@@ -1,0 +1,258 @@
+"""The CI gate and its baseline, as library calls: :func:`check` and :func:`snapshot`.
+
+``snapshot`` records a target's OpenAPI document and the answers of its probes into a
+snapshot directory; ``check`` holds the target against it: the document diffed as ``diff``
+would, every probe replayed and its answer compared with the recorded shape, in one report.
+The CLI commands of the same names are thin layers over these two.
+
+Neither ever blesses drift behind the user's back: a snapshot is replaced in one step and
+says what it replaced, a corrupt one stops the run before anything is sent or written, and
+while ``CI`` is set neither replaces a snapshot unless ``force`` says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from driftguard._config import Config
+from driftguard._errors import DriftguardError, SnapshotError, UsageError
+from driftguard.findings import Finding, Report, RunInfo
+from driftguard.snapshots.store import (
+    SPEC_FILE,
+    Snapshot,
+    SnapshotChanges,
+    ci_is_set,
+    load_snapshot,
+    write_snapshot,
+)
+
+if TYPE_CHECKING:
+    from driftguard.openapi.document import Spec
+    from driftguard.snapshots.probes import Probe
+    from driftguard.snapshots.record import ResponseRecord
+    from driftguard.snapshots.replay import Progress
+    from driftguard.targets import Target
+
+__all__ = ["SnapshotResult", "check", "snapshot"]
+
+
+@dataclass
+class SnapshotResult:
+    """What :func:`snapshot` wrote: the changes to the directory, and notes for the user."""
+
+    target: str
+    changes: SnapshotChanges
+    probes: int
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The command's report: notes, what was replaced, and where it was written."""
+        return [
+            *(f"note: {note}" for note in self.notes),
+            *self.changes.lines(),
+            f"snapshot of {self.target} written to {self.changes.directory}/ "
+            f"({self.probes} probe(s))",
+        ]
+
+
+def snapshot(
+    target: str | Target | None = None,
+    *,
+    snapshots: str | Path | None = None,
+    probes: str | Path | None = None,
+    config: Config | None = None,
+    spec_url: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> SnapshotResult:
+    """Record ``target``'s OpenAPI document and its probes' answers into ``snapshots``.
+
+    ``target`` and ``snapshots`` default to the configuration's; ``probes`` is a TOML or
+    JSON file of more probes. An existing snapshot is replaced only outside CI (or with
+    ``force``), a corrupt one only with ``force``. A probe that answers another status than
+    the one it expects stops the run before anything is written.
+    """
+    from driftguard.openapi.sources import load_spec
+    from driftguard.snapshots.probes import collect_probes
+
+    config = config if config is not None else Config()
+    resolved = _target(target, config, spec_url)
+    directory = _directory(snapshots, config)
+    previous = None
+    notes: list[str] = []
+    if (directory / SPEC_FILE).exists() or (directory / "responses").is_dir():
+        if ci_is_set() and not force:
+            raise SnapshotError(
+                f"{directory}: refusing to replace the snapshot while CI is set "
+                "(pass --force to replace it anyway)"
+            )
+        try:
+            previous = load_snapshot(directory)
+        except SnapshotError as exc:
+            if not force:
+                raise SnapshotError(f"{exc} (pass --force to replace it)") from None
+            notes.append(f"replacing a corrupt snapshot: {exc}")
+
+    spec = load_spec(resolved, **_load_options(config))
+    records: dict[str, ResponseRecord] = {}
+    if resolved.is_live:
+        chosen, probe_notes = collect_probes(config, probes_file=probes, spec=spec)
+        notes.extend(probe_notes)
+        records = _replay(resolved, chosen, config, progress)
+        for probe in chosen:
+            answered = records[probe.name].status
+            if probe.status is not None and answered != probe.status:
+                raise DriftguardError(
+                    f"probe {probe.name} ({probe.label}) answered {answered}, expected "
+                    f"{probe.status}; nothing was written (is a setup probe missing?)"
+                )
+            if probe.origin == "auto" and answered is not None and answered >= 400:
+                notes.append(f"automatic probe {probe.name} ({probe.label}) answered {answered}")
+    elif probes or config.probes:
+        notes.append(f"{resolved} is a document, not a live service: no probe was sent")
+    changes = write_snapshot(directory, spec, records, previous=previous)
+    return SnapshotResult(str(resolved), changes, len(records), notes)
+
+
+def check(
+    target: str | Target | None = None,
+    *,
+    snapshots: str | Path | None = None,
+    probes: str | Path | None = None,
+    config: Config | None = None,
+    spec_url: str | None = None,
+    update: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Hold ``target`` against the snapshot in ``snapshots``: its document and every probe.
+
+    The report holds the document's changes (as ``diff`` reports them) and each probe's
+    drift, with the configuration's policy applied once. With ``update`` the snapshot is
+    rewritten from what the target answers now (refused while ``CI`` is set, unless
+    ``force``); the report still shows the drift that was accepted.
+    """
+    from driftguard.openapi.compare import compare_specs
+    from driftguard.openapi.document import Spec
+    from driftguard.openapi.sources import load_spec, snapshot_document
+    from driftguard.policy import apply_policy
+    from driftguard.snapshots.probes import collect_probes
+
+    config = config if config is not None else Config()
+    if update and ci_is_set() and not force:
+        raise UsageError(
+            "--update is refused while CI is set: a CI run must not rewrite its own snapshot "
+            "(pass --force to do it anyway)"
+        )
+    run, finish = RunInfo.timed()
+    resolved = _target(target, config, spec_url)
+    directory = _directory(snapshots, config)
+    run.target, run.baseline = str(resolved), str(directory)
+    recorded = load_snapshot(directory)
+    where = str(directory / SPEC_FILE)
+    old_doc = None if recorded.spec is None else snapshot_document(recorded.spec, where=where)
+    new_doc = load_spec(resolved, **_load_options(config))
+    new_spec = Spec(new_doc, where=str(resolved))
+    old_spec = None if old_doc is None else Spec(old_doc, where=where)
+    findings: list[Finding] = []
+    if old_spec is not None:
+        findings.extend(compare_specs(old_spec, new_spec)[0])
+        run.notes.append(f"OpenAPI document compared with {where}")
+    else:
+        run.notes.append(f"{directory} holds no {SPEC_FILE}: the document was not compared")
+
+    live: dict[str, ResponseRecord] = {}
+    if resolved.is_live:
+        chosen, probe_notes = collect_probes(
+            config, probes_file=probes, spec=new_doc, snapshot=recorded
+        )
+        run.notes.extend(probe_notes)
+        live = _replay(resolved, chosen, config, progress)
+        compared = _compare_probes(chosen, live, recorded, (new_spec, old_spec), config, run)
+        findings.extend(compared)
+        count = sum(1 for probe in chosen if probe.name in recorded.records)
+        run.notes.insert(0, f"{len(chosen)} probe(s) sent to {resolved}, {count} compared")
+    elif recorded.records:
+        run.notes.append(f"{resolved} is a document, not a live service: no probe was replayed")
+
+    if update:
+        # A document target sends no probe: its update keeps the recorded responses.
+        records = live if resolved.is_live else dict(recorded.records)
+        changes = write_snapshot(directory, new_doc, records, previous=recorded)
+        run.notes.extend(["snapshot updated:", *(f"  {line}" for line in changes.lines())])
+    return apply_policy(Report("check", findings, run=finish()), config)
+
+
+def _compare_probes(
+    chosen: list[Probe],
+    live: dict[str, ResponseRecord],
+    recorded: Snapshot,
+    specs: tuple[Spec, Spec | None],
+    config: Config,
+    run: RunInfo,
+) -> list[Finding]:
+    """Each probe's live answer against its record, under the operation it belongs to."""
+    from driftguard.shapes import PathMatcher, compare_response
+
+    ignore = PathMatcher(config.ignore)
+    operations: set[str] = set()
+    findings: list[Finding] = []
+    for probe in chosen:
+        found = next(
+            (
+                op
+                for spec in specs
+                if spec is not None and (op := spec.find(probe.method, probe.path))
+            ),
+            None,
+        )
+        operation = found.label if found is not None else probe.label
+        operations.add(operation)
+        before = recorded.records.get(probe.name)
+        if before is None:
+            run.notes.append(
+                f"new probe {probe.name} ({probe.label}) has no snapshot yet: "
+                "'driftguard check --update' records it"
+            )
+            continue
+        drift = compare_response(
+            before, live[probe.name], probe=probe.name, operation=operation, ignore=ignore
+        )
+        findings.extend(drift.findings)
+    run.operations = sorted(operations)
+    return findings
+
+
+def _target(target: str | Target | None, config: Config, spec_url: str | None) -> Target:
+    from driftguard.targets import resolve_target
+
+    return resolve_target(target or config.target, spec_url=spec_url or config.spec_url)
+
+
+def _directory(snapshots: str | Path | None, config: Config) -> Path:
+    return Path(snapshots) if snapshots else config.snapshot_dir
+
+
+def _load_options(config: Config) -> dict[str, Any]:
+    return {
+        "allow_remote_refs": config.allow_remote_refs,
+        "timeout": config.timeout,
+        "headers": config.request_headers().values,
+    }
+
+
+def _replay(
+    target: Target, chosen: list[Probe], config: Config, progress: Progress | None
+) -> dict[str, ResponseRecord]:
+    from driftguard.snapshots.replay import run_probes
+
+    return run_probes(
+        target,
+        chosen,
+        headers=config.request_headers().values,
+        timeout=config.timeout,
+        ignore=config.ignore,
+        progress=progress,
+    )
