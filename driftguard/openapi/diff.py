@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from driftguard.openapi.document import Operation, Parameter, Spec
-from driftguard.openapi.renames import pair_renames, respelling_score
 from driftguard.openapi.schemadiff import SchemaComparer
 from driftguard.openapi.tree import (
     BodyDiff,
@@ -27,6 +26,7 @@ from driftguard.openapi.tree import (
     SecurityDiff,
     SpecDiff,
 )
+from driftguard.renames import pair_renames, respelling_score
 
 __all__ = ["diff_documents", "media_relation"]
 

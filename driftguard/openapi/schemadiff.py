@@ -16,8 +16,8 @@ from typing import Any
 
 from driftguard.openapi.document import Spec
 from driftguard.openapi.normalize import COMPOSITIONS, STRUCTURAL
-from driftguard.openapi.renames import pair_renames, respelling_score
 from driftguard.openapi.tree import UNCHANGED, Branches, SchemaDiff
+from driftguard.renames import pair_renames, respelling_score
 
 __all__ = ["SchemaComparer"]
 

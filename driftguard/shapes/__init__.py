@@ -11,7 +11,6 @@ from driftguard.shapes.compare import (
     RecordedResponse,
     compare_response,
     compare_shapes,
-    related_names,
 )
 from driftguard.shapes.infer import Shape, infer_shape
 
@@ -22,6 +21,5 @@ __all__ = [
     "compare_response",
     "compare_shapes",
     "infer_shape",
-    "related_names",
     "render_path",
 ]

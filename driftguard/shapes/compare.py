@@ -13,17 +13,17 @@ prove its absence.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from difflib import SequenceMatcher
 from typing import Any, Protocol
 
 from driftguard._redact import REDACTED
 from driftguard.findings import Finding, Report
+from driftguard.renames import pair_renames
 from driftguard.rules import finding
 from driftguard.shapes._formats import STRONG, label
 from driftguard.shapes._paths import ITEMS, Path, PathMatcher, render_path
 from driftguard.shapes.infer import Shape, infer_shape
 
-__all__ = ["RecordedResponse", "compare_response", "compare_shapes", "related_names"]
+__all__ = ["RecordedResponse", "compare_response", "compare_shapes"]
 
 
 class RecordedResponse(Protocol):
@@ -196,27 +196,6 @@ def _types(shape: Shape) -> str:
     return shape.describe()
 
 
-def _norm(name: str) -> str:
-    return "".join(ch for ch in name.lower() if ch.isalnum())
-
-
-def related_names(a: str, b: str) -> float:
-    """How likely ``b`` is a re-spelling of ``a``: 1.0 for ``full_name``/``fullName``."""
-    na, nb = _norm(a), _norm(b)
-    if not na or not nb:
-        return 0.0
-    if na == nb:
-        return 1.0
-    score = SequenceMatcher(None, na, nb).ratio()
-    shorter = min(na, nb, key=len)
-    if len(shorter) >= 3 and shorter in (nb if shorter is na else na):
-        score = max(score, 0.8)
-    return score
-
-
-RELATED = 0.75
-
-
 def _telling(value: Any) -> bool:
     """Whether an equal sample value says something (``true`` or ``0`` on both sides does not)."""
     if value is None or isinstance(value, bool) or value == REDACTED:
@@ -233,26 +212,14 @@ def _compatible(old: Shape, new: Shape) -> bool:
 
 
 def _pair_renames(old: Shape, new: Shape, removed: list[str], added: list[str]) -> dict[str, str]:
-    candidates: list[tuple[float, str, str]] = []
-    for before in removed:
-        old_field = old.fields[before]
-        for after in added:
-            new_field = new.fields[after]
-            if not _compatible(old_field, new_field):
-                continue
-            score = related_names(before, after)
-            same_value = (
-                _telling(old_field.example)
-                and old_field.example == new_field.example
-                and type(old_field.example) is type(new_field.example)
-            )
-            if score >= RELATED or same_value:
-                candidates.append((score + (1.0 if same_value else 0.0), before, after))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    pairs: dict[str, str] = {}
-    used: set[str] = set()
-    for _, before, after in candidates:
-        if before not in pairs and after not in used:
-            pairs[before] = after
-            used.add(after)
-    return pairs
+    """Renamed fields, judged as the schema diff judges renamed properties (one judge), with
+    the samples as extra evidence: a telling value that moved to a new name."""
+
+    def same(before: str, after: str) -> bool:
+        return _compatible(old.fields[before], new.fields[after])
+
+    def same_value(before: str, after: str) -> bool:
+        was, now = old.fields[before].example, new.fields[after].example
+        return _telling(was) and was == now and type(was) is type(now)
+
+    return dict(pair_renames(removed, added, same, evidence=same_value))

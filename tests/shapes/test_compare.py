@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from driftguard import Severity
-from driftguard.shapes import Shape, compare_response, compare_shapes, infer_shape, related_names
+from driftguard.renames import respelling_score
+from driftguard.shapes import Shape, compare_response, compare_shapes, infer_shape
 
 
 def ids(old: Any, new: Any, **kwargs: Any) -> list[tuple[str, str]]:
@@ -100,11 +101,14 @@ def test_a_renamed_field_is_still_compared() -> None:
     ]
 
 
-def test_related_names() -> None:
-    assert related_names("full_name", "fullName") == 1.0
-    assert related_names("email", "email_address") >= 0.75
-    assert related_names("colour", "size") < 0.75
-    assert related_names("id", "valid") < 0.75
+def test_the_responses_and_the_spec_judge_renames_alike() -> None:
+    """One judge: a re-spelling the schema diff calls a rename is one in responses too."""
+    for before, after in [("email", "email_address"), ("colour", "color"), ("addr", "address")]:
+        assert respelling_score(before, after) > 0
+        assert ids({before: "x"}, {after: "y"}) == [("response-field-renamed", f"$.{before}")]
+    for before, after in [("colour", "size"), ("id", "valid"), ("price", "amount")]:
+        assert respelling_score(before, after) == 0
+        assert len(ids({before: "x"}, {after: "y"})) == 2  # removed and added
 
 
 @pytest.mark.parametrize(

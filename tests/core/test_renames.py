@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from driftguard.openapi.renames import pair_renames, respelling_score, words
+from driftguard.renames import pair_renames, respelling_score, words
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,18 @@ def test_pairing_takes_the_best_spelling_first_and_asks_about_candidates_only() 
 
 def test_pairing_needs_the_same_thing() -> None:
     assert pair_renames(["full_name"], ["fullName"], lambda a, b: False) == []
+
+
+def test_evidence_vouches_for_a_pair_whatever_its_names_and_ranks_it_first() -> None:
+    def same(old: str, new: str) -> bool:
+        return True
+
+    def moved(old: str, new: str) -> bool:
+        return (old, new) == ("email", "contact")
+
+    assert pair_renames(["email"], ["contact"], same) == []
+    assert pair_renames(["email"], ["contact"], same, evidence=moved) == [("email", "contact")]
+    # evidence outranks a spelling: email's value moved to contact, not to e_mail
+    assert pair_renames(["email"], ["e_mail", "contact"], same, evidence=moved) == [
+        ("email", "contact")
+    ]

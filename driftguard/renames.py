@@ -1,11 +1,15 @@
-"""When a removed name and an added name are one thing renamed.
+"""When a removed name and an added name are one thing renamed: the one rename judge.
 
 A client reads ``full_name -> fullName`` far better than "full_name removed, fullName added",
 and a rename is what usually happened: a serializer alias changed, a case convention changed,
 a typo was fixed. Two names are a re-spelling of each other when they have the same words in
 another case or separator convention, when one abbreviates or extends the other, or when
-they are a small edit apart. The caller decides whether the two things are also the same
-(same schema); this module only judges the names.
+they are a small edit apart.
+
+The schema diff (properties, parameters, components) and the response comparison (fields
+of live responses) both pair names here, so the spec and the responses agree on what a
+rename is. Each caller says whether two things are also the same (the same schema, the same
+shape) and may bring evidence of its own (the same sample value on both sides).
 """
 
 from __future__ import annotations
@@ -86,18 +90,27 @@ def _abbreviates(x: str, y: str) -> bool:
 
 
 def pair_renames(
-    removed: Iterable[str], added: Iterable[str], same: Callable[[str, str], bool]
+    removed: Iterable[str],
+    added: Iterable[str],
+    same: Callable[[str, str], bool],
+    *,
+    evidence: Callable[[str, str], bool] | None = None,
 ) -> list[tuple[str, str]]:
-    """Pairs (old name, new name) of renames, best-spelled first, each name used once.
+    """Pairs (old name, new name) of renames, best first, each name used once.
 
-    ``same(old, new)`` is asked only for name pairs that are re-spellings, best first, so an
-    expensive structural comparison runs for a handful of candidates, not every pair.
+    A pair is a candidate when its names re-spell each other, or when ``evidence(old, new)``
+    vouches for it whatever the names (a response field that kept its telling value under
+    a new name); evidence ranks a candidate above any spelling. ``same(old, new)`` is asked
+    only for candidates, best first, so an expensive structural comparison runs for a
+    handful of them, not for every pair.
     """
     candidates = []
     added = list(added)
     for old in removed:
         for new in added:
             score = respelling_score(old, new)
+            if evidence is not None and evidence(old, new):
+                score += 1.0
             if score > 0:
                 candidates.append((-score, old, new))
     candidates.sort()
