@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from driftguard.fuzzing.reproduce import FAKE_BASIC, FAKE_BEARER, FAKE_CREDENTIAL
 from driftguard.fuzzing.transport import Request
 from driftguard.openapi.refs import resolve
+from driftguard.openapi.security import required_schemes
 
 __all__ = ["FAKE_VALUES", "Slot", "has_credentials", "security_slots", "with_credentials"]
 
@@ -44,20 +45,12 @@ def security_slots(spec: Mapping[str, Any], path: str, method: str) -> list[Slot
     require authentication and is never reported for answering without credentials.
     """
     operation = spec.get("paths", {}).get(path, {}).get(method.lower(), {})
-    requirements = operation.get("security", spec.get("security"))
-    if not isinstance(requirements, list) or not requirements:
-        return []
-    if any(not requirement for requirement in requirements):
-        return []
     schemes = (spec.get("components") or {}).get("securitySchemes") or {}
     slots: dict[tuple[str, str], Slot] = {}
-    for requirement in requirements:
-        if not isinstance(requirement, Mapping):
-            continue
-        for name in requirement:
-            slot = _slot(resolve(spec, schemes.get(name)))
-            if slot is not None:
-                slots.setdefault((slot.where, slot.name.lower()), slot)
+    for name in required_schemes(spec, operation):
+        slot = _slot(resolve(spec, schemes.get(name)))
+        if slot is not None:
+            slots.setdefault((slot.where, slot.name.lower()), slot)
     return list(slots.values())
 
 

@@ -22,6 +22,7 @@ from driftguard._config import Config, ProbeConfig
 from driftguard._errors import ConfigError
 from driftguard._redact import REDACTED, redact, redact_headers
 from driftguard.openapi.refs import resolve
+from driftguard.openapi.security import requires_auth
 from driftguard.snapshots.record import record_name
 from driftguard.snapshots.store import Snapshot
 
@@ -186,13 +187,6 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _secured(spec: Mapping[str, Any], operation: Mapping[str, Any]) -> bool:
-    requirements = operation.get("security", spec.get("security"))
-    if not isinstance(requirements, list) or not requirements:
-        return False
-    return not any(isinstance(r, dict) and not r for r in requirements)
-
-
 def auto_probes(
     spec: Mapping[str, Any], *, with_credentials: bool = False
 ) -> tuple[list[Probe], list[str]]:
@@ -211,7 +205,7 @@ def auto_probes(
         if not isinstance(operation, dict):
             continue
         label = f"GET {template}"
-        if _secured(spec, operation) and not with_credentials:
+        if requires_auth(spec, operation) and not with_credentials:
             skipped.append(f"{label}: needs credentials")
             continue
         body = resolve(spec, operation.get("requestBody") or {})
