@@ -10,7 +10,7 @@
    A driftguard run also sends schemathesis' coverage cases and a few probes, which cost less
    to generate than Hypothesis examples; so the request path is also compared alone, on the
    very same generated cases: ``case.call_and_validate()`` against driftguard's send-and-judge
-   step (``_Run.exercise``), both in-process.
+   step (``Run.exercise``), both in-process.
 2. Time to find every planted defect: ``driftguard.fuzz`` at default settings on each app,
    for a few seeds; the median of the summed times is printed, with every defect checked.
 
@@ -116,7 +116,7 @@ def same_cases(rounds: int, max_examples: int) -> float:
     from schemathesis import GenerationMode
 
     from driftguard.fuzzing.options import resolve_options
-    from driftguard.fuzzing.run import _session
+    from driftguard.fuzzing.run import open_session
 
     plain_rates, driftguard_rates = [], []
     for round_number in range(rounds):
@@ -125,7 +125,7 @@ def same_cases(rounds: int, max_examples: int) -> float:
         for factory, _, _ in planted():
             app = factory()
             options = resolve_options(None, max_examples=max_examples, seed=round_number)
-            with _session(app, options, _config()) as session:
+            with open_session(app, options, _config()) as session:
                 for operation in session.operations:
                     context = session.run.begin(operation)
                     cases: list[Any] = []

@@ -191,7 +191,7 @@ def test_hypothesis_rounds_go_on_while_each_finds_a_new_cause() -> None:
 
     from hypothesis import strategies as st
 
-    from driftguard.fuzzing import run as fuzzer
+    from driftguard.fuzzing import engine
 
     new_per_round = [{("server-error", "a")}, {("server-error", "b")}, set(), {("x", "c")}]
     found: set[tuple[str, str]] = set()
@@ -214,7 +214,7 @@ def test_hypothesis_rounds_go_on_while_each_finds_a_new_cause() -> None:
         _generate_round=generate_round,
     )
     operation = SimpleNamespace(label="GET /x", as_strategy=lambda **kwargs: st.none())
-    fuzzer._Run._generate(run, operation, None)  # type: ignore[arg-type]
+    engine.Run._generate(run, operation, None)  # type: ignore[arg-type]
     assert [number for number, _ in rounds] == [0, 1, 2]
     assert rounds[2][1] == {("server-error", "a"), ("server-error", "b")}  # known going in
 
