@@ -1,12 +1,14 @@
 """``driftguard fuzz``: generated requests that find validation gaps and contract violations.
 
-The only package that imports schemathesis and hypothesis, and only in the modules that need
-them (:mod:`~driftguard.fuzzing.run` and :mod:`~driftguard.fuzzing.judge`). The stages, one
-module each: :mod:`~driftguard.fuzzing.options` (arguments and configuration) and
-:mod:`~driftguard.fuzzing.target` (what is fuzzed) -> :mod:`~driftguard.fuzzing.run` (coverage
-cases and Hypothesis rounds per operation) -> :mod:`~driftguard.fuzzing.transport` (the bytes
-on the wire) -> :mod:`~driftguard.fuzzing.judge` and :mod:`~driftguard.fuzzing.causes` (what an
-answer shows) -> :mod:`~driftguard.fuzzing.scenarios` (auth, races, use after delete) ->
-:mod:`~driftguard.fuzzing.evidence` (one finding per cause) with
-:mod:`~driftguard.fuzzing.reproduce` (a curl line and ``details.request``).
+The only package that imports schemathesis and hypothesis, and only in the three modules
+that need them (:mod:`~driftguard.fuzzing.run`, :mod:`~driftguard.fuzzing.engine` and
+:mod:`~driftguard.fuzzing.judge`); the others work on plain data and are tested as such.
+The stages, one module each: :mod:`~driftguard.fuzzing.options` (arguments and
+configuration) and :mod:`~driftguard.fuzzing.target` (what is fuzzed) ->
+:mod:`~driftguard.fuzzing.run` (the run and its report) -> :mod:`~driftguard.fuzzing.engine`
+(coverage cases and Hypothesis rounds per operation) -> :mod:`~driftguard.fuzzing.transport`
+(the bytes on the wire) -> :mod:`~driftguard.fuzzing.judge` and
+:mod:`~driftguard.fuzzing.causes` (what an answer shows) -> :mod:`~driftguard.fuzzing.scenarios`
+(auth, races, use after delete) -> :mod:`~driftguard.fuzzing.evidence` (one finding per cause)
+with :mod:`~driftguard.fuzzing.reproduce` (a curl line and ``details.request``).
 """

@@ -6,7 +6,7 @@ failures become :class:`~driftguard.fuzzing.evidence.Cause` values located at wh
 (a field, a status, an exception), never at the data, so findings are stable across seeds.
 The parts that need no schemathesis object are in :mod:`driftguard.fuzzing.causes`.
 
-Only :mod:`driftguard.fuzzing.run` imports this module; the two are the ones that import schemathesis.
+The fuzz engine (:mod:`driftguard.fuzzing.engine`) calls it for every answer.
 """
 
 from __future__ import annotations
