@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 from driftguard._errors import (
@@ -22,10 +22,10 @@ from driftguard._errors import (
     UsageError,
     one_line,
 )
+from driftguard._types import TargetKind
 
 __all__ = ["IN_PROCESS_BASE_URL", "Target", "import_app", "open_client", "resolve_target"]
 
-Kind = Literal["app", "url", "file", "snapshot"]
 
 _APP_REF = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 SPEC_SUFFIXES = (".json", ".yaml", ".yml")
@@ -36,7 +36,7 @@ IN_PROCESS_BASE_URL = "http://testserver"
 class Target:
     """A TARGET as the user wrote it, with what it is."""
 
-    kind: Kind
+    kind: TargetKind
     value: str
     spec_url: str | None = None
 

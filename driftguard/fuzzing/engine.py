@@ -35,7 +35,7 @@ from driftguard._errors import DriftguardError, one_line
 from driftguard._version import __version__
 from driftguard.fuzzing.auth import Slot, security_slots
 from driftguard.fuzzing.causes import integral_floats_as_ints
-from driftguard.fuzzing.evidence import Cause, Collector, Evidence
+from driftguard.fuzzing.evidence import Cause, Collector, Evidence, Origin
 from driftguard.fuzzing.judge import Judge, check_context, leaves
 from driftguard.fuzzing.options import FuzzOptions
 from driftguard.fuzzing.progress import FuzzProgress
@@ -264,7 +264,7 @@ class Run:
     # -- one request ----------------------------------------------------------------------
 
     def exercise(
-        self, operation: Any, case: Any, context: CheckContext, *, origin: str
+        self, operation: Any, case: Any, context: CheckContext, *, origin: Origin
     ) -> list[Cause]:
         """Send one case, judge the answer, record what it shows; returns its causes."""
         try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from driftguard import rules
 from driftguard._redact import Redactor
@@ -26,6 +26,8 @@ __all__ = ["COERCED", "Cause", "Collector", "Evidence"]
 # Suffix of the location of an accepted coercion, so it has a fingerprint of its own.
 COERCED = " (coerced)"
 _ORIGIN_ORDER = {"coverage": 0, "probe": 1, "fuzzing": 2}
+# Where a request came from: a deterministic coverage case, a scenario, or Hypothesis.
+Origin = Literal["coverage", "probe", "fuzzing"]
 _BODY_EXCERPT = 500
 
 
@@ -49,7 +51,7 @@ class Evidence:
 
     cause: Cause
     exchange: Exchange
-    origin: str = "fuzzing"  # coverage | probe | fuzzing
+    origin: Origin = "fuzzing"
     mode: str | None = None  # positive | negative, for generated requests
     # Requests that must be sent first for the reproduction to work (create, then delete...).
     before: tuple[Exchange, ...] = ()

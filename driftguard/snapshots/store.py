@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from driftguard._errors import DriftguardError, SnapshotError
 from driftguard._io import atomic_write_text, canonical_json
@@ -52,6 +52,9 @@ SPEC_FILE = "openapi.json"
 RESPONSES = "responses"
 _JOURNAL = ".driftguard-swap"
 _STAGING = ".driftguard-staging-"
+
+# What a write did to openapi.json ("none": no document was written).
+SpecChange = Literal["created", "replaced", "unchanged", "none"]
 
 _FALSE = frozenset({"", "0", "false", "no", "off", "n", "f"})
 
@@ -109,7 +112,7 @@ class SnapshotChanges:
     """What a write replaced, so that nothing is ever overwritten silently."""
 
     directory: Path
-    spec: str  # "created", "replaced", "unchanged", or "none" (no document written)
+    spec: SpecChange
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     refreshed: list[str] = field(default_factory=list)
@@ -299,6 +302,7 @@ def _changes(
     old_spec = previous.spec if previous else None
     if previous is None and (root / SPEC_FILE).exists():
         old_spec = {}  # unreadable or unread: report it as replaced, never as new
+    spec_state: SpecChange
     if spec is None:
         spec_state = "none"
     elif old_spec is None:
