@@ -19,6 +19,7 @@ __all__ = [
     "positive_int",
     "reporting",
     "seconds",
+    "snapshots",
     "target",
     "whole_number",
 ]
@@ -104,3 +105,9 @@ def target(parser: argparse.ArgumentParser) -> None:
     """TARGET and --spec-url, for the commands that look at one target."""
     parser.add_argument("target", nargs="?", metavar="TARGET")
     parser.add_argument("--spec-url", metavar="URL", help="where a URL target serves its spec")
+
+
+def snapshots(parser: argparse.ArgumentParser) -> None:
+    """The snapshot directory and extra probes, for ``snapshot`` and ``check``."""
+    parser.add_argument("--dir", metavar="DIR", help="snapshot directory (default: snapshots)")
+    parser.add_argument("--probes", metavar="FILE", help="TOML or JSON file with a probes list")

@@ -23,8 +23,7 @@ def register(commands: Any) -> None:
         "every probe, comparing each live response with its recorded shape.",
     )
     _options.target(parser)
-    parser.add_argument("--dir", metavar="DIR", help="snapshot directory (default: snapshots)")
-    parser.add_argument("--probes", metavar="FILE", help="TOML or JSON file with a probes list")
+    _options.snapshots(parser)
     parser.add_argument(
         "--update", action="store_true", help="rewrite the snapshot instead of failing"
     )

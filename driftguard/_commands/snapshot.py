@@ -21,8 +21,7 @@ def register(commands: Any) -> None:
         "into the snapshot directory, replacing what was there atomically.",
     )
     _options.target(parser)
-    parser.add_argument("--dir", metavar="DIR", help="snapshot directory (default: snapshots)")
-    parser.add_argument("--probes", metavar="FILE", help="TOML or JSON file with a probes list")
+    _options.snapshots(parser)
     parser.add_argument(
         "--force", action="store_true", help="replace an existing snapshot even when CI is set"
     )
