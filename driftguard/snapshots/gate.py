@@ -170,7 +170,7 @@ def check(
         )
         run.notes.extend(probe_notes)
         live = _replay(resolved, chosen, config, progress)
-        compared = _compare_probes(chosen, live, recorded, (new_spec, old_spec), config, run)
+        compared = _compare_probes(chosen, live, recorded, new_spec, old_spec, config, run)
         findings.extend(compared)
         count = sum(1 for probe in chosen if probe.name in recorded.records)
         run.notes.insert(0, f"{len(chosen)} probe(s) sent to {resolved}, {count} compared")
@@ -189,7 +189,8 @@ def _compare_probes(
     chosen: list[Probe],
     live: dict[str, ResponseRecord],
     recorded: Snapshot,
-    specs: tuple[Spec, Spec | None],
+    new_spec: Spec,
+    old_spec: Spec | None,
     config: Config,
     run: RunInfo,
 ) -> list[Finding]:
@@ -200,14 +201,9 @@ def _compare_probes(
     operations: set[str] = set()
     findings: list[Finding] = []
     for probe in chosen:
-        found = next(
-            (
-                op
-                for spec in specs
-                if spec is not None and (op := spec.find(probe.method, probe.path))
-            ),
-            None,
-        )
+        found = new_spec.find(probe.method, probe.path)
+        if found is None and old_spec is not None:
+            found = old_spec.find(probe.method, probe.path)  # a probe of a removed operation
         operation = found.label if found is not None else probe.label
         operations.add(operation)
         before = recorded.records.get(probe.name)
