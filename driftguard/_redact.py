@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from driftguard._types import Json
+
 __all__ = [
     "REDACTED",
     "SECRET_HEADERS",
@@ -74,7 +76,7 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def redact(value: Any, *, sample: bool = False) -> Any:
+def redact(value: Json, *, sample: bool = False) -> Json:
     """A copy of JSON data with every credential-named field and credential-looking string
     replaced by ``"<redacted>"`` (a field that is null holds no secret and stays null).
 
@@ -143,7 +145,7 @@ class Redactor:
                 value = value.replace(secret, self.secrets[secret])
         return value
 
-    def data(self, value: Any) -> Any:
+    def data(self, value: Json) -> Json:
         """JSON-like data with :meth:`text` applied to every string inside it.
 
         Only the supplied secrets go: what a run generated itself (a request body to
@@ -157,7 +159,7 @@ class Redactor:
             return [self.data(item) for item in value]
         return value
 
-    def received(self, value: Any) -> Any:
+    def received(self, value: Json) -> Json:
         """Data a target sent back (a response body): the whole rule set, then the secrets.
 
         A service under test may issue real tokens to the users a run creates.

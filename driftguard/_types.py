@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Literal, TypeAlias
 
-__all__ = ["Direction", "Json", "JsonObject", "Source", "TargetKind"]
+__all__ = ["Direction", "Json", "Source", "TargetKind"]
 
 Json: TypeAlias = Any
 """Parsed JSON: dicts with string keys, lists, strings, numbers, booleans and None."""
-
-JsonObject: TypeAlias = Mapping[str, Any]
 
 Source = Literal["schema", "response", "fuzz"]
 """Where a finding comes from: the OpenAPI diff, a live response against its snapshot, fuzzing."""

@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from driftguard._errors import UsageError
+from driftguard._types import Json
 from driftguard.shapes._formats import describe, detect
 from driftguard.shapes._paths import ITEMS, Path, PathMatcher, render_path
 
@@ -150,7 +151,7 @@ _OBJECT = frozenset({"object"})
 _KIND_RANK = {type(None): 0, bool: 1, int: 2, float: 3, str: 4, list: 5, tuple: 5, dict: 6}
 
 
-def infer_shape(value: Any, *, ignore: Sequence[str] | PathMatcher = ()) -> Shape:
+def infer_shape(value: Json, *, ignore: Sequence[str] | PathMatcher = ()) -> Shape:
     """The shape of a parsed JSON value; fields at ``ignore`` paths are left out entirely."""
     return _Inferrer(PathMatcher.of(ignore)).many([value], ())
 

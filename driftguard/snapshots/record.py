@@ -19,6 +19,7 @@ from typing import Any
 from driftguard._errors import SnapshotError
 from driftguard._http import is_json_media_type, media_type_of
 from driftguard._redact import is_secret_name, looks_secret, redact
+from driftguard._types import Json
 from driftguard.shapes import PathMatcher, Shape, infer_shape
 
 __all__ = ["RECORD_VERSION", "ResponseRecord", "record_name", "redact_shape"]
@@ -62,7 +63,7 @@ class ResponseRecord:
     @classmethod
     def from_json(
         cls,
-        body: Any,
+        body: Json,
         *,
         status: int | None = None,
         media_type: str | None = "application/json",
