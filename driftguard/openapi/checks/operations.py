@@ -98,28 +98,30 @@ def spec_changed(site: Site, diff: SpecDiff) -> Iterator[Finding]:
             location=f"#/components/schemas/{old}",
             **{"from": old, "to": new},
         )
-    old_schemes = _section(diff.old.document, "securitySchemes")
-    new_schemes = _section(diff.new.document, "securitySchemes")
-    for name in new_schemes.keys() - old_schemes.keys():
-        yield emit(
-            "api-security-component-added",
-            site,
-            location=f"#/components/securitySchemes/{name}",
-            name=name,
-        )
-    for name in old_schemes.keys() - new_schemes.keys():
-        yield emit(
-            "api-security-component-removed",
-            site,
-            location=f"#/components/securitySchemes/{name}",
-            name=name,
-        )
-    old_hooks = _mapping(diff.old.document.get("webhooks"))
-    new_hooks = _mapping(diff.new.document.get("webhooks"))
-    for name in new_hooks.keys() - old_hooks.keys():
-        yield emit("webhook-added", site, location=f"webhooks {name}", name=name)
-    for name in old_hooks.keys() - new_hooks.keys():
-        yield emit("webhook-removed", site, location=f"webhooks {name}", name=name)
+    yield from _names(
+        site,
+        _section(diff.old.document, "securitySchemes"),
+        _section(diff.new.document, "securitySchemes"),
+        "api-security-component",
+        "#/components/securitySchemes/",
+    )
+    yield from _names(
+        site,
+        _mapping(diff.old.document.get("webhooks")),
+        _mapping(diff.new.document.get("webhooks")),
+        "webhook",
+        "webhooks ",
+    )
+
+
+def _names(
+    site: Site, old: dict[str, Any], new: dict[str, Any], prefix: str, where: str
+) -> Iterator[Finding]:
+    """``<prefix>-added`` / ``-removed`` for the names of a map that came and went."""
+    for name in sorted(new.keys() - old.keys()):
+        yield emit(f"{prefix}-added", site, location=f"{where}{name}", name=name)
+    for name in sorted(old.keys() - new.keys()):
+        yield emit(f"{prefix}-removed", site, location=f"{where}{name}", name=name)
 
 
 def _mapping(value: Any) -> dict[str, Any]:
