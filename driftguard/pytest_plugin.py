@@ -174,9 +174,7 @@ class _SessionHooks:
         # Deleting needs a full run in which nothing failed: a failure may hide a snapshot use.
         full_clean_run = not self.state.subset and session.testsfailed == 0
         if self.state.update and full_clean_run and summary.unused:
-            for relative in summary.unused:
-                (self.state.root / relative).unlink(missing_ok=True)
-            _prune_empty_dirs(self.state.root / TESTS_DIR)
+            self.state.delete(summary.unused)
             deleted = True
         self.result = (summary, deleted)
 
@@ -206,11 +204,3 @@ def _selected_subset(config: pytest.Config) -> bool:
     broad |= {(config.rootpath / p).resolve() for p in config.getini("testpaths")}
     invoked = Path(config.invocation_params.dir)
     return any("::" in arg or (invoked / arg).resolve() not in broad for arg in config.args)
-
-
-def _prune_empty_dirs(directory: Path) -> None:
-    if not directory.is_dir():
-        return
-    for path in sorted(directory.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-        if path.is_dir() and not any(path.iterdir()):
-            path.rmdir()

@@ -93,6 +93,16 @@ class PluginSession:
                 found.append(relative)
         return found
 
+    def delete(self, unused: list[str]) -> None:
+        """Delete unused snapshot files (relative to the root), then emptied directories."""
+        for relative in unused:
+            (self.root / relative).unlink(missing_ok=True)
+        tests_dir = self.root / TESTS_DIR
+        if tests_dir.is_dir():
+            for path in sorted(tests_dir.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+                if path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()
+
     def summary(self) -> SessionSummary:
         counts = Counter(self.outcomes.values())
         return SessionSummary(
