@@ -20,92 +20,31 @@ What is made equal (CHECKS.md's list of changes that are not changes):
 - ``type`` is always a sorted list (without ``null``), inferred as ``object`` or ``array``
   when only ``properties`` or ``items`` say so; ``additionalProperties: true`` is dropped.
 
-Key order never matters: the diff compares dictionaries, not text.
+Key order never matters: the diff compares dictionaries, not text. How each keyword is read
+lives in :mod:`~driftguard.openapi.keywords`; this module is the walk over one schema node and
+what is made equal across keywords (nullability, single-branch compositions, inferred types).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from typing import Any
 
-__all__ = [
-    "ANNOTATIONS",
-    "COMPOSITIONS",
-    "STRUCTURAL",
-    "Canonicalizer",
-    "canonical_value",
-    "is_null_only",
-    "normalize",
-    "normalize_schema",
-]
+from driftguard.openapi.keywords import (
+    ANNOTATIONS,
+    COMPOSITIONS,
+    FLAGS,
+    HANDLERS,
+    NUMERIC,
+    STRUCTURAL,
+    ZERO_IS_NO_BOUND,
+    Recurse,
+    canonical_value,
+    enum_key,
+)
+
+__all__ = ["Canonicalizer", "is_null_only", "normalize", "normalize_schema"]
 
 Schema = dict[str, Any]
-
-# Keywords that document a schema without constraining it.
-ANNOTATIONS = frozenset(
-    {
-        "title",
-        "description",
-        "example",
-        "examples",
-        "externalDocs",
-        "$comment",
-        "xml",
-        "$schema",
-        "$id",
-        "$anchor",
-        "$dynamicAnchor",
-        "$defs",
-        "definitions",
-    }
-)
-COMPOSITIONS = ("allOf", "anyOf", "oneOf")
-_SINGLE = ("items", "additionalProperties", "not", "contains", "if", "then", "else")
-_SINGLE_MORE = ("propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema")
-_MAPS = ("properties", "patternProperties", "dependentSchemas")
-# Keywords holding subschemas: a ``$ref`` cannot simply be overlaid with these.
-STRUCTURAL = frozenset((*_SINGLE, *_SINGLE_MORE, *_MAPS, *COMPOSITIONS, "prefixItems"))
-_NUMERIC = frozenset(
-    {
-        "minimum",
-        "maximum",
-        "multipleOf",
-        "maxLength",
-        "minLength",
-        "maxItems",
-        "minItems",
-        "maxProperties",
-        "minProperties",
-        "maxContains",
-        "minContains",
-    }
-)
-# ``minLength: 0`` says nothing: it is the same contract as no minLength at all.
-_ZERO_IS_NO_BOUND = frozenset({"minLength", "minItems", "minProperties"})
-_FLAGS = frozenset({"readOnly", "writeOnly", "deprecated", "uniqueItems"})
-
-
-def canonical_value(value: Any) -> Any:
-    """JSON data with integral floats as integers, so ``0.0`` and ``0`` are one value."""
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 2**53:
-            return int(value)
-        return value
-    if isinstance(value, list):
-        return [canonical_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: canonical_value(v) for k, v in value.items()}
-    return value
-
-
-def _enum_key(value: Any) -> tuple[int, Any]:
-    """Sort numbers numerically, then strings, then everything else by its JSON text."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return (0, value)
-    if isinstance(value, str):
-        return (1, value)
-    return (2, json.dumps(value, sort_keys=True, separators=(",", ":")))
 
 
 def is_null_only(schema: Schema) -> bool:
@@ -149,9 +88,6 @@ class Canonicalizer:
         return out
 
 
-Recurse = Callable[[Any], Schema]
-
-
 def _normalize(node: Any, recurse: Recurse) -> Schema:
     if node is True or node is None:
         return {}
@@ -164,17 +100,17 @@ def _normalize(node: Any, recurse: Recurse) -> Schema:
     for key, value in node.items():
         if key in ANNOTATIONS or key.startswith("x-"):
             continue
-        handler = _HANDLERS.get(key)
+        handler = HANDLERS.get(key)
         if handler is not None:
             nullable = handler(out, key, value, recurse) or nullable
-        elif key in _NUMERIC:
+        elif key in NUMERIC:
             if (
                 isinstance(value, int | float)
                 and not isinstance(value, bool)
-                and (value or key not in _ZERO_IS_NO_BOUND)
+                and (value or key not in ZERO_IS_NO_BOUND)
             ):
                 out[key] = canonical_value(value)
-        elif key in _FLAGS:
+        elif key in FLAGS:
             if value is True:
                 out[key] = True
         else:
@@ -206,141 +142,6 @@ def _normalize(node: Any, recurse: Recurse) -> Schema:
     return out
 
 
-def _type(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
-    names = value if isinstance(value, list) else [value]
-    nullable = False
-    kept: set[str] = set()
-    for name in names:
-        if name is None or name == "null":
-            nullable = True
-        elif isinstance(name, str):
-            kept.add(name)
-    out["type"] = sorted(kept)
-    return nullable
-
-
-def _nullable(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
-    return value is True
-
-
-def _enum(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
-    if not isinstance(value, list):
-        return False
-    if all(type(item) is str for item in value):  # the common case, without JSON keys
-        out["enum"] = sorted(set(value))
-        return False
-    nullable = False
-    seen: dict[tuple[int, Any], Any] = {}
-    for item in value:
-        if item is None:
-            nullable = True
-            continue
-        item = canonical_value(item)
-        seen.setdefault(_enum_key(item), item)
-    out["enum"] = [seen[k] for k in sorted(seen)]
-    return nullable
-
-
-def _const(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
-    if value is None:
-        out.setdefault("enum", [])
-        return True
-    if "enum" not in out:
-        out["enum"] = [canonical_value(value)]
-    return False
-
-
-def _required(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
-    if isinstance(value, list):
-        names = sorted({n for n in value if isinstance(n, str)})
-        if names:
-            out["required"] = names
-    return False
-
-
-def _exclusive(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
-    # Booleans (3.0) are resolved against minimum/maximum once the whole node is read.
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        out[key] = canonical_value(value)
-    return False
-
-
-def _subschema(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
-    if key == "additionalProperties":
-        if value is True or value == {}:
-            return False
-        if value is False:
-            out[key] = False
-            return False
-        schema = recurse(value)
-        if schema:
-            out[key] = schema
-        return False
-    if key == "items" and isinstance(value, list):
-        out["prefixItems"] = [recurse(v) for v in value]
-        return False
-    out[key] = recurse(value)
-    return False
-
-
-def _schema_map(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
-    if isinstance(value, dict):
-        out[key] = {name: recurse(v) for name, v in value.items()}
-    return False
-
-
-def _schema_list(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
-    if isinstance(value, list):
-        out[key] = [recurse(v) for v in value]
-    return False
-
-
-def _default(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
-    out[key] = canonical_value(value)
-    return False
-
-
-def _discriminator(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
-    if isinstance(value, dict):
-        kept = {k: v for k, v in value.items() if k in ("propertyName", "mapping")}
-        if kept:
-            out[key] = kept
-    return False
-
-
-def _string(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
-    # format, pattern, ...: anything but a string is a broken keyword that says nothing.
-    if isinstance(value, str):
-        out[key] = value
-    return False
-
-
-def _ref(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
-    if isinstance(value, str):
-        out[key] = value
-    return False
-
-
-_Handler = Callable[[Schema, str, Any, Recurse], bool]
-_HANDLERS: dict[str, _Handler] = {
-    "$ref": _ref,
-    "type": _type,
-    "nullable": _nullable,
-    "enum": _enum,
-    "const": _const,
-    "required": _required,
-    "exclusiveMinimum": _exclusive,
-    "exclusiveMaximum": _exclusive,
-    "default": _default,
-    "discriminator": _discriminator,
-    **dict.fromkeys(("format", "pattern", "contentMediaType", "contentEncoding"), _string),
-    "prefixItems": _schema_list,
-    **dict.fromkeys(COMPOSITIONS, _schema_list),
-    **dict.fromkeys((*_SINGLE, *_SINGLE_MORE), _subschema),
-    **dict.fromkeys(_MAPS, _schema_map),
-}
-
-
 def _exclusive_bounds(node: dict[str, Any], out: Schema) -> None:
     for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         if node.get(flag) is True and bound in out:
@@ -366,7 +167,7 @@ def _values_as_enum(out: Schema, kind: str) -> None:
             elif branch["type"] != types:
                 return
         value = branch["enum"][0]
-        values.setdefault(_enum_key(value), value)
+        values.setdefault(enum_key(value), value)
     del out[kind]
     out["enum"] = [values[k] for k in sorted(values)]
     if types is not None:

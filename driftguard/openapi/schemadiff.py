@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from driftguard.openapi.document import Spec
-from driftguard.openapi.normalize import COMPOSITIONS, STRUCTURAL
+from driftguard.openapi.keywords import COMPOSITIONS, STRUCTURAL
 from driftguard.openapi.tree import UNCHANGED, Branches, SchemaDiff
 from driftguard.renames import pair_renames, respelling_score
 
