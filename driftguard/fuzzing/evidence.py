@@ -120,7 +120,7 @@ def _finding(
 ) -> Finding:
     exchange = evidence.exchange
     details: dict[str, Any] = {
-        key: redactor.data(value) for key, value in evidence.cause.details.items()
+        key: redactor.details(value) for key, value in evidence.cause.details.items()
     }
     details["reproduce"] = " && ".join(
         curl_command(step.request, redactor, replay_base=replay_base)
@@ -152,7 +152,8 @@ def _response_text(content: bytes, redactor: Redactor) -> str:
     try:
         data = json.loads(content)
     except ValueError:
-        return redactor.text(content[: _BODY_EXCERPT * 4].decode("utf-8", errors="replace"))
+        text = content[: _BODY_EXCERPT * 4].decode("utf-8", errors="replace")
+        return redactor.received_text(text)
     return json.dumps(redactor.received(data), ensure_ascii=False)
 
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -50,6 +51,8 @@ def redactor_for(headers: Mapping[str, str], templates: Mapping[str, str]) -> Re
         headers, templates, harmless=frozenset({FAKE_CREDENTIAL, FAKE_BASIC})
     )
 
+
+_REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
 
 # Headers the HTTP client adds or computes; they say nothing about the failure.
 _NOISE_HEADERS = frozenset(
@@ -119,9 +122,10 @@ def curl_command(request: Request, redactor: Redactor, *, replay_base: str | Non
     parts: list[str] = ["curl"]
     if request.method != "GET" or request.body:
         parts += ["-X", request.method]
-    parts.append(shlex.quote(_redacted_url(request.url, redactor, replay_base)))
+    quote = _quoter(redactor.placeholders)
+    parts.append(quote(_redacted_url(request.url, redactor, replay_base)))
     for name, value in _meaningful_headers(request):
-        parts += ["-H", shlex.quote(f"{name}: {redactor.field(name, value)}")]
+        parts += ["-H", quote(f"{name}: {redactor.field(name, value)}")]
     prefix = ""
     if request.body:
         try:
@@ -129,11 +133,33 @@ def curl_command(request: Request, redactor: Redactor, *, replay_base: str | Non
         except UnicodeDecodeError:
             text = None
         if text is not None and _printable(text):
-            parts += ["--data-raw", shlex.quote(redactor.text(text))]
+            parts += ["--data-raw", quote(redactor.text(text))]
         else:
             prefix = f"printf {shlex.quote(_printf_escape(request.body))} | "
             parts += ["--data-binary", "@-"]
     return prefix + " ".join(parts)
+
+
+def _quoter(placeholders: frozenset[str]) -> Callable[[str], str]:
+    """Shell quoting in which the ``${NAME}`` references of supplied secrets expand.
+
+    Single quotes keep everything literal; an argument holding a reference is written in
+    double quotes instead, with every other ``$``, backtick, backslash and quote escaped,
+    so that only the references are read from the environment.
+    """
+
+    references = {ref for text in placeholders for ref in _REFERENCE.findall(text)}
+
+    def quote(arg: str) -> str:
+        present = [ref for ref in references if ref in arg]
+        if not present:
+            return shlex.quote(arg)
+        escaped = re.sub(r'([\\"`$])', r"\\\1", arg)
+        for ref in present:
+            escaped = escaped.replace("\\" + ref, ref)
+        return f'"{escaped}"'
+
+    return quote
 
 
 def _printf_escape(data: bytes) -> str:

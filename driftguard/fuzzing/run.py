@@ -130,6 +130,11 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
     findings = run.collector.findings(
         redactor, replay_base=session.replay_base, serve=session.serve
     )
+    if findings and redactor.exports:
+        exports = ", ".join(
+            f"{var} (the {header} header)" for var, header in redactor.exports.items()
+        )
+        run.notes.append(f"reproductions read supplied credentials from the environment: {exports}")
     never = [label for label, state in run.states.items() if state.successes == 0]
     if never:
         hint = ""

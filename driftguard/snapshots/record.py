@@ -108,7 +108,7 @@ class ResponseRecord:
             data["request"] = dict(self.request)
         if self.sample is not None:
             data["sample"] = self.sample
-        data.update(self.extra)
+        data.update(redact(dict(self.extra)))  # an exception text may quote a credential
         return data
 
     def same_contract(self, other: ResponseRecord) -> bool:

@@ -44,7 +44,7 @@ def test_redaction_of_headers_and_bodies() -> None:
     }
     assert redact(body) == {
         "user": {"password": REDACTED, "name": "Ada", "tokens": REDACTED},
-        "note": REDACTED,
+        "note": "use Bearer <redacted> to log in",
         "jwt_like": REDACTED,
         "nothing_secret": None,
     }
@@ -76,17 +76,30 @@ def test_a_redactor_replaces_supplied_secrets_by_their_env_reference() -> None:
         {"Authorization": "Bearer ${TOKEN}"},
         harmless=frozenset({"fake-credential"}),
     )
+    # a configured ${ENV} form is shown as written; a literal value as a variable named
+    # after its header, which the report asks the user to export
     assert redactor.text("sent Bearer real-token-1 for acme-corp") == (
-        "sent Bearer ${TOKEN} for <redacted>"
+        "sent Bearer ${TOKEN} for ${X_TENANT}"
     )
-    assert redactor.data({"a": ["acme-corp", 1]}) == {"a": ["<redacted>", 1]}
+    assert redactor.exports == {"X_TENANT": "X-Tenant"}
+    assert redactor.placeholders == {"Bearer ${TOKEN}", "${X_TENANT}"}
+    assert redactor.data({"a": ["acme-corp", 1]}) == {"a": ["${X_TENANT}", 1]}
     assert redactor.data({"password": "generated"}) == {"password": "generated"}
     assert redactor.received({"password": "issued", "x": "acme-corp"}) == {
         "password": REDACTED,
-        "x": "<redacted>",
+        "x": "${X_TENANT}",
+    }
+    assert redactor.received_text('{"token": "issued-by-the-app"} is not an array') == (
+        '{"token": "<redacted>"} is not an array'
+    )
+    assert redactor.details(
+        {"credentials": "header Authorization", "cause": "Bearer zzzzzzzzz"}
+    ) == {
+        "credentials": "header Authorization",  # keys are driftguard's words: never judged
+        "cause": "Bearer <redacted>",
     }
     assert redactor.field("Authorization", "Bearer real-token-1") == "Bearer ${TOKEN}"
     assert redactor.field("Cookie", "session=1") == REDACTED
-    assert redactor.field("X-Note", "Bearer abcdefghijk") == REDACTED  # by value
     assert redactor.field("X-Api-Key", "fake-credential") == "fake-credential"
     assert redactor.field("X-Short", "abc") == "abc"  # too short to be told apart from text
+    assert redactor.field("X-Trace", "generated-by-the-run") == "generated-by-the-run"

@@ -52,7 +52,7 @@ def test_redaction_by_value_by_name_and_fake_credentials_kept() -> None:
     details = request_details(request, redactor)
     assert details["headers"] == {
         "Authorization": "Bearer ${TOKEN}",
-        "X-Tenant": "<redacted>",
+        "X-Tenant": "${X_TENANT}",
         "Cookie": "<redacted>",
         "X-Api-Key": "Bearer driftguard-invalid-credential",
     }

@@ -113,7 +113,8 @@ def test_configured_credentials_show_as_their_variable(monkeypatch: pytest.Monke
     config = Config.model_validate({"fuzz": {"headers": {"X-Api-Key": "${PRICES_KEY}"}}})
     report = fuzz(apps.broken_response(), max_examples=5, seed=1, config=config)
     (finding,) = report.findings
-    assert "-H 'X-Api-Key: ${PRICES_KEY}'" in finding.details["reproduce"]
+    # in double quotes, so that the shell reads the variable
+    assert '-H "X-Api-Key: ${PRICES_KEY}"' in finding.details["reproduce"]
     assert finding.details["request"]["headers"]["X-Api-Key"] == "${PRICES_KEY}"
     assert "key-from-the-environment" not in report.to_json()
 
@@ -122,7 +123,9 @@ def test_a_literal_header_is_redacted_in_the_report() -> None:
     secret = "Bearer literal-secret-value"
     report = fuzz(apps.broken_response(), max_examples=5, seed=1, headers=[("X-Api-Key", secret)])
     (finding,) = report.findings
-    assert finding.details["request"]["headers"]["X-Api-Key"] == "<redacted>"
+    assert finding.details["request"]["headers"]["X-Api-Key"] == "${X_API_KEY}"
+    assert '-H "X-Api-Key: ${X_API_KEY}"' in finding.details["reproduce"]
+    assert any("X_API_KEY (the X-Api-Key header)" in note for note in report.run.notes)
     assert secret not in report.to_json()
 
 
