@@ -128,6 +128,9 @@ class FuzzSettings(_Strict):
     concurrency: int = Field(default=8, ge=1, le=256)
     strict: bool = False
     headers: dict[str, str] = Field(default_factory=dict)
+    # send POST, PUT, PATCH, DELETE... to a live service (a URL target); in-process apps
+    # always get every method
+    allow_unsafe: bool = False
 
 
 class Config(_Strict):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 __all__ = [
     "METHODS",
     "PATH_PARAMETER",
+    "SAFE_METHODS",
     "Route",
     "is_json_media_type",
     "media_type_of",
@@ -21,6 +22,10 @@ __all__ = [
 
 # The operation keys of an OpenAPI path item, in the order the specification lists them.
 METHODS: tuple[str, ...] = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+# Methods that change nothing on the server (RFC 9110 9.2.1): the only ones sent to a live
+# service unless the user allows the others.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # ``{user_id}`` in a route template; the name may be empty (``{}``), never holds a slash.
 PATH_PARAMETER = re.compile(r"\{([^{}/]*)\}")

@@ -56,6 +56,12 @@ def register(commands: Any) -> None:
         help="send this header with every request (repeatable)",
     )
     parser.add_argument(
+        "--allow-unsafe",
+        action="store_true",
+        help="send POST, PUT, PATCH, DELETE... to a live service too (they may change its "
+        "data; an in-process app always gets every method)",
+    )
+    parser.add_argument(
         "--operation",
         action="append",
         default=[],
@@ -85,6 +91,7 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         strict=True if args.strict else None,
         headers=list(args.header or []),
         operations=list(args.operation or []),
+        allow_unsafe=True if args.allow_unsafe else None,
         config=config,
         progress=progress,
     )

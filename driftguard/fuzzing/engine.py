@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,6 +93,7 @@ class _OperationState:
     accepted: Request | None = None  # first valid request answered 2xx
     valid: Request | None = None  # first valid request, whatever the answer
     successes: int = 0  # requests answered 2xx
+    statuses: Counter[int] = field(default_factory=Counter)  # every answer, by status
 
 
 @dataclass
@@ -291,6 +293,7 @@ class Run:
                 state.accepted = request
         if exchange.succeeded:
             state.successes += 1
+        state.statuses[exchange.status] += 1
         causes = self.judge.causes(operation, case, context, prepared, exchange, state.slots)
         for cause in causes:
             self.collector.add(operation.label, Evidence(cause, exchange, origin, mode))

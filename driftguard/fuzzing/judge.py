@@ -22,7 +22,11 @@ from schemathesis.core import NotSet
 from schemathesis.core.failures import AcceptedNegativeData, Failure
 from schemathesis.core.jsonschema import make_validator
 from schemathesis.core.parameters import ParameterLocation
-from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, coverage_scenario
+from schemathesis.generation.meta import (
+    REQUEST_SHAPE_PROBES,
+    CoverageScenario,
+    coverage_scenario,
+)
 from schemathesis.openapi.checks import (
     ContentDeserializationError,
     JsonSchemaError,
@@ -115,9 +119,12 @@ class Judge:
             return [exception_cause(exchange.error)]
         causes: list[Cause] = []
         status = exchange.status
+        scenario = coverage_scenario(case)
+        if scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD and status == 501:
+            return causes  # "not implemented" is a fine answer to a method nobody declared
         if status >= 500:
             causes.append(status_cause(status))
-        if coverage_scenario(case) in REQUEST_SHAPE_PROBES or status >= 500:
+        if scenario in REQUEST_SHAPE_PROBES or status >= 500:
             return causes
         framework = not self.strict and framework_answer(
             exchange, route=operation.path, base_path=self.base_path

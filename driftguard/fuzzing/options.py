@@ -28,6 +28,8 @@ class FuzzOptions:
     concurrency: int
     strict: bool
     timeout: float
+    # methods that change data may be sent to a URL target
+    allow_unsafe: bool = False
     # header name -> value as sent (environment variables expanded)
     headers: dict[str, str] = field(default_factory=dict)
     # header name -> value as written, where it differs (it used ${NAME})
@@ -46,6 +48,7 @@ def resolve_options(
     strict: bool | None = None,
     headers: HeaderInput | None = None,
     operations: Iterable[str] | None = None,
+    allow_unsafe: bool | None = None,
 ) -> FuzzOptions:
     config = config if config is not None else Config()
     settings = config.fuzz
@@ -56,6 +59,7 @@ def resolve_options(
         concurrency=settings.concurrency if concurrency is None else concurrency,
         strict=settings.strict if strict is None else strict,
         timeout=config.timeout,
+        allow_unsafe=settings.allow_unsafe if allow_unsafe is None else allow_unsafe,
         operations=tuple(_operation_label(text) for text in operations or ()),
     )
     if options.max_examples < 1:

@@ -15,6 +15,7 @@ import copy
 import random
 import time
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,8 +25,9 @@ from urllib.parse import urlsplit
 import schemathesis
 
 from driftguard._config import Config
-from driftguard._errors import UsageError, first_line, one_line
-from driftguard.findings import Report, RunInfo
+from driftguard._errors import TargetError, UsageError, first_line, one_line
+from driftguard._http import SAFE_METHODS
+from driftguard.findings import Report, RunInfo, Severity
 from driftguard.fuzzing.engine import OutOfTime, Progress, Run
 from driftguard.fuzzing.judge import CHECKS_CONFIG, Judge
 from driftguard.fuzzing.options import FuzzOptions, HeaderInput, resolve_options
@@ -50,6 +52,7 @@ def fuzz(
     strict: bool | None = None,
     headers: HeaderInput | None = None,
     operations: Iterable[str] | None = None,
+    allow_unsafe: bool | None = None,
     config: Config | None = None,
     progress: Progress | None = None,
 ) -> Report:
@@ -64,6 +67,9 @@ def fuzz(
     whole run. ``strict`` makes accepted type coercions breaking and reports the framework's
     own 400 for unparsable bodies. ``headers`` go with every request (credentials for
     authenticated fuzzing); ``operations`` limits the run to ``"METHOD /path"`` labels.
+    Against a URL only GET, HEAD and OPTIONS are sent unless ``allow_unsafe`` (or
+    ``[tool.driftguard.fuzz] allow_unsafe``) says that POST, PUT, PATCH, DELETE... may change
+    the service's data; an in-process app gets every method.
 
     Every finding carries ``details.reproduce``, a curl command line. For a URL target it
     calls that URL; for an in-process app it calls ``http://127.0.0.1:8000``, where
@@ -79,6 +85,7 @@ def fuzz(
         strict=strict,
         headers=headers,
         operations=operations,
+        allow_unsafe=allow_unsafe,
     )
     if _event_loop_running():
         # The sender runs an event loop of its own; give it a thread where none is running.
@@ -136,6 +143,14 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
         )
         run.notes.append(f"reproductions read supplied credentials from the environment: {exports}")
     never = [label for label, state in run.states.items() if state.successes == 0]
+    if (
+        never
+        and len(never) == len(run.states)
+        and Severity.BREAKING not in {f.severity for f in findings}
+    ):
+        # Undocumented 404s and rejected requests are what a wrong base URL looks like;
+        # a run that tested nothing must not pass as clean.
+        raise TargetError(_nothing_succeeded(session, run, options))
     if never:
         hint = ""
         if any(run.states[label].slots for label in never) and not options.headers:
@@ -185,11 +200,14 @@ def open_session(
     )
     schema.config.update(base_url=base_url)
     operations, notes = _operations(schema, options.operations)
+    unsafe = resolved.kind == "url" and not options.allow_unsafe
+    if unsafe:
+        operations = _safe_only(operations, notes, explicit=bool(options.operations))
     seed = options.seed if options.seed is not None else random.SystemRandom().getrandbits(32)
     replay_base = None
     if resolved.kind == "app":
         replay_base = IN_PROCESS_REPLAY_URL + urlsplit(base_url).path.rstrip("/")
-    with Sender(resolved, app=app, timeout=options.timeout) as sender:
+    with Sender(resolved, app=app, timeout=options.timeout, safe_only=unsafe) as sender:
         run = Run(
             options=options,
             spec=spec,
@@ -207,6 +225,45 @@ def open_session(
             ),
         )
         yield Session(resolved, run, operations, replay_base, serve)
+
+
+def _nothing_succeeded(session: Session, run: Run, options: FuzzOptions) -> str:
+    """Why a run in which no request was answered 2xx proves nothing: say what it got."""
+    statuses: Counter[int] = Counter()
+    for state in run.states.values():
+        statuses.update(state.statuses)
+    got = ", ".join(f"{count} x {status}" for status, count in statuses.most_common(3)) or "none"
+    hint = ""
+    if statuses and statuses.most_common(1)[0][0] == 404:
+        prefix = urlsplit(run.base_url).path.rstrip("/")
+        hint = (
+            f"; every path was prefixed with {prefix} from the document's servers[0]: is "
+            "that where the service answers?"
+            if prefix
+            else f"; is {run.base_url} the service the document describes?"
+        )
+    elif statuses and statuses.most_common(1)[0][0] in (401, 403) and not options.headers:
+        hint = "; pass credentials with --header"
+    return (
+        f"{session.target}: no request was answered with success (2xx), so nothing was "
+        f"tested (answers: {got}){hint}"
+    )
+
+
+def _safe_only(operations: list[Any], notes: list[str], *, explicit: bool) -> list[Any]:
+    """The operations a live service may be sent without risk to its data."""
+    unsafe = [op.label for op in operations if op.method.upper() not in SAFE_METHODS]
+    if unsafe and explicit:
+        raise UsageError(
+            f"{unsafe[0]} changes data on a live service: pass --allow-unsafe (or set "
+            "[tool.driftguard.fuzz] allow_unsafe = true) to fuzz it"
+        )
+    if unsafe:
+        notes.append(
+            f"skipped {len(unsafe)} operation(s) that change data on a live service "
+            f"({', '.join(unsafe)}): pass --allow-unsafe to fuzz them"
+        )
+    return [op for op in operations if op.method.upper() in SAFE_METHODS]
 
 
 def _operations(schema: Any, wanted: tuple[str, ...]) -> tuple[list[Any], list[str]]:

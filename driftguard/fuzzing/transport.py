@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from driftguard._errors import TargetError, one_line
+from driftguard._http import SAFE_METHODS
 from driftguard.targets import Target, open_client
 
 __all__ = ["Exchange", "NoAnswer", "Request", "Sender", "Unsendable"]
@@ -108,9 +109,13 @@ class Exchange:
 class Sender:
     """Blocking sends over one async httpx client, for the length of a ``with`` block."""
 
-    def __init__(self, target: Target, *, app: Any = None, timeout: float = 10.0) -> None:
+    def __init__(
+        self, target: Target, *, app: Any = None, timeout: float = 10.0, safe_only: bool = False
+    ) -> None:
         self.target = target
         self.timeout = timeout
+        # refuse to send a method that may change data (a live service, not allowed)
+        self.safe_only = safe_only
         self.requests_sent = 0
         self._app = app
         self._runner: asyncio.Runner | None = None
@@ -158,6 +163,8 @@ class Sender:
     async def _send(self, request: Request) -> Exchange:
         import httpx
 
+        if self.safe_only and request.method.upper() not in SAFE_METHODS:
+            raise Unsendable(f"{request.method} may change data on {self.target.base_url}")
         self.requests_sent += 1
         outgoing = self._client.build_request(
             request.method, request.url, headers=list(request.headers), content=request.body
