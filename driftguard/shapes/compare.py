@@ -38,6 +38,10 @@ class RecordedResponse(Protocol):
     @property
     def shape(self) -> Shape | None: ...
 
+    @property
+    def error(self) -> str | None:
+        """Why no answer came at all (the record's status is then 0), else None."""
+
 
 def compare_shapes(
     old: Shape,
@@ -82,7 +86,8 @@ def compare_response(
     # compared only when both sides were HTTP responses.
     both_responses = old.status is not None and new.status is not None
     if both_responses and old.status != new.status:
-        return report("response-status-changed", "status", old=old.status, new=new.status)
+        answered = new.status if new.error is None else f"nothing ({new.error})"
+        return report("response-status-changed", "status", old=old.status, new=answered)
     if both_responses and (old.media_type or None) != (new.media_type or None):
         return report(
             "response-content-type-changed",

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from driftguard._config import Config
-from driftguard._errors import DriftguardError, SnapshotError, UsageError
+from driftguard._errors import DriftguardError, SnapshotError, TargetError, UsageError
 from driftguard.findings import Finding, Report, RunInfo
 from driftguard.snapshots.store import (
     SPEC_FILE,
@@ -103,6 +103,12 @@ def snapshot(
         records = _replay(resolved, chosen, config, progress)
         for probe in chosen:
             answered = records[probe.name].status
+            error = records[probe.name].error
+            if error is not None:
+                raise TargetError(
+                    f"probe {probe.name} ({probe.method} {resolved.base_url}{probe.path}): "
+                    f"{error}; nothing was written"
+                )
             if probe.status is not None and answered != probe.status:
                 raise DriftguardError(
                     f"probe {probe.name} ({probe.label}) answered {answered}, expected "
@@ -207,6 +213,9 @@ def _compare_probes(
         operation = found.label if found is not None else probe.label
         operations.add(operation)
         before = recorded.records.get(probe.name)
+        error = live[probe.name].error
+        if error is not None:
+            run.notes.append(f"probe {probe.name} ({probe.label}) got no answer: {error}")
         if before is None:
             run.notes.append(
                 f"new probe {probe.name} ({probe.label}) has no snapshot yet: "

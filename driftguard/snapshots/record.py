@@ -50,7 +50,8 @@ class ResponseRecord:
     """One recorded response: what was asked, and the status, media type and shape answered.
 
     ``request`` is None for records of parsed JSON (the pytest fixture's
-    ``driftguard.check(response.json())``), as is ``status``.
+    ``driftguard.check(response.json())``), as is ``status``. A request that got no answer
+    at all (a dropped connection, a timeout) is recorded with status 0 and its ``error``.
     """
 
     status: int | None
@@ -59,6 +60,17 @@ class ResponseRecord:
     request: Mapping[str, Any] | None = None
     sample: Any = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def no_answer(cls, request: Mapping[str, Any] | None, error: str) -> ResponseRecord:
+        return cls(0, None, None, request, extra={"error": error})
+
+    @property
+    def error(self) -> str | None:
+        """Why no answer came (status 0), else None."""
+        if self.status != 0:
+            return None
+        return str(self.extra.get("error") or "no answer")
 
     @classmethod
     def from_json(

@@ -14,13 +14,16 @@ from typing import Any
 import httpx
 
 from driftguard._config import merge_headers
-from driftguard._errors import TargetError, one_line
+from driftguard._errors import one_line
 from driftguard.shapes import PathMatcher
 from driftguard.snapshots.probes import Probe
 from driftguard.snapshots.record import ResponseRecord
 from driftguard.targets import Target, open_client
 
-__all__ = ["Progress", "run_probes"]
+__all__ = ["IDEMPOTENT", "Progress", "run_probes"]
+
+# Methods whose request may be sent twice with the effect of once (RFC 9110 9.2.2).
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 
 Progress = Callable[[int, int, Probe], None]
 """Told ``(index, total, probe)`` before each probe is sent."""
@@ -40,8 +43,10 @@ def run_probes(
 
     ``target`` is a live :class:`driftguard.targets.Target` (an app or a URL); ``headers``
     go with every probe as they are (``Config.request_headers`` expanded them). An exception
-    escaping an in-process app is recorded as the 500 a server would have answered, so a
-    crash is reported as drift rather than stopping the run.
+    escaping an in-process app is recorded as the 500 a server would have answered, and a
+    request that got no answer (after one retry on a fresh connection, for an idempotent
+    one) as status 0 with its error, so a crash is reported as drift rather than stopping
+    the run. ``timeout`` bounds each request as a whole.
     """
     matcher = PathMatcher(ignore)
     common = dict(headers or {})
@@ -67,21 +72,30 @@ async def _send(
         kwargs["json"] = probe.json
     if probe.data is not None:
         kwargs["data"] = dict(probe.data)
-    where = f"probe {probe.name} ({probe.method} {target.base_url}{probe.path})"
-    try:
-        response = await client.request(probe.method, probe.path, **kwargs)
-    except httpx.TimeoutException:
-        raise TargetError(f"{where}: no answer within {timeout:g}s") from None
-    except httpx.HTTPError as exc:
-        raise TargetError(f"{where}: cannot reach the service: {one_line(exc)}") from None
-    except Exception as exc:
-        if target.kind != "app":
-            raise
-        return ResponseRecord(
-            500,
-            "text/plain",
-            None,
-            probe.request_record(),
-            extra={"exception": one_line(exc)},
-        )
-    return ResponseRecord.from_response(response, request=probe.request_record(), ignore=ignore)
+    request = probe.request_record()
+    attempts = 2 if probe.method.upper() in IDEMPOTENT else 1
+    for attempt in range(1, attempts + 1):
+        try:
+            # The timeout bounds the whole request: httpx's own bounds each read only.
+            async with asyncio.timeout(timeout):
+                response = await client.request(probe.method, probe.path, **kwargs)
+        except (TimeoutError, httpx.TimeoutException):
+            return ResponseRecord.no_answer(request, f"no answer within {timeout:g}s")
+        except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
+            if target.kind == "app":
+                raise
+            if attempt < attempts:
+                # A server may close a kept-alive connection after answering (uvicorn does
+                # after an app crash): like curl, send once more on a fresh connection.
+                continue
+            return ResponseRecord.no_answer(request, f"the connection failed: {one_line(exc)}")
+        except httpx.HTTPError as exc:
+            return ResponseRecord.no_answer(request, f"cannot reach the service: {one_line(exc)}")
+        except Exception as exc:
+            if target.kind != "app":
+                raise
+            return ResponseRecord(
+                500, "text/plain", None, request, extra={"exception": one_line(exc)}
+            )
+        return ResponseRecord.from_response(response, request=request, ignore=ignore)
+    raise AssertionError("unreachable")  # pragma: no cover
