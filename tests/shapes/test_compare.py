@@ -212,6 +212,7 @@ class Recorded:
     status: int | None
     media_type: str | None
     shape: Shape | None
+    error: str | None = None
 
 
 def test_status_change_is_reported_alone() -> None:
@@ -222,6 +223,14 @@ def test_status_change_is_reported_alone() -> None:
         ("response-status-changed", 200, 404)
     ]
     assert report.findings[0].details["probe"] == "get-user"
+
+
+def test_no_answer_at_all_says_why() -> None:
+    old = Recorded(200, "application/json", infer_shape({"a": 1}))
+    new = Recorded(0, None, None, error="no answer within 1s")
+    (finding,) = compare_response(old, new, probe="get-user").findings
+    assert finding.id == "response-status-changed"
+    assert finding.message == "get-user answered nothing (no answer within 1s) instead of 200"
 
 
 def test_content_type_change() -> None:
