@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import Any, NoReturn
 
 from driftguard._commands import COMMANDS
+from driftguard._deep import DEPTH, run_deep
 from driftguard._errors import DriftguardError, one_line
 from driftguard._version import __version__
 from driftguard.findings import FailOn, Report
@@ -57,13 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A target may send a lone surrogate: show it escaped rather than crash on it.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
     try:
-        return _run(args)
+        return run_deep(lambda: _run(args))
     except DriftguardError as exc:
         if args.debug:
             raise
@@ -72,6 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+    except RecursionError:
+        if args.debug:
+            raise
+        _error(f"the input nests more than {DEPTH:,} levels deep; driftguard cannot follow it")
+        return 2
     except Exception as exc:
         if args.debug:
             raise

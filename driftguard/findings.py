@@ -8,7 +8,6 @@ plugin only ever look at this model, so a new source or a new format never needs
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from driftguard._errors import UsageError
+from driftguard._io import json_text
 from driftguard._types import Source
 from driftguard._version import __version__
 
@@ -101,7 +101,7 @@ class Finding:
         detail does not invalidate users' ignore files and baselines.
         """
         key = f"{self.id}\x1f{self.operation or ''}\x1f{self.location}"
-        return hashlib.sha256(key.encode()).hexdigest()[:16]
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
     @property
     def sort_key(self) -> tuple[str, str, str]:
@@ -280,7 +280,7 @@ class Report:
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str)
+        return json_text(self.to_dict(), indent=indent)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:

@@ -79,6 +79,7 @@ def resolve_target(text: str | Target | None, *, spec_url: str | None = None) ->
     if _APP_REF.match(text) and not Path(text).exists():
         return Target("app", text)
     if text.startswith(("http://", "https://")):
+        _check_url(text)
         return Target("url", text.rstrip("/") if not _is_document_url(text) else text, spec_url)
     path = Path(text)
     if path.suffix.lower() in SPEC_SUFFIXES:
@@ -94,6 +95,17 @@ def resolve_target(text: str | Target | None, *, spec_url: str | None = None) ->
         f"{text}: no such file or directory (a TARGET is module:attr, http(s)://..., "
         "a .json/.yaml/.yml file or a snapshot directory)"
     )
+
+
+def _check_url(url: str) -> None:
+    """A URL TARGET must name a host (and a port, if any, that is a port)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is what raises for a bad one
+    except ValueError as exc:
+        raise UsageError(f"{url}: not a valid URL ({exc})") from None
+    if not parts.hostname:
+        raise UsageError(f"{url}: not a valid URL (no host)")
 
 
 def _is_document_url(url: str) -> bool:

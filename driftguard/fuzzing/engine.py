@@ -379,5 +379,5 @@ MAX_ROUNDS = 5
 
 
 def _operation_seed(seed: int, label: str) -> int:
-    digest = hashlib.sha256(f"{seed}:{label}".encode()).digest()
+    digest = hashlib.sha256(f"{seed}:{label}".encode("utf-8", "surrogatepass")).digest()
     return int.from_bytes(digest[:8], "big")

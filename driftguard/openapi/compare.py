@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from driftguard._deep import deep
 from driftguard._errors import UsageError
 from driftguard.findings import Finding, Report, RunInfo
 from driftguard.openapi.document import Spec
@@ -41,6 +42,7 @@ def compare_specs(old: Spec, new: Spec) -> tuple[list[Finding], list[str]]:
     return run_checks(tree), sorted(labels)
 
 
+@deep
 def diff_specs(
     old: Document | str | Path | Target,
     new: Document | str | Path | Target,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from driftguard._config import Config
+from driftguard._deep import deep
 from driftguard._errors import DriftguardError, SnapshotError, TargetError, UsageError
 from driftguard.findings import Finding, Report, RunInfo
 from driftguard.snapshots.store import (
@@ -57,6 +58,7 @@ class SnapshotResult:
         ]
 
 
+@deep
 def snapshot(
     target: str | Target | None = None,
     *,
@@ -122,6 +124,7 @@ def snapshot(
     return SnapshotResult(str(resolved), changes, len(records), notes)
 
 
+@deep
 def check(
     target: str | Target | None = None,
     *,
