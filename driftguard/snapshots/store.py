@@ -5,12 +5,15 @@
       responses/<probe>.json      one ResponseRecord per probe (:mod:`.record`)
       tests/...                   the pytest fixture's records (never touched by a swap)
 
-Two promises, each kept in one place below:
+Three promises:
 
 - A reader never sees a mixture of two runs: the new ``openapi.json`` and ``responses/`` are
   written completely in a staging directory beside the old ones, then swapped in under an
-  exclusive lock on the directory, with a journal, so that a crash half-way is completed by
-  the next reader instead of leaving a mixed snapshot. Readers hold a shared lock.
+  exclusive lock on the directory, with a journal (:mod:`._swap`), so that a crash half-way
+  is completed by the next reader instead of leaving a mixed snapshot. Readers hold a shared
+  lock.
+- A write that fails changes nothing: its swap is undone, the old snapshot stays as it was
+  and the next command works.
 - A file that cannot be parsed is a :class:`SnapshotError` naming it, and is left untouched.
 """
 
@@ -19,9 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import shutil
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,10 @@ from typing import Any, Literal
 
 from driftguard._errors import DriftguardError, SnapshotError
 from driftguard._io import atomic_write_text, canonical_json
+from driftguard.snapshots import _swap
+from driftguard.snapshots._swap import JOURNAL, error
+from driftguard.snapshots._swap import RESPONSES as RESPONSES
+from driftguard.snapshots._swap import SPEC_FILE as SPEC_FILE
 from driftguard.snapshots.record import ResponseRecord
 
 try:  # POSIX; elsewhere writes are still staged and swapped, only without the lock.
@@ -48,10 +53,6 @@ __all__ = [
     "write_spec",
 ]
 
-SPEC_FILE = "openapi.json"
-RESPONSES = "responses"
-_JOURNAL = ".driftguard-swap"
-_STAGING = ".driftguard-staging-"
 
 # What a write did to openapi.json ("none": no document was written).
 SpecChange = Literal["created", "replaced", "unchanged", "none"]
@@ -139,7 +140,7 @@ def _locked(directory: Path, *, exclusive: bool) -> Iterator[None]:
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError as exc:
-        raise SnapshotError(f"{directory}: cannot open: {exc.strerror or exc}") from None
+        raise error(directory, "cannot open", exc) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
         yield
@@ -147,50 +148,17 @@ def _locked(directory: Path, *, exclusive: bool) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def _finish_interrupted_swap(directory: Path) -> None:
-    """Complete a swap that a crash interrupted (call under the exclusive lock).
-
-    The staging directory named by the journal was complete before the journal was
-    written, so rolling forward is always right; every step can be repeated.
-    """
-    journal = directory / _JOURNAL
-    try:
-        name = journal.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return
-    stage = directory / name
-    if name.startswith(_STAGING) and "/" not in name and stage.is_dir():
-        staged_responses = stage / RESPONSES
-        if staged_responses.is_dir():
-            current = directory / RESPONSES
-            if current.exists():
-                current.rename(stage / "replaced-responses")
-            staged_responses.rename(current)
-        staged_spec = stage / SPEC_FILE
-        if staged_spec.exists():
-            os.replace(staged_spec, directory / SPEC_FILE)
-    journal.unlink(missing_ok=True)
-    shutil.rmtree(stage, ignore_errors=True)
-
-
-def _sweep_stale_staging(directory: Path, *, older_than: float = 3600.0) -> None:
-    """Staging directories of writers that died before swapping (under the exclusive lock)."""
-    now = time.time()
-    for entry in directory.glob(_STAGING + "*"):
-        with contextlib.suppress(OSError):
-            if now - entry.stat().st_mtime > older_than:
-                shutil.rmtree(entry, ignore_errors=True)
-
-
-def _readable(directory: str | os.PathLike[str]) -> Path:
-    """The snapshot directory, with a swap that a crash interrupted completed first."""
+@contextlib.contextmanager
+def _reading(directory: str | os.PathLike[str]) -> Iterator[Path]:
+    """The snapshot directory, locked for reading, with an interrupted swap completed first."""
     root = Path(directory)
     if not root.is_dir():
         raise SnapshotError(f"{root}: no snapshot here (run 'driftguard snapshot' to create it)")
-    if (root / _JOURNAL).exists():
+    if (root / JOURNAL).exists():
         with _locked(root, exclusive=True):
-            _finish_interrupted_swap(root)
-    return root
+            _swap.finish_interrupted_swap(root)
+    with _locked(root, exclusive=False):
+        yield root
 
 
 def _read_spec_file(path: Path) -> dict[str, Any] | None:
@@ -204,8 +172,7 @@ def _read_spec_file(path: Path) -> dict[str, Any] | None:
 
 def load_snapshot(directory: str | os.PathLike[str]) -> Snapshot:
     """Read a snapshot directory written by ``driftguard snapshot``; corrupt files raise."""
-    root = _readable(directory)
-    with _locked(root, exclusive=False):
+    with _reading(directory) as root:
         spec = _read_spec_file(root / SPEC_FILE)
         records: dict[str, ResponseRecord] = {}
         responses = root / RESPONSES
@@ -221,8 +188,7 @@ def load_snapshot(directory: str | os.PathLike[str]) -> Snapshot:
 
 def read_spec(directory: str | os.PathLike[str]) -> dict[str, Any]:
     """The snapshot's OpenAPI document alone (a snapshot directory as a TARGET)."""
-    root = _readable(directory)
-    with _locked(root, exclusive=False):
+    with _reading(directory) as root:
         spec = _read_spec_file(root / SPEC_FILE)
     if spec is None:
         raise SnapshotError(f"{root}: not a snapshot directory (no {SPEC_FILE})")
@@ -235,9 +201,9 @@ def write_spec(directory: str | os.PathLike[str], spec: Mapping[str, Any]) -> No
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SnapshotError(f"{root}: cannot write the snapshot: {exc.strerror or exc}") from None
+        raise error(root, "cannot write the snapshot", exc) from None
     with _locked(root, exclusive=True):
-        _finish_interrupted_swap(root)
+        _swap.finish_interrupted_swap(root)
         try:
             atomic_write_text(root / SPEC_FILE, canonical_json(spec))
         except DriftguardError as exc:
@@ -255,41 +221,24 @@ def write_snapshot(
 
     ``previous`` (the snapshot as loaded before) is only used to say what changed; the
     caller loads it first so that a corrupt snapshot stops the run before anything is
-    written. Everything else in the directory (the pytest fixture's ``tests/``) is kept.
+    written. A write that fails is undone: the old snapshot stays as it was. Everything
+    else in the directory (the pytest fixture's ``tests/``) is kept.
     """
     root = Path(directory)
+    staged = _swap.stage(root, spec, records)
+    handed_over = False  # to the swap, which removes the stage or leaves it to a journal
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        stage = root / f"{_STAGING}{os.getpid()}-{secrets.token_hex(4)}"
-        (stage / RESPONSES).mkdir(parents=True)
-    except OSError as exc:
-        raise SnapshotError(f"{root}: cannot write the snapshot: {exc.strerror or exc}") from None
-    try:
-        if spec is not None:
-            _write_plain(stage / SPEC_FILE, canonical_json(spec))
-        for name, record in sorted(records.items()):
-            _write_plain(stage / RESPONSES / f"{name}.json", canonical_json(record.to_dict()))
         with _locked(root, exclusive=True):
-            _finish_interrupted_swap(root)
+            _swap.finish_interrupted_swap(root)
             changes = _changes(root, spec, records, previous)
-            atomic_write_text(root / _JOURNAL, stage.name + "\n")
-            _finish_interrupted_swap(root)
-            _sweep_stale_staging(root)
+            _swap.check_stage(staged, spec)
+            handed_over = True
+            _swap.swap(root, staged)
+            _swap.sweep_stale_staging(root)
         return changes
-    except DriftguardError as exc:
-        raise SnapshotError(str(exc)) from None
-    except OSError as exc:
-        raise SnapshotError(f"{root}: cannot write the snapshot: {exc.strerror or exc}") from None
     finally:
-        if stage.exists() and not (root / _JOURNAL).exists():
-            shutil.rmtree(stage, ignore_errors=True)
-
-
-def _write_plain(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
+        if not handed_over:
+            shutil.rmtree(staged, ignore_errors=True)
 
 
 def _changes(

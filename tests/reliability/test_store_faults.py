@@ -1,0 +1,151 @@
+"""Hostile snapshot directories: failed and killed swaps, racing writers, broken parts, journals.
+
+Everything here is real: directories, files, symbolic links, processes killed with SIGKILL
+half-way through a swap. Only where root (the CI user) cannot make a system call fail, a test
+makes one rename fail on purpose, to prove every step of a swap can be undone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from driftguard import SnapshotError
+from driftguard.cli import main
+from driftguard.snapshots.store import load_snapshot, read_spec, write_snapshot
+from tests.reliability.faults import (
+    NEEDS_NON_ROOT,
+    failing_rename,
+    kill_writer_at,
+    leftovers,
+    moves_aside,
+    moves_in,
+    record,
+    spec,
+    tree,
+)
+
+
+@pytest.fixture
+def snap(tmp_path: Path) -> Path:
+    directory = tmp_path / "snaps"
+    write_snapshot(directory, spec("1"), {"a": record({"x": 1}), "b": record([1])})
+    return directory
+
+
+# 1. A failed swap leaves the old snapshot exactly as it was, and the next command working.
+
+
+def test_a_swap_over_a_directory_named_openapi_json_is_undone(snap: Path) -> None:
+    (snap / "openapi.json").unlink()
+    (snap / "openapi.json").mkdir()
+    (snap / "openapi.json" / "mine.txt").write_text("not driftguard's\n")
+    before = tree(snap)
+    with pytest.raises(SnapshotError, match=r"openapi\.json: .*[Ii]s a directory"):
+        write_snapshot(snap, spec("2"), {"new": record({"y": 1})})
+    assert tree(snap) == before
+    assert leftovers(snap) == []
+    with pytest.raises(SnapshotError, match=r"openapi\.json: cannot read"):
+        load_snapshot(snap)  # the old snapshot, exactly as unreadable as it was
+    (snap / "openapi.json" / "mine.txt").unlink()
+    (snap / "openapi.json").rmdir()
+    assert set(load_snapshot(snap).records) == {"a", "b"}
+    write_snapshot(snap, spec("3"), {"c": record({})})
+    assert read_spec(snap) == spec("3")
+
+
+def test_the_cli_says_error_and_then_works_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CI", raising=False)
+    app = "tests.snapshots.apps:v1_app"
+    assert main(["snapshot", app, "--dir", "snaps", "-q"]) == 0
+    document = Path("snaps/openapi.json")
+    document.unlink()
+    document.mkdir()
+    capsys.readouterr()
+    for args in (["snapshot", app, "--force"], ["check", app], ["check", app, "--update"]):
+        assert main([*args, "--dir", "snaps", "-q"]) == 2, args
+        err = capsys.readouterr().err
+        assert err.startswith("error: "), err
+        assert err.count("\n") == 1, err
+        assert "internal error" not in err, err
+        assert "openapi.json" in err, err
+    document.rmdir()
+    assert main(["check", app, "--dir", "snaps", "-q"]) == 0
+    assert main(["check", app, "--dir", "snaps", "--update", "-q"]) == 0
+    assert document.is_file()
+
+
+@NEEDS_NON_ROOT
+def test_a_read_only_responses_directory_fails_the_write_only(snap: Path) -> None:
+    responses = snap / "responses"
+    before = tree(snap)
+    responses.chmod(0o555)
+    try:
+        with pytest.raises(SnapshotError, match=r"responses: .*[Pp]ermission denied"):
+            write_snapshot(snap, spec("2"), {"new": record({"y": 1})})
+        assert set(load_snapshot(snap).records) == {"a", "b"}
+    finally:
+        responses.chmod(0o755)
+    assert tree(snap) == before
+    assert leftovers(snap) == []
+
+
+@pytest.mark.parametrize("step", [moves_aside, moves_in], ids=["aside", "in"])
+def test_every_step_of_a_swap_is_undone_when_a_later_one_fails(
+    snap: Path, step: Callable[[str, str], bool]
+) -> None:
+    before = tree(snap)
+    with failing_rename(step), pytest.raises(SnapshotError, match=r"responses: .*denied"):
+        write_snapshot(snap, spec("2"), {"new": record({"y": 1})})
+    assert tree(snap) == before
+    assert leftovers(snap) == []
+
+
+# 4. A writer killed half-way: the next reader completes its swap, or undoes it.
+
+
+def test_a_writer_killed_after_moving_responses_aside(snap: Path) -> None:
+    kill_writer_at(snap, "aside")
+    assert not (snap / "responses").exists()  # killed where intended: responses/ is missing
+    loaded = load_snapshot(snap)
+    assert (loaded.spec, set(loaded.records)) == (spec("2"), {"a", "c"})
+    assert leftovers(snap) == []
+
+
+def test_a_writer_killed_before_replacing_openapi_json(snap: Path) -> None:
+    kill_writer_at(snap, "in")
+    assert (snap / "responses" / "c.json").exists()  # new responses beside the old document
+    assert read_spec(snap) == spec("2")
+    assert set(load_snapshot(snap).records) == {"a", "c"}
+    assert leftovers(snap) == []
+
+
+def test_a_swap_that_cannot_be_completed_is_undone_by_the_next_reader(snap: Path) -> None:
+    before = tree(snap)
+    kill_writer_at(snap, "in")
+    (snap / "openapi.json").unlink()  # and then the old document became a directory
+    (snap / "openapi.json").mkdir()
+    with pytest.raises(SnapshotError, match=r"openapi\.json: cannot read"):
+        load_snapshot(snap)
+    assert leftovers(snap) == []
+    (snap / "openapi.json").rmdir()
+    assert set(load_snapshot(snap).records) == {"a", "b"}  # the old responses, back in place
+    assert {k: v for k, v in tree(snap).items() if k != "openapi.json"} == {
+        k: v for k, v in before.items() if k != "openapi.json"
+    }
+
+
+def test_a_swap_that_can_neither_be_completed_nor_undone_loses_nothing(snap: Path) -> None:
+    kill_writer_at(snap, "aside")
+    with failing_rename(lambda src, dst: True), pytest.raises(SnapshotError) as caught:
+        load_snapshot(snap)
+    assert "could neither be completed" in str(caught.value)
+    assert "internal" not in str(caught.value)
+    assert (snap / ".driftguard-swap").exists()  # kept, for the next try
+    assert load_snapshot(snap).spec == spec("2")  # which completes it
+    assert leftovers(snap) == []
