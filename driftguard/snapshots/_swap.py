@@ -8,12 +8,16 @@ undo it:
     1. responses/ is moved into the stage as replaced-responses (or no-responses is written)
     2. the stage's responses/ is moved in
     3. the stage's openapi.json replaces the old one: one rename, the last step, never undone
+
+A stage whose writer process is gone is never swapped in (no journal names it) and is
+removed at once.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import time
@@ -44,6 +48,7 @@ SPEC_FILE = "openapi.json"
 RESPONSES = "responses"
 JOURNAL = ".driftguard-swap"
 STAGING = ".driftguard-staging-"
+_STAGE_NAME = re.compile(r"\.driftguard-staging-(\d+)-[0-9A-Za-z]+")  # the pid, then random
 _ASIDE = "replaced-responses"  # in a stage: step 1 done, the old responses/ is here
 _NONE = "no-responses"  # in a stage: step 1 done, there was no responses/
 
@@ -228,10 +233,38 @@ def _drop(root: Path, staged: Path) -> None:
     shutil.rmtree(staged, ignore_errors=True)
 
 
+def _writer_gone(name: str) -> bool:
+    match = _STAGE_NAME.fullmatch(name)
+    if match is None or os.name == "nt":  # os.kill(pid, 0) would terminate it on Windows
+        return False
+    pid = int(match[1])
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, and is someone else's
+        return False
+    return False
+
+
 def sweep_stale_staging(root: Path, *, older_than: float = 3600.0) -> None:
-    """Staging directories of writers that died before swapping."""
+    """Remove the stages of writers that died before swapping.
+
+    A stage's name holds its writer's pid: once that process is gone, nobody will ever swap
+    the stage in, so it goes at once; a live writer's stage stays (unless it is so old that
+    the pid must have been reused by another process).
+    """
     now = time.time()
-    for entry in root.glob(STAGING + "*"):
-        with contextlib.suppress(OSError):
-            if now - entry.stat().st_mtime > older_than:
-                shutil.rmtree(entry, ignore_errors=True)
+    with contextlib.suppress(OSError), os.scandir(root) as entries:
+        for entry in list(entries):
+            if not _STAGE_NAME.fullmatch(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                stale = now - entry.stat(follow_symlinks=False).st_mtime > older_than
+                if _writer_gone(entry.name) or stale:
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        os.unlink(entry.path)  # a link goes; what it points to stays

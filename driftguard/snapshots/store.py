@@ -11,7 +11,7 @@ Three promises:
   written completely in a staging directory beside the old ones, then swapped in under an
   exclusive lock on the directory, with a journal (:mod:`._swap`), so that a crash half-way
   is completed by the next reader instead of leaving a mixed snapshot. Readers hold a shared
-  lock.
+  lock, and take the exclusive one to complete such a swap first.
 - A write that fails changes nothing: its swap is undone, the old snapshot stays as it was
   and the next command works.
 - A file that cannot be parsed is a :class:`SnapshotError` naming it, and is left untouched.
@@ -31,7 +31,7 @@ from typing import Any, Literal
 from driftguard._errors import DriftguardError, SnapshotError
 from driftguard._io import atomic_write_text, canonical_json
 from driftguard.snapshots import _swap
-from driftguard.snapshots._swap import JOURNAL, error
+from driftguard.snapshots._swap import JOURNAL, STAGING, error
 from driftguard.snapshots._swap import RESPONSES as RESPONSES
 from driftguard.snapshots._swap import SPEC_FILE as SPEC_FILE
 from driftguard.snapshots.record import ResponseRecord
@@ -148,16 +148,32 @@ def _locked(directory: Path, *, exclusive: bool) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+def _needs_repair(root: Path) -> bool:
+    try:
+        with os.scandir(root) as entries:
+            return any(e.name == JOURNAL or e.name.startswith(STAGING) for e in entries)
+    except OSError as exc:
+        raise error(root, "cannot read", exc) from None
+
+
 @contextlib.contextmanager
 def _reading(directory: str | os.PathLike[str]) -> Iterator[Path]:
-    """The snapshot directory, locked for reading, with an interrupted swap completed first."""
+    """The snapshot directory, locked for reading, with an interrupted swap completed first.
+
+    A journal seen under the shared lock (its writer died a moment ago) sends the reader to
+    the exclusive lock, so that a reader never reads the middle of a swap.
+    """
     root = Path(directory)
     if not root.is_dir():
         raise SnapshotError(f"{root}: no snapshot here (run 'driftguard snapshot' to create it)")
-    if (root / JOURNAL).exists():
-        with _locked(root, exclusive=True):
-            _swap.finish_interrupted_swap(root)
-    with _locked(root, exclusive=False):
+    if not _needs_repair(root):
+        with _locked(root, exclusive=False):
+            if not os.path.lexists(root / JOURNAL):
+                yield root
+                return
+    with _locked(root, exclusive=True):
+        _swap.finish_interrupted_swap(root)
+        _swap.sweep_stale_staging(root)
         yield root
 
 
@@ -204,6 +220,7 @@ def write_spec(directory: str | os.PathLike[str], spec: Mapping[str, Any]) -> No
         raise error(root, "cannot write the snapshot", exc) from None
     with _locked(root, exclusive=True):
         _swap.finish_interrupted_swap(root)
+        _swap.sweep_stale_staging(root)
         try:
             atomic_write_text(root / SPEC_FILE, canonical_json(spec))
         except DriftguardError as exc:

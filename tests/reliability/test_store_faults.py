@@ -7,6 +7,8 @@ makes one rename fail on purpose, to prove every step of a swap can be undone.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 
 from driftguard import SnapshotError
 from driftguard.cli import main
-from driftguard.snapshots.store import load_snapshot, read_spec, write_snapshot
+from driftguard.snapshots.store import load_snapshot, read_spec, write_snapshot, write_spec
 from tests.reliability.faults import (
     NEEDS_NON_ROOT,
     failing_rename,
@@ -106,7 +108,7 @@ def test_every_step_of_a_swap_is_undone_when_a_later_one_fails(
     assert leftovers(snap) == []
 
 
-# 4. A writer killed half-way: the next reader completes its swap, or undoes it.
+# 4. A writer killed half-way: the next reader completes its swap and cleans up at once.
 
 
 def test_a_writer_killed_after_moving_responses_aside(snap: Path) -> None:
@@ -149,3 +151,35 @@ def test_a_swap_that_can_neither_be_completed_nor_undone_loses_nothing(snap: Pat
     assert (snap / ".driftguard-swap").exists()  # kept, for the next try
     assert load_snapshot(snap).spec == spec("2")  # which completes it
     assert leftovers(snap) == []
+
+
+@pytest.mark.parametrize("reader", ["load", "read_spec", "write_spec", "write"])
+def test_a_writer_killed_while_staging_leaves_nothing_behind(snap: Path, reader: str) -> None:
+    before = tree(snap)
+    kill_writer_at(snap, "staging")
+    assert len(leftovers(snap)) == 1  # its staging directory, with a pid that is gone
+    if reader == "load":
+        assert set(load_snapshot(snap).records) == {"a", "b"}
+    elif reader == "read_spec":
+        assert read_spec(snap) == spec("1")
+    elif reader == "write_spec":
+        write_spec(snap, spec("1"))
+    else:
+        write_snapshot(snap, spec("1"), {"a": record({"x": 1}), "b": record([1])})
+    assert leftovers(snap) == []
+    assert tree(snap) == before
+
+
+def test_the_staging_directory_of_a_live_writer_is_left_alone(snap: Path) -> None:
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        live = snap / f".driftguard-staging-{sleeper.pid}-0123abcd"
+        (live / "responses").mkdir(parents=True)
+        dead = snap / ".driftguard-staging-999999999-0123abcd"
+        (dead / "responses").mkdir(parents=True)
+        load_snapshot(snap)
+        write_snapshot(snap, spec("2"), {})
+        assert leftovers(snap) == [live.name]
+    finally:
+        sleeper.kill()
+        sleeper.wait()
