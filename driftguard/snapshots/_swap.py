@@ -10,7 +10,7 @@ undo it:
     3. the stage's openapi.json replaces the old one: one rename, the last step, never undone
 
 A stage whose writer process is gone is never swapped in (no journal names it) and is
-removed at once.
+removed at once; a journal that names anything but a stage of this store is dropped.
 """
 
 from __future__ import annotations
@@ -185,17 +185,26 @@ def _step(shown: Path, doing: str, action: Callable[..., object], *paths: Path) 
 
 
 def _stage_of_journal(root: Path) -> Path | None:
-    """The staging directory that the journal names, or None (a journal naming no stage is
-    dropped; what it names is never touched)."""
+    """The staging directory that the journal names, or None; any other journal is dropped.
+
+    Only a real directory named like this store's stages counts: a journal is never a way to
+    move or delete anything else (``responses``, ``..``, a link to elsewhere).
+    """
     journal = root / JOURNAL
     try:
-        name = journal.read_text(encoding="utf-8").strip()
+        name = journal.read_bytes().decode("utf-8", errors="replace").strip()
     except FileNotFoundError:
         return None
+    except OSError:  # a directory, or unreadable: it names nothing
+        name = ""
     staged = root / name
-    if name.startswith(STAGING) and "/" not in name and staged.is_dir():
+    if _STAGE_NAME.fullmatch(name) and staged.is_dir() and not staged.is_symlink():
         return staged
-    journal.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        if journal.is_dir() and not journal.is_symlink():
+            journal.rmdir()
+        else:
+            journal.unlink()
     return None
 
 

@@ -183,3 +183,69 @@ def test_the_staging_directory_of_a_live_writer_is_left_alone(snap: Path) -> Non
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+# 6. A journal that names no staging directory of this store is dropped; the snapshot is read.
+
+
+def journal_is_binary(snap: Path) -> None:
+    (snap / ".driftguard-swap").write_bytes(b"\xff\xfe\x00.driftguard-staging-999999999-\x80\n")
+
+
+def journal_names_responses(snap: Path) -> None:
+    (snap / ".driftguard-swap").write_text("responses\n")
+
+
+def journal_names_a_parent(snap: Path) -> None:
+    (snap / ".driftguard-swap").write_text("../\n")
+
+
+def journal_names_a_missing_stage(snap: Path) -> None:
+    (snap / ".driftguard-swap").write_text(".driftguard-staging-999999999-abc\n")
+
+
+def journal_names_a_file(snap: Path) -> None:
+    (snap / ".driftguard-staging-999999999-abc").write_text("{}")
+    (snap / ".driftguard-swap").write_text(".driftguard-staging-999999999-abc\n")
+
+
+def journal_names_a_link_elsewhere(snap: Path) -> None:
+    elsewhere = snap.parent / "elsewhere"
+    (elsewhere / "responses").mkdir(parents=True)
+    (elsewhere / "openapi.json").write_text('{"not": "this"}')
+    (snap / ".driftguard-staging-999999999-abc").symlink_to(elsewhere)
+    (snap / ".driftguard-swap").write_text(".driftguard-staging-999999999-abc\n")
+
+
+def journal_is_a_directory(snap: Path) -> None:
+    (snap / ".driftguard-swap").mkdir()
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        journal_is_binary,
+        journal_names_responses,
+        journal_names_a_parent,
+        journal_names_a_missing_stage,
+        journal_names_a_file,
+        journal_names_a_link_elsewhere,
+        journal_is_a_directory,
+    ],
+    ids=lambda f: f.__name__,
+)
+def test_a_journal_of_no_staging_directory_is_dropped(
+    snap: Path, spoil: Callable[[Path], None]
+) -> None:
+    before = tree(snap)
+    spoil(snap)
+    loaded = load_snapshot(snap)
+    assert (loaded.spec, set(loaded.records)) == (spec("1"), {"a", "b"})
+    assert leftovers(snap) == []
+    assert tree(snap) == before
+    assert tree(snap.parent).keys() >= {"snaps/openapi.json", "snaps/responses/a.json"}
+    if (snap.parent / "elsewhere").exists():  # a link is removed, never what it points to
+        assert tree(snap.parent / "elsewhere") == {
+            "openapi.json": b'{"not": "this"}',
+            "responses": None,
+        }
