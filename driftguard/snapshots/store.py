@@ -13,7 +13,7 @@ Three promises:
   is completed by the next reader instead of leaving a mixed snapshot. Readers hold a shared
   lock, and take the exclusive one to complete such a swap first.
 - A write that fails changes nothing: its swap is undone, the old snapshot stays as it was
-  and the next command works.
+  and the next command works. What a write replaced is read under the lock, at the swap.
 - A file that cannot be parsed is a :class:`SnapshotError` naming it, and is left untouched.
 """
 
@@ -236,18 +236,20 @@ def write_snapshot(
 ) -> SnapshotChanges:
     """Replace the snapshot's ``openapi.json`` and ``responses/`` in one step.
 
-    ``previous`` (the snapshot as loaded before) is only used to say what changed; the
-    caller loads it first so that a corrupt snapshot stops the run before anything is
-    written. A write that fails is undone: the old snapshot stays as it was. Everything
-    else in the directory (the pytest fixture's ``tests/``) is kept.
+    What changed is read from the directory under the exclusive lock, at the swap: a writer
+    that waited for another one says what it replaced, not what it saw before it waited.
+    ``previous`` (the snapshot its caller loaded, so that a corrupt one stops the run before
+    anything is written) is accepted and no longer needed. A write that fails is undone: the
+    old snapshot stays as it was. Everything else in the directory (``tests/``) is kept.
     """
+    del previous
     root = Path(directory)
     staged = _swap.stage(root, spec, records)
     handed_over = False  # to the swap, which removes the stage or leaves it to a journal
     try:
         with _locked(root, exclusive=True):
             _swap.finish_interrupted_swap(root)
-            changes = _changes(root, spec, records, previous)
+            changes = _changes(root, spec, records)
             _swap.check_stage(staged, spec)
             handed_over = True
             _swap.swap(root, staged)
@@ -258,34 +260,40 @@ def write_snapshot(
             shutil.rmtree(staged, ignore_errors=True)
 
 
+_UNREADABLE: dict[str, Any] = {}  # an old openapi.json that could not be parsed
+
+
 def _changes(
-    root: Path,
-    spec: Mapping[str, Any] | None,
-    records: Mapping[str, ResponseRecord],
-    previous: Snapshot | None,
+    root: Path, spec: Mapping[str, Any] | None, records: Mapping[str, ResponseRecord]
 ) -> SnapshotChanges:
-    old_records: Mapping[str, ResponseRecord] = previous.records if previous else {}
-    old_spec = previous.spec if previous else None
-    if previous is None and (root / SPEC_FILE).exists():
-        old_spec = {}  # unreadable or unread: report it as replaced, never as new
+    """What the swap will replace, read from the directory as it is now (under the lock)."""
+    try:
+        old_spec = _read_spec_file(root / SPEC_FILE)
+    except SnapshotError:
+        old_spec = _UNREADABLE  # replaced, never reported as new
+    old: dict[str, ResponseRecord | None] = {}
+    if (root / RESPONSES).is_dir():
+        for file in sorted((root / RESPONSES).glob("*.json")):
+            try:
+                old[file.stem] = read_record(file)
+            except SnapshotError:
+                old[file.stem] = None  # unreadable: replaced
     spec_state: SpecChange
     if spec is None:
         spec_state = "none"
     elif old_spec is None:
         spec_state = "created"
+    elif old_spec is _UNREADABLE:
+        spec_state = "replaced"
     else:
         spec_state = "unchanged" if canonical_json(old_spec) == canonical_json(spec) else "replaced"
     changes = SnapshotChanges(root, spec_state)
-    old_names = set(old_records)
-    if previous is None and (root / RESPONSES).is_dir():
-        old_names = {p.stem for p in (root / RESPONSES).glob("*.json")}
     for name, record in sorted(records.items()):
-        before = old_records.get(name)
-        if name not in old_names:
+        if name not in old:
             changes.added.append(name)
-        elif before is None or not before.same_contract(record):
+        elif (before := old[name]) is None or not before.same_contract(record):
             changes.changed.append(name)
         else:
             changes.refreshed.append(name)
-    changes.removed = sorted(old_names - set(records))
+    changes.removed = sorted(set(old) - set(records))
     return changes

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +22,7 @@ from driftguard.cli import main
 from driftguard.snapshots.store import load_snapshot, read_spec, write_snapshot, write_spec
 from tests.reliability.faults import (
     NEEDS_NON_ROOT,
+    child,
     failing_rename,
     kill_writer_at,
     leftovers,
@@ -183,6 +187,38 @@ def test_the_staging_directory_of_a_live_writer_is_left_alone(snap: Path) -> Non
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+# 2. Two writers: the one that waited for the lock reports what the other one wrote.
+
+
+def test_a_writer_that_waited_at_the_lock_reports_what_it_replaced(snap: Path) -> None:
+    stale = load_snapshot(snap)  # writer B loads the snapshot (version 1) ...
+    seen: list[Any] = []
+    records = dict(stale.records)
+    second = threading.Thread(
+        target=lambda: seen.append(write_snapshot(snap, spec("1"), records, previous=stale))
+    )
+    with child(snap, "hold", stdin=subprocess.PIPE, stdout=subprocess.PIPE) as first:
+        assert first.stdout is not None
+        assert first.stdin is not None
+        assert first.stdout.readline() == "holding\n"  # ... A holds the lock, mid-swap ...
+        second.start()  # ... B stages, then waits for the lock ...
+        deadline = time.monotonic() + 30
+        while len(leftovers(snap)) < 3 and time.monotonic() < deadline:  # journal, 2 stages
+            time.sleep(0.01)
+        assert len(leftovers(snap)) == 3
+        first.stdin.write("go\n")
+        first.stdin.flush()
+        assert first.stdout.readline() == "replaced ['c'] ['a'] ['b']\n"
+        assert first.wait(timeout=60) == 0
+    second.join(timeout=60)
+    (changes,) = seen
+    # B replaced A's version 2 (a and c, new shapes), and must say so.
+    assert changes.spec == "replaced"
+    assert (changes.added, changes.changed, changes.removed) == (["b"], ["a"], ["c"])
+    assert read_spec(snap) == spec("1")
+    assert set(load_snapshot(snap).records) == {"a", "b"}
 
 
 # 6. A journal that names no staging directory of this store is dropped; the snapshot is read.
