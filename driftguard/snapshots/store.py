@@ -14,7 +14,8 @@ Three promises:
   lock, and take the exclusive one to complete such a swap first.
 - A write that fails changes nothing: its swap is undone, the old snapshot stays as it was
   and the next command works. What a write replaced is read under the lock, at the swap.
-- A file that cannot be parsed is a :class:`SnapshotError` naming it, and is left untouched.
+- A part that cannot be read (a corrupt file, ``responses`` that is not a directory, a
+  record that is a directory) is a :class:`SnapshotError` naming it, and is left untouched.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ def _parse_json_file(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():
+            raise SnapshotError(f"{path}: cannot read: a link to nothing") from None
         raise SnapshotError(f"{path}: no such snapshot file") from None
     except OSError as exc:
         raise SnapshotError(f"{path}: cannot read: {exc.strerror or exc}") from None
@@ -178,7 +181,7 @@ def _reading(directory: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def _read_spec_file(path: Path) -> dict[str, Any] | None:
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
     spec = _parse_json_file(path)
     if not isinstance(spec, dict):
@@ -186,15 +189,28 @@ def _read_spec_file(path: Path) -> dict[str, Any] | None:
     return spec
 
 
+def _record_files(root: Path) -> list[Path]:
+    """``responses/*.json``; a responses/ that cannot be listed is an error, never empty."""
+    responses = root / RESPONSES
+    if not os.path.lexists(responses):
+        return []
+    try:
+        with os.scandir(responses) as entries:
+            names = sorted(e.name for e in entries)
+    except NotADirectoryError:
+        raise SnapshotError(
+            f"{responses}: corrupt snapshot: not a directory; move it away"
+        ) from None
+    except OSError as exc:
+        raise error(responses, "cannot read", exc) from None
+    return [responses / n for n in names if n.endswith(".json") and not n.startswith(".")]
+
+
 def load_snapshot(directory: str | os.PathLike[str]) -> Snapshot:
     """Read a snapshot directory written by ``driftguard snapshot``; corrupt files raise."""
     with _reading(directory) as root:
         spec = _read_spec_file(root / SPEC_FILE)
-        records: dict[str, ResponseRecord] = {}
-        responses = root / RESPONSES
-        if responses.is_dir():
-            for file in sorted(responses.glob("*.json")):
-                records[file.stem] = read_record(file)
+        records = {file.stem: read_record(file) for file in _record_files(root)}
         if spec is None and not records:
             raise SnapshotError(
                 f"{root}: no snapshot here (no {SPEC_FILE}; run 'driftguard snapshot')"
@@ -266,18 +282,24 @@ _UNREADABLE: dict[str, Any] = {}  # an old openapi.json that could not be parsed
 def _changes(
     root: Path, spec: Mapping[str, Any] | None, records: Mapping[str, ResponseRecord]
 ) -> SnapshotChanges:
-    """What the swap will replace, read from the directory as it is now (under the lock)."""
+    """What the swap will replace, read from the directory as it is now (under the lock).
+
+    A part of the wrong kind is refused: the store replaces files and directories of
+    snapshots, it never deletes something else (a file named ``responses``).
+    """
     try:
         old_spec = _read_spec_file(root / SPEC_FILE)
     except SnapshotError:
         old_spec = _UNREADABLE  # replaced, never reported as new
+    responses = root / RESPONSES
+    if os.path.lexists(responses) and not responses.is_dir():
+        raise SnapshotError(f"{responses}: not a directory; move it away (nothing was written)")
     old: dict[str, ResponseRecord | None] = {}
-    if (root / RESPONSES).is_dir():
-        for file in sorted((root / RESPONSES).glob("*.json")):
-            try:
-                old[file.stem] = read_record(file)
-            except SnapshotError:
-                old[file.stem] = None  # unreadable: replaced
+    for file in _record_files(root):
+        try:
+            old[file.stem] = read_record(file)
+        except SnapshotError:
+            old[file.stem] = None  # unreadable: replaced
     spec_state: SpecChange
     if spec is None:
         spec_state = "none"

@@ -7,6 +7,7 @@ makes one rename fail on purpose, to prove every step of a swap can be undone.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import threading
@@ -219,6 +220,116 @@ def test_a_writer_that_waited_at_the_lock_reports_what_it_replaced(snap: Path) -
     assert (changes.added, changes.changed, changes.removed) == (["b"], ["a"], ["c"])
     assert read_spec(snap) == spec("1")
     assert set(load_snapshot(snap).records) == {"a", "b"}
+
+
+# 3. Every part of a snapshot that cannot be read is a SnapshotError, and is left untouched.
+
+
+def first_record(snap: Path) -> Path:
+    return min((snap / "responses").glob("*.json"))
+
+
+def responses_is_a_file(snap: Path) -> Path:
+    shutil.rmtree(snap / "responses")
+    (snap / "responses").write_text("{}\n")
+    return snap / "responses"
+
+
+def responses_is_a_broken_link(snap: Path) -> Path:
+    responses_is_a_file(snap).unlink()
+    (snap / "responses").symlink_to(snap / "gone")
+    return snap / "responses"
+
+
+def responses_is_a_link_loop(snap: Path) -> Path:
+    responses_is_a_file(snap).unlink()
+    (snap / "responses").symlink_to("responses")
+    return snap / "responses"
+
+
+def a_record_is_a_directory(snap: Path) -> Path:
+    record = first_record(snap)
+    record.unlink()
+    record.mkdir()
+    return record
+
+
+def a_record_is_not_utf8(snap: Path) -> Path:
+    first_record(snap).write_bytes(b'{"status": "\xff\xfe"}')
+    return first_record(snap)
+
+
+def openapi_json_is_a_directory(snap: Path) -> Path:
+    (snap / "openapi.json").unlink()
+    (snap / "openapi.json").mkdir()
+    return snap / "openapi.json"
+
+
+def openapi_json_is_a_broken_link(snap: Path) -> Path:
+    (snap / "openapi.json").unlink()
+    (snap / "openapi.json").symlink_to(snap / "gone.json")
+    return snap / "openapi.json"
+
+
+HOSTILE = [
+    responses_is_a_file,
+    responses_is_a_broken_link,
+    responses_is_a_link_loop,
+    a_record_is_a_directory,
+    a_record_is_not_utf8,
+    openapi_json_is_a_directory,
+    openapi_json_is_a_broken_link,
+]
+
+
+@pytest.mark.parametrize("spoil", HOSTILE, ids=lambda f: f.__name__)
+def test_an_unreadable_part_is_an_error_naming_it(
+    snap: Path, spoil: Callable[[Path], Path]
+) -> None:
+    part = spoil(snap)
+    before = tree(snap)
+    with pytest.raises(SnapshotError) as caught:
+        load_snapshot(snap)
+    assert str(caught.value).startswith(f"{part}: "), caught.value
+    assert tree(snap) == before
+
+
+@pytest.mark.parametrize("spoil", HOSTILE, ids=lambda f: f.__name__)
+def test_check_exits_2_on_an_unreadable_part(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    spoil: Callable[[Path], Path],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CI", raising=False)
+    app = "tests.snapshots.apps:v1_app"
+    assert main(["snapshot", app, "--dir", "snaps", "-q"]) == 0
+    part = spoil(tmp_path / "snaps")
+    capsys.readouterr()
+    assert main(["check", app, "--dir", "snaps", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {part.relative_to(tmp_path)}: "), err
+    assert "internal" not in err
+
+
+def test_a_file_named_responses_is_never_replaced(snap: Path) -> None:
+    responses_is_a_file(snap)
+    before = tree(snap)
+    with pytest.raises(SnapshotError, match=r"responses: not a directory"):
+        write_snapshot(snap, spec("2"), {"new": record({})})
+    assert tree(snap) == before
+    assert leftovers(snap) == []
+
+
+@NEEDS_NON_ROOT
+def test_an_unlistable_responses_directory_is_an_error(snap: Path) -> None:
+    (snap / "responses").chmod(0)
+    try:
+        with pytest.raises(SnapshotError, match=r"responses: cannot read"):
+            load_snapshot(snap)
+    finally:
+        (snap / "responses").chmod(0o755)
 
 
 # 6. A journal that names no staging directory of this store is dropped; the snapshot is read.
