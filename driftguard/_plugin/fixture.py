@@ -8,7 +8,9 @@ same shapes, records and diff engine that ``driftguard check`` uses.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -22,22 +24,50 @@ from driftguard.rules import brief
 if TYPE_CHECKING:
     from driftguard.snapshots.record import ResponseRecord
 
-__all__ = ["SnapshotFixture", "drift_lines", "safe_name"]
+__all__ = ["SnapshotFixture", "case_twin", "drift_lines", "safe_name"]
 
 Fail = Callable[[str], NoReturn]
 
-_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|\s]+')
+_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|\s\ud800-\udfff]+')
 _MAX_NAME = 120
 UPDATE_HINT = "pytest --driftguard-update"
 
 
 def safe_name(text: str) -> str:
-    """A file-name-safe, stable spelling of a test or check name (long ones end in a hash)."""
+    """A file-name-safe, stable spelling of a test or check name, distinct for distinct names.
+
+    A name that is safe as it is stays exactly as it is, so snapshot files keep their names.
+    A name that had to be changed (unsafe characters replaced, dots and underscores trimmed
+    at the ends, a long one cut) ends in a hash of the original text: ``a/b``, ``a:b``,
+    ``a b`` and ``a_b`` are four tests, so they get four files.
+    """
     cleaned = _UNSAFE.sub("_", text).strip("._") or "_"
-    if len(cleaned) > _MAX_NAME:
-        digest = hashlib.sha256(text.encode()).hexdigest()[:10]
-        cleaned = f"{cleaned[: _MAX_NAME - 11]}-{digest}"
-    return cleaned
+    if cleaned == text and len(cleaned) <= _MAX_NAME:
+        return cleaned
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{cleaned[: _MAX_NAME - 11]}-{digest}"
+
+
+def case_twin(path: Path) -> str | None:
+    """Another entry beside ``path`` that a case-insensitive filesystem (macOS, Windows) takes
+    for the same file (a name that differs only in letter case or Unicode normalization),
+    when ``path`` itself is not there.
+
+    Such names cannot be told apart without renaming a snapshot that is safe as it is (which
+    existing projects have committed), so the check that would share the file fails instead.
+    """
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return None
+    if path.name in names:
+        return None
+    key = _folded(path.name)
+    return next((name for name in sorted(names) if _folded(name) == key), None)
+
+
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFC", name).lower()
 
 
 def drift_lines(findings: Iterable[Finding]) -> list[str]:
@@ -94,6 +124,15 @@ class SnapshotFixture:
 
         relative = self._relative(name)
         path = self._root / relative
+        twin = case_twin(path)
+        if twin is not None:
+            self._failed(
+                relative,
+                f"driftguard: the snapshot {self._show(relative)} and {twin} beside it differ "
+                "only in letter case (or Unicode normalization), and a case-insensitive "
+                "filesystem (macOS, Windows) takes them for one file; give this test or check "
+                "a name that differs by more: driftguard.check(obj, name=...)",
+            )
         ignored = [*self._ignore, *ignore]
         try:
             live = _record(obj, ignored)

@@ -5,13 +5,17 @@
       responses/<probe>.json      one ResponseRecord per probe (:mod:`.record`)
       tests/...                   the pytest fixture's records (never touched by a swap)
 
-Two promises, each kept in one place below:
+Three promises:
 
 - A reader never sees a mixture of two runs: the new ``openapi.json`` and ``responses/`` are
   written completely in a staging directory beside the old ones, then swapped in under an
-  exclusive lock on the directory, with a journal, so that a crash half-way is completed by
-  the next reader instead of leaving a mixed snapshot. Readers hold a shared lock.
-- A file that cannot be parsed is a :class:`SnapshotError` naming it, and is left untouched.
+  exclusive lock on the directory, with a journal (:mod:`._swap`), so that a crash half-way
+  is completed by the next reader instead of leaving a mixed snapshot. Readers hold a shared
+  lock, and take the exclusive one to complete such a swap first.
+- A write that fails changes nothing: its swap is undone, the old snapshot stays as it was
+  and the next command works. What a write replaced is read under the lock, at the swap.
+- A part that cannot be read (a corrupt file, ``responses`` that is not a directory, a
+  record that is a directory) is a :class:`SnapshotError` naming it, and is left untouched.
 """
 
 from __future__ import annotations
@@ -19,9 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import shutil
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,10 @@ from typing import Any, Literal
 
 from driftguard._errors import DriftguardError, SnapshotError
 from driftguard._io import atomic_write_text, canonical_json
+from driftguard.snapshots import _swap
+from driftguard.snapshots._swap import JOURNAL, STAGING, error
+from driftguard.snapshots._swap import RESPONSES as RESPONSES
+from driftguard.snapshots._swap import SPEC_FILE as SPEC_FILE
 from driftguard.snapshots.record import ResponseRecord
 
 try:  # POSIX; elsewhere writes are still staged and swapped, only without the lock.
@@ -48,10 +54,6 @@ __all__ = [
     "write_spec",
 ]
 
-SPEC_FILE = "openapi.json"
-RESPONSES = "responses"
-_JOURNAL = ".driftguard-swap"
-_STAGING = ".driftguard-staging-"
 
 # What a write did to openapi.json ("none": no document was written).
 SpecChange = Literal["created", "replaced", "unchanged", "none"]
@@ -70,6 +72,8 @@ def _parse_json_file(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():
+            raise SnapshotError(f"{path}: cannot read: a link to nothing") from None
         raise SnapshotError(f"{path}: no such snapshot file") from None
     except OSError as exc:
         raise SnapshotError(f"{path}: cannot read: {exc.strerror or exc}") from None
@@ -139,7 +143,7 @@ def _locked(directory: Path, *, exclusive: bool) -> Iterator[None]:
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError as exc:
-        raise SnapshotError(f"{directory}: cannot open: {exc.strerror or exc}") from None
+        raise error(directory, "cannot open", exc) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
         yield
@@ -147,54 +151,37 @@ def _locked(directory: Path, *, exclusive: bool) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def _finish_interrupted_swap(directory: Path) -> None:
-    """Complete a swap that a crash interrupted (call under the exclusive lock).
-
-    The staging directory named by the journal was complete before the journal was
-    written, so rolling forward is always right; every step can be repeated.
-    """
-    journal = directory / _JOURNAL
+def _needs_repair(root: Path) -> bool:
     try:
-        name = journal.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return
-    stage = directory / name
-    if name.startswith(_STAGING) and "/" not in name and stage.is_dir():
-        staged_responses = stage / RESPONSES
-        if staged_responses.is_dir():
-            current = directory / RESPONSES
-            if current.exists():
-                current.rename(stage / "replaced-responses")
-            staged_responses.rename(current)
-        staged_spec = stage / SPEC_FILE
-        if staged_spec.exists():
-            os.replace(staged_spec, directory / SPEC_FILE)
-    journal.unlink(missing_ok=True)
-    shutil.rmtree(stage, ignore_errors=True)
+        with os.scandir(root) as entries:
+            return any(e.name == JOURNAL or e.name.startswith(STAGING) for e in entries)
+    except OSError as exc:
+        raise error(root, "cannot read", exc) from None
 
 
-def _sweep_stale_staging(directory: Path, *, older_than: float = 3600.0) -> None:
-    """Staging directories of writers that died before swapping (under the exclusive lock)."""
-    now = time.time()
-    for entry in directory.glob(_STAGING + "*"):
-        with contextlib.suppress(OSError):
-            if now - entry.stat().st_mtime > older_than:
-                shutil.rmtree(entry, ignore_errors=True)
+@contextlib.contextmanager
+def _reading(directory: str | os.PathLike[str]) -> Iterator[Path]:
+    """The snapshot directory, locked for reading, with an interrupted swap completed first.
 
-
-def _readable(directory: str | os.PathLike[str]) -> Path:
-    """The snapshot directory, with a swap that a crash interrupted completed first."""
+    A journal seen under the shared lock (its writer died a moment ago) sends the reader to
+    the exclusive lock, so that a reader never reads the middle of a swap.
+    """
     root = Path(directory)
     if not root.is_dir():
         raise SnapshotError(f"{root}: no snapshot here (run 'driftguard snapshot' to create it)")
-    if (root / _JOURNAL).exists():
-        with _locked(root, exclusive=True):
-            _finish_interrupted_swap(root)
-    return root
+    if not _needs_repair(root):
+        with _locked(root, exclusive=False):
+            if not os.path.lexists(root / JOURNAL):
+                yield root
+                return
+    with _locked(root, exclusive=True):
+        _swap.finish_interrupted_swap(root)
+        _swap.sweep_stale_staging(root)
+        yield root
 
 
 def _read_spec_file(path: Path) -> dict[str, Any] | None:
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
     spec = _parse_json_file(path)
     if not isinstance(spec, dict):
@@ -202,16 +189,28 @@ def _read_spec_file(path: Path) -> dict[str, Any] | None:
     return spec
 
 
+def _record_files(root: Path) -> list[Path]:
+    """``responses/*.json``; a responses/ that cannot be listed is an error, never empty."""
+    responses = root / RESPONSES
+    if not os.path.lexists(responses):
+        return []
+    try:
+        with os.scandir(responses) as entries:
+            names = sorted(e.name for e in entries)
+    except NotADirectoryError:
+        raise SnapshotError(
+            f"{responses}: corrupt snapshot: not a directory; move it away"
+        ) from None
+    except OSError as exc:
+        raise error(responses, "cannot read", exc) from None
+    return [responses / n for n in names if n.endswith(".json") and not n.startswith(".")]
+
+
 def load_snapshot(directory: str | os.PathLike[str]) -> Snapshot:
     """Read a snapshot directory written by ``driftguard snapshot``; corrupt files raise."""
-    root = _readable(directory)
-    with _locked(root, exclusive=False):
+    with _reading(directory) as root:
         spec = _read_spec_file(root / SPEC_FILE)
-        records: dict[str, ResponseRecord] = {}
-        responses = root / RESPONSES
-        if responses.is_dir():
-            for file in sorted(responses.glob("*.json")):
-                records[file.stem] = read_record(file)
+        records = {file.stem: read_record(file) for file in _record_files(root)}
         if spec is None and not records:
             raise SnapshotError(
                 f"{root}: no snapshot here (no {SPEC_FILE}; run 'driftguard snapshot')"
@@ -221,8 +220,7 @@ def load_snapshot(directory: str | os.PathLike[str]) -> Snapshot:
 
 def read_spec(directory: str | os.PathLike[str]) -> dict[str, Any]:
     """The snapshot's OpenAPI document alone (a snapshot directory as a TARGET)."""
-    root = _readable(directory)
-    with _locked(root, exclusive=False):
+    with _reading(directory) as root:
         spec = _read_spec_file(root / SPEC_FILE)
     if spec is None:
         raise SnapshotError(f"{root}: not a snapshot directory (no {SPEC_FILE})")
@@ -235,9 +233,10 @@ def write_spec(directory: str | os.PathLike[str], spec: Mapping[str, Any]) -> No
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SnapshotError(f"{root}: cannot write the snapshot: {exc.strerror or exc}") from None
+        raise error(root, "cannot write the snapshot", exc) from None
     with _locked(root, exclusive=True):
-        _finish_interrupted_swap(root)
+        _swap.finish_interrupted_swap(root)
+        _swap.sweep_stale_staging(root)
         try:
             atomic_write_text(root / SPEC_FILE, canonical_json(spec))
         except DriftguardError as exc:
@@ -253,73 +252,70 @@ def write_snapshot(
 ) -> SnapshotChanges:
     """Replace the snapshot's ``openapi.json`` and ``responses/`` in one step.
 
-    ``previous`` (the snapshot as loaded before) is only used to say what changed; the
-    caller loads it first so that a corrupt snapshot stops the run before anything is
-    written. Everything else in the directory (the pytest fixture's ``tests/``) is kept.
+    What changed is read from the directory under the exclusive lock, at the swap: a writer
+    that waited for another one says what it replaced, not what it saw before it waited.
+    ``previous`` (the snapshot its caller loaded, so that a corrupt one stops the run before
+    anything is written) is accepted and no longer needed. A write that fails is undone: the
+    old snapshot stays as it was. Everything else in the directory (``tests/``) is kept.
     """
+    del previous
     root = Path(directory)
+    staged = _swap.stage(root, spec, records)
+    handed_over = False  # to the swap, which removes the stage or leaves it to a journal
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        stage = root / f"{_STAGING}{os.getpid()}-{secrets.token_hex(4)}"
-        (stage / RESPONSES).mkdir(parents=True)
-    except OSError as exc:
-        raise SnapshotError(f"{root}: cannot write the snapshot: {exc.strerror or exc}") from None
-    try:
-        if spec is not None:
-            _write_plain(stage / SPEC_FILE, canonical_json(spec))
-        for name, record in sorted(records.items()):
-            _write_plain(stage / RESPONSES / f"{name}.json", canonical_json(record.to_dict()))
         with _locked(root, exclusive=True):
-            _finish_interrupted_swap(root)
-            changes = _changes(root, spec, records, previous)
-            atomic_write_text(root / _JOURNAL, stage.name + "\n")
-            _finish_interrupted_swap(root)
-            _sweep_stale_staging(root)
+            _swap.finish_interrupted_swap(root)
+            changes = _changes(root, spec, records)
+            _swap.check_stage(staged, spec)
+            handed_over = True
+            _swap.swap(root, staged)
+            _swap.sweep_stale_staging(root)
         return changes
-    except DriftguardError as exc:
-        raise SnapshotError(str(exc)) from None
-    except OSError as exc:
-        raise SnapshotError(f"{root}: cannot write the snapshot: {exc.strerror or exc}") from None
     finally:
-        if stage.exists() and not (root / _JOURNAL).exists():
-            shutil.rmtree(stage, ignore_errors=True)
+        if not handed_over:
+            shutil.rmtree(staged, ignore_errors=True)
 
 
-def _write_plain(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
+_UNREADABLE: dict[str, Any] = {}  # an old openapi.json that could not be parsed
 
 
 def _changes(
-    root: Path,
-    spec: Mapping[str, Any] | None,
-    records: Mapping[str, ResponseRecord],
-    previous: Snapshot | None,
+    root: Path, spec: Mapping[str, Any] | None, records: Mapping[str, ResponseRecord]
 ) -> SnapshotChanges:
-    old_records: Mapping[str, ResponseRecord] = previous.records if previous else {}
-    old_spec = previous.spec if previous else None
-    if previous is None and (root / SPEC_FILE).exists():
-        old_spec = {}  # unreadable or unread: report it as replaced, never as new
+    """What the swap will replace, read from the directory as it is now (under the lock).
+
+    A part of the wrong kind is refused: the store replaces files and directories of
+    snapshots, it never deletes something else (a file named ``responses``).
+    """
+    try:
+        old_spec = _read_spec_file(root / SPEC_FILE)
+    except SnapshotError:
+        old_spec = _UNREADABLE  # replaced, never reported as new
+    responses = root / RESPONSES
+    if os.path.lexists(responses) and not responses.is_dir():
+        raise SnapshotError(f"{responses}: not a directory; move it away (nothing was written)")
+    old: dict[str, ResponseRecord | None] = {}
+    for file in _record_files(root):
+        try:
+            old[file.stem] = read_record(file)
+        except SnapshotError:
+            old[file.stem] = None  # unreadable: replaced
     spec_state: SpecChange
     if spec is None:
         spec_state = "none"
     elif old_spec is None:
         spec_state = "created"
+    elif old_spec is _UNREADABLE:
+        spec_state = "replaced"
     else:
         spec_state = "unchanged" if canonical_json(old_spec) == canonical_json(spec) else "replaced"
     changes = SnapshotChanges(root, spec_state)
-    old_names = set(old_records)
-    if previous is None and (root / RESPONSES).is_dir():
-        old_names = {p.stem for p in (root / RESPONSES).glob("*.json")}
     for name, record in sorted(records.items()):
-        before = old_records.get(name)
-        if name not in old_names:
+        if name not in old:
             changes.added.append(name)
-        elif before is None or not before.same_contract(record):
+        elif (before := old[name]) is None or not before.same_contract(record):
             changes.changed.append(name)
         else:
             changes.refreshed.append(name)
-    changes.removed = sorted(old_names - set(records))
+    changes.removed = sorted(set(old) - set(records))
     return changes
