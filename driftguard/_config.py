@@ -27,7 +27,7 @@ from pydantic import (
 
 from driftguard._discovery import find_config_file as find_config_file
 from driftguard._errors import ConfigError, UsageError
-from driftguard._http import METHODS
+from driftguard._http import METHODS, is_target_path
 from driftguard.findings import FailOn, Severity
 
 __all__ = [
@@ -88,8 +88,8 @@ class ProbeConfig(_Strict):
     @field_validator("path")
     @classmethod
     def _absolute_path(cls, value: str) -> str:
-        if not value.startswith("/"):
-            raise ValueError("must start with '/'")
+        if not is_target_path(value):
+            raise ValueError("must be a path on the target, starting with one '/'")
         return value
 
     @model_validator(mode="after")

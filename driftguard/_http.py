@@ -15,6 +15,7 @@ __all__ = [
     "SAFE_METHODS",
     "Route",
     "is_json_media_type",
+    "is_target_path",
     "media_type_of",
     "most_literal_first",
     "path_template",
@@ -29,6 +30,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # ``{user_id}`` in a route template; the name may be empty (``{}``), never holds a slash.
 PATH_PARAMETER = re.compile(r"\{([^{}/]*)\}")
+
+
+def is_target_path(path: str) -> bool:
+    """Whether ``path`` names a resource of the target itself: ``/users/1``, never another
+    host (``//evil.example/x``, ``http://evil.example/x``)."""
+    return path.startswith("/") and not path.startswith("//")
 
 
 def path_template(path: str) -> str:

@@ -19,7 +19,8 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from driftguard._config import Config, ProbeConfig
-from driftguard._errors import ConfigError
+from driftguard._errors import ConfigError, SnapshotError
+from driftguard._http import is_target_path
 from driftguard._redact import REDACTED, redact, redact_headers
 from driftguard.openapi.refs import resolve
 from driftguard.openapi.security import requires_auth
@@ -75,10 +76,18 @@ class Probe:
         headers = {
             str(k): str(v) for k, v in dict(request.get("headers") or {}).items() if v != REDACTED
         }
+        path = str(request.get("path", "/"))
+        if not is_target_path(path):
+            # A snapshot may come from an untrusted pull request: replaying this would send
+            # the configured credentials to another host.
+            raise SnapshotError(
+                f"probe {name}: recorded path {path!r} is not a path on the target; "
+                "refusing to replay it"
+            )
         return cls(
             name=name,
             method=str(request.get("method", "GET")).upper(),
-            path=str(request.get("path", "/")),
+            path=path,
             params=dict(request.get("params") or {}),
             headers=headers,
             json=request.get("json"),

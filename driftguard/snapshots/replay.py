@@ -73,12 +73,19 @@ async def _send(
     if probe.data is not None:
         kwargs["data"] = dict(probe.data)
     request = probe.request_record()
+    outgoing = client.build_request(probe.method, probe.path, **kwargs)
+    if (outgoing.url.scheme, outgoing.url.host, outgoing.url.port) != (
+        client.base_url.scheme,
+        client.base_url.host,
+        client.base_url.port,
+    ):
+        return ResponseRecord.no_answer(request, f"refused: {outgoing.url} is not on the target")
     attempts = 2 if probe.method.upper() in IDEMPOTENT else 1
     for attempt in range(1, attempts + 1):
         try:
             # The timeout bounds the whole request: httpx's own bounds each read only.
             async with asyncio.timeout(timeout):
-                response = await client.request(probe.method, probe.path, **kwargs)
+                response = await client.send(outgoing)
         except (TimeoutError, httpx.TimeoutException):
             return ResponseRecord.no_answer(request, f"no answer within {timeout:g}s")
         except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
