@@ -102,7 +102,9 @@ def test_nested_probe_error_names_the_probe_index(tmp_path: Path) -> None:
 
 def test_probe_path_and_method_are_checked(tmp_path: Path) -> None:
     file = write(tmp_path / "driftguard.toml", '[[probes]]\nname = "p"\npath = "users"\n')
-    with pytest.raises(ConfigError, match=r"probes\[0\]\.path: must start with '/'"):
+    with pytest.raises(
+        ConfigError, match=r"probes\[0\]\.path: must be a path on the target, starting with one '/'"
+    ):
         load_config(file)
     write(file, '[[probes]]\nname = "p"\npath = "/u"\nmethod = "FETCH"\n')
     with pytest.raises(ConfigError, match=r"probes\[0\]\.method: must be one of"):

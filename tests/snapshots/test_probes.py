@@ -110,7 +110,10 @@ def test_probes_file_toml_and_json(tmp_path: Path) -> None:
             '[[probes]]\nname = "bad name!"\npath = "/x"\n',
             r"probes\[0\]\.name: must be a file-name-safe",
         ),
-        ('[[probes]]\nname = "a"\npath = "x"\n', r"probes\[0\]\.path: must start with '/'"),
+        (
+            '[[probes]]\nname = "a"\npath = "x"\n',
+            r"probes\[0\]\.path: must be a path on the target, starting with one '/'",
+        ),
         ('[[probes]]\nname = "a"\npath = "/x"\ncolour = 1\n', r"probes\[0\]\.colour"),
         ("probes = 3\n", "expected a 'probes' list"),
         ("[[probes]\n", "invalid TOML"),
