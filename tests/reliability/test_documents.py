@@ -1,0 +1,260 @@
+"""Hostile and odd document files: every one is read, or refused in one ``error:`` line.
+
+In CI the document under review comes from an untrusted pull request. Each case here once
+hung driftguard, read files it had no business reading, ate memory, crashed with an
+``internal error``, or refused a document that YAML allows. Real files, FIFOs, symlinks and
+devices; no mocks.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from driftguard import LoadError, load_spec
+from driftguard.cli import main
+from driftguard.formats import FORMATS
+from driftguard.openapi.load import MAX_DEPTH
+
+
+def doc(schema: dict[str, Any], version: str = "3.1.0") -> dict[str, Any]:
+    return {
+        "openapi": version,
+        "info": {"title": "shop", "version": "1"},
+        "paths": {
+            "/items": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "the items",
+                            "content": {"application/json": {"schema": schema}},
+                        }
+                    }
+                }
+            }
+        },
+    }
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def refused(
+    args: list[str], capsys: pytest.CaptureFixture[str], *, within: float = 3.0
+) -> tuple[str, str]:
+    """Run the CLI; expect exit 2 with one ``error:`` line (no internal error), quickly."""
+    started = time.monotonic()
+    code, out, err = run(args, capsys)
+    assert time.monotonic() - started < within, "took too long"
+    assert code == 2, (out, err)
+    assert err.startswith("error: ")
+    assert err.count("\n") == 1, err
+    assert "internal error" not in err
+    return out, err
+
+
+def write(path: Path, document: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document if isinstance(document, str) else json.dumps(document))
+    return path
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    return write(tmp_path / "good.json", doc({"type": "integer"}))
+
+
+# -- 4. nesting ---------------------------------------------------------------------------
+
+
+def _nested(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+@pytest.mark.parametrize("levels", [990, 5000])
+def test_deep_json_is_refused_clearly(
+    tmp_path: Path, good: Path, levels: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "deep.json", json.dumps(doc({}))[:-1] + f', "x-d": {_nested(levels)}}}')
+    _, err = refused(["diff", str(path), str(good)], capsys)
+    assert err == f"error: {path}: nested too deeply (more than {MAX_DEPTH} levels); refusing it\n"
+
+
+@pytest.mark.parametrize("style", ["flow", "block"])
+def test_deep_yaml_is_refused_clearly(
+    tmp_path: Path, good: Path, style: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n"
+    if style == "flow":
+        body = f"x-d: {_nested(990)}\n"
+    else:
+        body = "".join(f"{' ' * level}k{level}:\n" for level in range(990)) + " " * 990 + "v\n"
+    path = write(tmp_path / "deep.yaml", head + body)
+    _, err = refused(["diff", str(path), str(good)], capsys)
+    assert err == f"error: {path}: nested too deeply (more than {MAX_DEPTH} levels); refusing it\n"
+
+
+def _deep_schema(levels: int, leaf: str) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": leaf}
+    for _ in range(levels):
+        schema = {"type": "object", "properties": {"a": schema}}
+    return schema
+
+
+def test_schemas_nested_past_what_the_comparison_can_walk_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = write(tmp_path / "old.json", doc(_deep_schema(300, "string")))
+    new = write(tmp_path / "new.json", doc(_deep_schema(300, "integer")))
+    _, err = refused(["diff", str(old), str(new)], capsys)
+    assert "nested too deeply" in err
+
+
+def test_the_deepest_accepted_document_is_compared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # doc() puts the schema 8 levels down, each schema level is 2 more
+    levels = (MAX_DEPTH - 9) // 2
+    old = write(tmp_path / "old.json", doc(_deep_schema(levels, "string")))
+    new = write(tmp_path / "new.yaml", json.dumps(doc(_deep_schema(levels, "integer"))))
+    for fmt in FORMATS:
+        code, out, err = run(["diff", str(old), str(new), "--format", fmt], capsys)
+        assert (code, err) == (1, ""), fmt
+    code, out, _ = run(["diff", str(old), str(new), "--format", "json"], capsys)
+    [finding] = json.loads(out)["findings"]
+    assert finding["location"].endswith("/a" * levels)
+
+
+def test_yaml_aliases_cannot_nest_past_the_limit(
+    tmp_path: Path, good: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ["openapi: 3.1.0", "info: {title: t, version: '1'}", "paths: {}", "l0: &l0 [1]"]
+    lines += [f"l{n}: &l{n} [*l{n - 1}]" for n in range(1, MAX_DEPTH + 5)]
+    path = write(tmp_path / "aliases.yaml", "\n".join(lines) + "\n")
+    _, err = refused(["diff", str(path), str(good)], capsys)
+    assert "nested too deeply" in err
+
+
+# -- 5. integers Python will not print ----------------------------------------------------
+
+
+def test_integers_past_4300_digits_are_refused(
+    tmp_path: Path, good: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    digits = "9" * 5000
+    as_json = write(
+        tmp_path / "long.json", json.dumps(doc({"maximum": 1})).replace("1}", f"{digits}}}")
+    )
+    as_yaml = write(
+        tmp_path / "long.yaml",
+        f"openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-n: {digits}\n",
+    )
+    hexed = write(tmp_path / "hex.yaml", f"openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-n: 0x{'f' * 4000}\n")  # fmt: skip
+    for path, where in ((as_json, "at line 1 "), (as_yaml, "at line 4 ")):
+        _, err = refused(["diff", str(path), str(good)], capsys)
+        assert err == f"error: {path}: an integer {where}has more than 4300 digits; refusing it\n"
+    _, err = refused(["diff", str(hexed), str(good)], capsys)
+    assert err == f"error: {hexed}: the integer at x-n has more than 4300 digits; refusing it\n"
+
+
+def test_long_integers_that_python_can_print_are_compared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = write(
+        tmp_path / "old.yaml", json.dumps(doc({"type": "integer", "maximum": int("9" * 4000)}))
+    )
+    new = write(tmp_path / "new.json", doc({"type": "integer", "maximum": 10}))
+    for fmt in FORMATS:
+        code, out, err = run(
+            ["diff", str(old), str(new), "--format", fmt, "--fail-on", "info"], capsys
+        )
+        assert (code, err) == (1, ""), fmt
+    assert "999999" in out
+
+
+# -- 6. the version as a YAML number ------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["3.1", "3.0"])
+def test_an_openapi_version_written_as_a_number(
+    tmp_path: Path, version: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "api.yaml", f"openapi: {version}\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n")  # fmt: skip
+    assert load_spec(str(path))["openapi"] == version
+    code, _, err = run(["diff", str(path), str(path)], capsys)
+    assert (code, err) == (0, "")
+    unsupported = write(tmp_path / "v32.yaml", "openapi: 3.2\ninfo: {title: t, version: '1'}\npaths: {}\n")  # fmt: skip
+    with pytest.raises(LoadError, match=r"OpenAPI 3\.2 is not supported"):
+        load_spec(str(unsupported))
+
+
+# -- 8. anchors defined again -------------------------------------------------------------
+
+REDEFINED = """\
+openapi: 3.1.0
+info: {title: t, version: '1'}
+x-first: &temperature What sampling temperature to use, between 0 and 2.
+x-before: *temperature
+x-shape: &shape {type: number, minimum: 0}
+x-shape-before: *shape
+x-second: &temperature Defaults to 1.
+x-after: *temperature
+x-shape-again: &shape {type: integer}
+x-shape-after: *shape
+paths: {}
+components:
+  schemas:
+    CreateRun:
+      properties:
+        temperature: {type: number, description: *temperature}
+"""
+
+
+def test_an_anchor_defined_again_is_what_later_aliases_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "openai.yaml", REDEFINED)
+    document = load_spec(str(path))
+    assert document["x-before"] == "What sampling temperature to use, between 0 and 2."
+    assert document["x-after"] == "Defaults to 1."
+    assert document["x-shape-before"] == {"type": "number", "minimum": 0}
+    assert document["x-shape-after"] == {"type": "integer"}
+    schema = document["components"]["schemas"]["CreateRun"]
+    assert schema["properties"]["temperature"]["description"] == "Defaults to 1."
+    code, _, err = run(["diff", str(path), str(path)], capsys)
+    assert (code, err) == (0, "")
+
+
+def test_aliases_still_have_to_lead_somewhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\nx-a: &a 1\nx-a2: &a 2\n"
+    undefined = write(tmp_path / "undefined.yaml", head + "x-b: *b\n")
+    _, err = refused(["diff", str(undefined), str(undefined)], capsys)
+    assert "found undefined alias" in err
+    itself = write(tmp_path / "itself.yaml", head + "x-c: &a [*a]\n")
+    _, err = refused(["diff", str(itself), str(itself)], capsys)
+    assert "recursive YAML alias" in err
+
+
+def test_a_long_chain_of_referenced_files_is_bundled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for version, leaf in (("old", "string"), ("new", "integer")):
+        folder = tmp_path / version
+        for n in range(400):
+            write(folder / f"s{n}.yaml", f"X: {{$ref: 's{n + 1}.yaml#/X'}}\n")
+        write(folder / "s400.yaml", f"X: {{type: {leaf}}}\n")
+        write(folder / "api.json", doc({"$ref": "s0.yaml#/X"}))
+    code, out, err = run(
+        ["diff", str(tmp_path / "old" / "api.json"), str(tmp_path / "new" / "api.json")], capsys
+    )
+    assert (code, err) == (1, "")
+    assert "type" in out
