@@ -28,14 +28,18 @@ def load_spec(
     allow_remote_refs: bool = False,
     timeout: float = 10.0,
     headers: Mapping[str, str] | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The OpenAPI document of any TARGET, parsed, checked and with external refs bundled."""
+    """The OpenAPI document of any TARGET, parsed, checked and with external refs bundled.
+
+    What the reading has to tell (a key written twice) is appended to ``notes``.
+    """
     if isinstance(target, Mapping):
         return check_openapi(dict(target), where="<document>")
     resolved = resolve_target(target)
-    remote = _fetcher(timeout, headers) if allow_remote_refs else None
+    remote = _fetcher(timeout, headers, notes) if allow_remote_refs else None
     if resolved.kind == "file":
-        return _load_file(Path(resolved.value), fetch_remote=remote)
+        return _load_file(Path(resolved.value), fetch_remote=remote, notes=notes)
     if resolved.kind == "snapshot":
         from driftguard.snapshots.store import SPEC_FILE, read_spec
 
@@ -44,12 +48,12 @@ def load_spec(
     if resolved.kind == "url":
         url = resolved.spec_location
         text = _get(url, timeout, headers)
-        document = check_openapi(parse_document(text, where=url), where=url)
+        document = check_openapi(parse_document(text, where=url, notes=notes), where=url)
         return bundle_refs(
             document,
             base=url,
             fetch_file=_refuse_file_from_url(url),
-            fetch_remote=remote or _same_origin_fetcher(url, timeout, headers),
+            fetch_remote=remote or _same_origin_fetcher(url, timeout, headers, notes),
             text=text,
         )
     return _load_app_spec(resolved.value)
@@ -64,13 +68,13 @@ def snapshot_document(document: Any, *, where: str) -> dict[str, Any]:
         raise SnapshotError(f"corrupt snapshot: {exc}") from None
 
 
-def _load_file(path: Path, *, fetch_remote: Any) -> dict[str, Any]:
+def _load_file(path: Path, *, fetch_remote: Any, notes: list[str] | None) -> dict[str, Any]:
     where = str(path)
     text = _read(path)
-    document = check_openapi(parse_document(text, where=where), where=where)
+    document = check_openapi(parse_document(text, where=where, notes=notes), where=where)
 
     def fetch_file(location: str) -> Any:
-        return parse_document(_read(Path(location), ref=True), where=location)
+        return parse_document(_read(Path(location), ref=True), where=location, notes=notes)
 
     return bundle_refs(
         document,
@@ -149,17 +153,19 @@ def _get(url: str, timeout: float, headers: Mapping[str, str] | None) -> bytes:
     return response.content
 
 
-def _fetcher(timeout: float, headers: Mapping[str, str] | None) -> Any:
+def _fetcher(timeout: float, headers: Mapping[str, str] | None, notes: list[str] | None) -> Any:
     def fetch(url: str) -> Any:
-        return parse_document(_get(url, timeout, headers), where=url)
+        return parse_document(_get(url, timeout, headers), where=url, notes=notes)
 
     return fetch
 
 
-def _same_origin_fetcher(base: str, timeout: float, headers: Mapping[str, str] | None) -> Any:
+def _same_origin_fetcher(
+    base: str, timeout: float, headers: Mapping[str, str] | None, notes: list[str] | None
+) -> Any:
     """A served document may reference its siblings on the same server; nothing else."""
     origin = urlsplit(base)._replace(path="", query="", fragment="").geturl()
-    fetch = _fetcher(timeout, headers)
+    fetch = _fetcher(timeout, headers, notes)
 
     def fetch_same_origin(url: str) -> Any:
         if not url.startswith(origin + "/"):

@@ -95,7 +95,7 @@ def snapshot(
                 raise SnapshotError(f"{exc} (pass --force to replace it)") from None
             notes.append(f"replacing a corrupt snapshot: {exc}")
 
-    spec = load_spec(resolved, **_load_options(config))
+    spec = load_spec(resolved, **_load_options(config), notes=notes)
     records: dict[str, ResponseRecord] = {}
     if resolved.is_live:
         chosen, probe_notes = collect_probes(config, probes_file=probes, spec=spec)
@@ -153,7 +153,7 @@ def check(
     recorded = load_snapshot(directory)
     where = str(directory / SPEC_FILE)
     old_doc = None if recorded.spec is None else snapshot_document(recorded.spec, where=where)
-    new_doc = load_spec(resolved, **_load_options(config))
+    new_doc = load_spec(resolved, **_load_options(config), notes=run.notes)
     new_spec = Spec(new_doc, where=str(resolved))
     old_spec = None if old_doc is None else Spec(old_doc, where=where)
     findings: list[Finding] = []

@@ -195,6 +195,57 @@ def test_an_openapi_version_written_as_a_number(
         load_spec(str(unsupported))
 
 
+# -- 7. keys written twice ----------------------------------------------------------------
+
+REPEATED_YAML = """\
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /items:
+    get:
+      responses: {'200': {description: first}}
+    get:
+      responses: {'200': {description: second}}
+"""
+
+
+def test_a_key_written_twice_is_a_note_in_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "openapi.yaml", REPEATED_YAML)
+    note = f"{path}: key 'paths./items.get' appears twice at line 7; the last one is used"
+    for fmt in FORMATS:
+        code, out, err = run(["diff", str(path), str(path), "--format", fmt], capsys)
+        assert (code, err) == (0, ""), fmt
+        if fmt == "html":
+            out = out.replace("&#x27;", "'")
+        assert out.count(note) == 1, (fmt, out)
+    notes: list[str] = []
+    document = load_spec(str(path), notes=notes)
+    assert notes == [note]
+    assert document["paths"]["/items"]["get"]["responses"]["200"]["description"] == "second"
+
+
+def test_keys_written_twice_in_json_and_in_referenced_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "money.yaml", "Money:\n  type: string\n  type: integer\n")
+    text = json.dumps(doc({"$ref": "money.yaml#/Money"}), indent=1)
+    text = text.replace('"title": "shop"', '"title": "shop", "title": "shop2", "title": "x"')
+    path = write(tmp_path / "api.json", text)
+    notes: list[str] = []
+    document = load_spec(str(path), notes=notes)
+    assert document["info"]["title"] == "x"
+    assert notes == [
+        f"{path}: key 'info.title' appears 3 times, the last at line 4; the last one is used",
+        f"{(tmp_path / 'money.yaml').resolve()}: key 'Money.type' appears twice at line 3; "
+        "the last one is used",
+    ]
+    code, out, _ = run(["diff", str(path), str(path), "--format", "json"], capsys)
+    assert code == 0
+    assert json.loads(out)["run"]["notes"][:2] == notes
+
+
 # -- 8. anchors defined again -------------------------------------------------------------
 
 REDEFINED = """\
