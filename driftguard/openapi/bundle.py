@@ -3,7 +3,10 @@ only local ``#/...`` references.
 
 References to other files (``common.yaml#/components/schemas/Money``) are inlined under
 :data:`BUNDLE_KEY` and rewritten to local references into it. Where a reference may lead
-is the callers' business (:mod:`~driftguard.openapi.sources`).
+is the callers' business (:mod:`~driftguard.openapi.sources`: files inside the document's
+tree, URLs on the target's origin unless remote references are allowed); one rule is kept
+here, because only here is it known who refers to what: a document that came over HTTP
+never refers to a local file.
 """
 
 from __future__ import annotations
@@ -68,7 +71,8 @@ def holds_names(key: str, in_names: bool) -> bool:
     return not in_names and key in NAME_MAPS
 
 
-Fetch = Callable[[str], Any]
+# A parsed document from a location (a path or a URL), told who refers to it (for messages).
+Fetch = Callable[[str, str], Any]
 
 
 def bundle_refs(
@@ -83,6 +87,7 @@ def bundle_refs(
 
     ``base`` is the document's own location (a path or URL); ``fetch_file`` reads a parsed
     document from a path; ``fetch_remote`` from a URL, or is None when remote refs are refused.
+    Both are called with the location and the location of the document that refers to it.
     Local-only documents are returned unchanged (no copy), which keeps the common case fast:
     a regular expression over the source ``text`` decides that without walking the tree.
     """
@@ -92,11 +97,11 @@ def bundle_refs(
 
     bundled: dict[str, Any] = {}
     keys: dict[str, str] = {}  # absolute location -> key under BUNDLE_KEY
-    # Files still to read, (location, key): a chain of files referring to the next one is
-    # read in a loop, not by recursion, however long it is.
-    pending: list[tuple[str, str]] = []
+    # Files still to read, (location, key, referrer): a chain of files referring to the next
+    # one is read in a loop, not by recursion, however long it is.
+    pending: list[tuple[str, str, str]] = []
 
-    def key_for(location: str) -> str:
+    def key_for(location: str, referrer: str) -> str:
         if location not in keys:
             name = location.rsplit("/", 1)[-1] or "document"
             candidate, n = name, 1
@@ -105,18 +110,22 @@ def bundle_refs(
                 candidate = f"{name}.{n}"
             keys[location] = candidate
             bundled[candidate] = None  # reserved; read below
-            pending.append((location, candidate))
+            pending.append((location, candidate, referrer))
         return keys[location]
 
-    def load(location: str) -> Any:
+    def load(location: str, referrer: str) -> Any:
         if _is_url(location):
             if fetch_remote is None:
                 raise RefError(
-                    f"{base}: remote reference to {location} refused "
+                    f"{referrer}: remote reference to {location} refused "
                     "(pass --allow-remote-refs to follow it)"
                 )
-            return fetch_remote(location)
-        return fetch_file(location)
+            return fetch_remote(location, referrer)
+        if _is_url(referrer):
+            raise RefError(
+                f"{referrer}: a served document cannot reference the local file {location}"
+            )
+        return fetch_file(location, referrer)
 
     def rewrite(node: Any, location: str, prefix: str | None, in_names: bool = False) -> Any:
         if isinstance(node, dict):
@@ -142,12 +151,12 @@ def bundle_refs(
         absolute = _join(location, unquote(target))
         if absolute == base:
             return f"#{fragment}"
-        return f"#/{BUNDLE_KEY}/{escape(key_for(absolute))}{fragment}"
+        return f"#/{BUNDLE_KEY}/{escape(key_for(absolute, location))}{fragment}"
 
     result: dict[str, Any] = rewrite(document, base, None)
     while pending:
-        location, key = pending.pop(0)
-        bundled[key] = rewrite(load(location), location, key)
+        location, key, referrer = pending.pop(0)
+        bundled[key] = rewrite(load(location, referrer), location, key)
     if not bundled:
         return document  # every "$ref" the text showed was data, not a reference
     result[BUNDLE_KEY] = bundled

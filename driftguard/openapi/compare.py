@@ -53,9 +53,9 @@ def diff_specs(
     ``old`` and ``new`` are documents (dicts, as ``load_spec`` returns them) or TARGETs
     (a file path, ``module:attr``, a URL or a snapshot directory). Findings carry the
     operation as written in the new document (the old one for removals). With a
-    ``config``, URL targets get its headers and timeout, and its severity overrides and
-    ignored findings are applied to the report. What loading has to say (a key written
-    twice) is among the report's notes.
+    ``config``, URL targets get its headers and timeout, files its ``ref_roots``, and its
+    severity overrides and ignored findings are applied to the report. What loading has to
+    say (a key written twice) is among the report's notes.
     """
     from driftguard.policy import apply_policy
 
@@ -92,6 +92,7 @@ def _document(
         if config is not None:
             options["timeout"] = config.timeout
             options["headers"] = config.request_headers().values
+            options["ref_roots"] = config.ref_root_paths
         target = str(value) if isinstance(value, Path) else value
         document = load_spec(target, **options)
         notes.extend(note for note in said if note not in notes)  # a file diffed with itself

@@ -5,18 +5,24 @@ A document is parsed, checked and has its external references bundled here
 document is read through the snapshot store, the only reader of a snapshot directory, so
 that an interrupted swap is completed before anything is read. Requests for a served
 document and its references go to the target's own origin only.
+
+A document may come from an untrusted pull request, so what it makes driftguard read is
+bounded: a file's references stay inside its directory tree, and only regular files of a
+bounded size are read (:mod:`~driftguard.openapi.files`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from driftguard._errors import LoadError, RefError, SnapshotError, TargetError, one_line
-from driftguard.openapi.load import bundle_refs, check_openapi, parse_document
+from driftguard.openapi.bundle import Fetch, bundle_refs
+from driftguard.openapi.files import check_inside, read_file
+from driftguard.openapi.load import check_openapi, parse_document
 from driftguard.targets import Target, import_app, open_client, resolve_target
 
 __all__ = ["app_spec", "load_spec", "snapshot_document"]
@@ -28,10 +34,12 @@ def load_spec(
     allow_remote_refs: bool = False,
     timeout: float = 10.0,
     headers: Mapping[str, str] | None = None,
+    ref_roots: Sequence[str | Path] = (),
     notes: list[str] | None = None,
 ) -> dict[str, Any]:
     """The OpenAPI document of any TARGET, parsed, checked and with external refs bundled.
 
+    A file's references may read files inside its directory tree and inside ``ref_roots``.
     What the reading has to tell (a key written twice) is appended to ``notes``.
     """
     if isinstance(target, Mapping):
@@ -39,7 +47,7 @@ def load_spec(
     resolved = resolve_target(target)
     remote = _fetcher(timeout, headers, notes) if allow_remote_refs else None
     if resolved.kind == "file":
-        return _load_file(Path(resolved.value), fetch_remote=remote, notes=notes)
+        return _load_file(Path(resolved.value), remote, ref_roots, notes)
     if resolved.kind == "snapshot":
         from driftguard.snapshots.store import SPEC_FILE, read_spec
 
@@ -52,7 +60,7 @@ def load_spec(
         return bundle_refs(
             document,
             base=url,
-            fetch_file=_refuse_file_from_url(url),
+            fetch_file=_refuse_file,
             fetch_remote=remote or _same_origin_fetcher(url, timeout, headers, notes),
             text=text,
         )
@@ -68,34 +76,23 @@ def snapshot_document(document: Any, *, where: str) -> dict[str, Any]:
         raise SnapshotError(f"corrupt snapshot: {exc}") from None
 
 
-def _load_file(path: Path, *, fetch_remote: Any, notes: list[str] | None) -> dict[str, Any]:
+def _load_file(
+    path: Path, fetch_remote: Fetch | None, ref_roots: Sequence[str | Path], notes: list[str] | None
+) -> dict[str, Any]:
     where = str(path)
-    text = _read(path)
+    text = read_file(path)
     document = check_openapi(parse_document(text, where=where, notes=notes), where=where)
+    base = path.resolve()
+    roots = [base.parent, *(Path(root).resolve() for root in ref_roots)]
 
-    def fetch_file(location: str) -> Any:
-        return parse_document(_read(Path(location), ref=True), where=location, notes=notes)
+    def fetch_file(location: str, referrer: str) -> Any:
+        check_inside(Path(location), roots, referrer=referrer)
+        data = read_file(Path(location), referrer=referrer)
+        return parse_document(data, where=location, notes=notes)
 
     return bundle_refs(
-        document,
-        base=str(path.resolve()),
-        fetch_file=fetch_file,
-        fetch_remote=fetch_remote,
-        text=text,
+        document, base=str(base), fetch_file=fetch_file, fetch_remote=fetch_remote, text=text
     )
-
-
-def _read(path: Path, *, ref: bool = False) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        if ref:
-            raise RefError(f"{path}: referenced file not found") from None
-        raise LoadError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise LoadError(f"{path}: is a directory, not an OpenAPI document") from None
-    except OSError as exc:
-        raise LoadError(f"{path}: cannot read: {exc.strerror}") from None
 
 
 def app_spec(app: Any, *, where: str) -> dict[str, Any]:
@@ -153,8 +150,8 @@ def _get(url: str, timeout: float, headers: Mapping[str, str] | None) -> bytes:
     return response.content
 
 
-def _fetcher(timeout: float, headers: Mapping[str, str] | None, notes: list[str] | None) -> Any:
-    def fetch(url: str) -> Any:
+def _fetcher(timeout: float, headers: Mapping[str, str] | None, notes: list[str] | None) -> Fetch:
+    def fetch(url: str, referrer: str) -> Any:
         return parse_document(_get(url, timeout, headers), where=url, notes=notes)
 
     return fetch
@@ -162,24 +159,21 @@ def _fetcher(timeout: float, headers: Mapping[str, str] | None, notes: list[str]
 
 def _same_origin_fetcher(
     base: str, timeout: float, headers: Mapping[str, str] | None, notes: list[str] | None
-) -> Any:
+) -> Fetch:
     """A served document may reference its siblings on the same server; nothing else."""
     origin = urlsplit(base)._replace(path="", query="", fragment="").geturl()
     fetch = _fetcher(timeout, headers, notes)
 
-    def fetch_same_origin(url: str) -> Any:
+    def fetch_same_origin(url: str, referrer: str) -> Any:
         if not url.startswith(origin + "/"):
             raise RefError(
                 f"{base}: reference to {url} on another host refused "
                 "(pass --allow-remote-refs to follow it)"
             )
-        return fetch(url)
+        return fetch(url, referrer)
 
     return fetch_same_origin
 
 
-def _refuse_file_from_url(base: str) -> Any:
-    def refuse(location: str) -> Any:
-        raise RefError(f"{base}: a served document cannot reference the local file {location}")
-
-    return refuse
+def _refuse_file(location: str, referrer: str) -> Any:
+    raise RefError(f"{referrer}: a served document cannot reference the local file {location}")

@@ -236,6 +236,7 @@ def _load_options(config: Config) -> dict[str, Any]:
         "allow_remote_refs": config.allow_remote_refs,
         "timeout": config.timeout,
         "headers": config.request_headers().values,
+        "ref_roots": config.ref_root_paths,  # harden-load: where a file's $ref may read
     }
 
 

@@ -9,16 +9,23 @@ devices; no mocks.
 from __future__ import annotations
 
 import json
+import os
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from driftguard import LoadError, load_spec
+from driftguard import LoadError, RefError, load_spec
 from driftguard.cli import main
 from driftguard.formats import FORMATS
+from driftguard.openapi.files import MAX_BYTES
 from driftguard.openapi.load import MAX_DEPTH
+
+SECRET = "TOPSECRET-4f1c"
 
 
 def doc(schema: dict[str, Any], version: str = "3.1.0") -> dict[str, Any]:
@@ -67,8 +74,179 @@ def write(path: Path, document: Any) -> Path:
 
 
 @pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A schema file outside the project's tree, holding something secret."""
+    return write(
+        tmp_path / "outside" / "secret.yaml", f"Money: {{type: string, description: {SECRET}}}\n"
+    )
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Path:
+    """The directory of the document under review (its tree is what its refs may read)."""
+    folder = tmp_path / "project" / "api"
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
 def good(tmp_path: Path) -> Path:
     return write(tmp_path / "good.json", doc({"type": "integer"}))
+
+
+@contextmanager
+def unblocking(fifo: Path, after: float = 5.0) -> Iterator[None]:
+    """Should anything block reading ``fifo``, feed it after ``after`` seconds, so that the
+    test fails on its clock instead of hanging the suite."""
+    stop = threading.Event()
+
+    def feed() -> None:
+        deadline = time.monotonic() + after
+        while not stop.wait(0.05):
+            if time.monotonic() < deadline:
+                continue
+            try:
+                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # nobody is reading it
+                continue
+            with os.fdopen(fd, "wb") as pipe:
+                pipe.write(b"{}")
+            return
+
+    thread = threading.Thread(target=feed, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+# -- 3. where a file's $ref may read ------------------------------------------------------
+
+
+@pytest.mark.parametrize("spelling", ["relative", "absolute", "file-url"])
+def test_a_ref_out_of_the_documents_tree_is_refused(
+    api: Path, outside: Path, good: Path, spelling: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ref = {
+        "relative": "../../outside/secret.yaml",
+        "absolute": str(outside),
+        "file-url": outside.as_uri(),
+    }[spelling]
+    path = write(api / "openapi.json", doc({"$ref": f"{ref}#/Money"}))
+    out, err = refused(["diff", str(good), str(path)], capsys)
+    assert err == (
+        f"error: {path.resolve()}: reference to {outside.resolve()} is outside "
+        f"{api.resolve()}; refusing to read it (allow another directory with --ref-root DIR "
+        "or [tool.driftguard] ref_roots)\n"
+    )
+    assert SECRET not in out + err
+    with pytest.raises(RefError, match="is outside"):
+        load_spec(str(path))
+
+
+def test_system_files_are_out_of_reach(
+    api: Path, good: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(api / "openapi.json", doc({"$ref": "/etc/passwd#/root"}))
+    _, err = refused(["diff", str(good), str(path)], capsys)
+    assert "reference to /etc/passwd is outside" in err
+
+
+def test_a_symlink_in_the_tree_that_leads_out_of_it_is_outside(
+    api: Path, outside: Path, good: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (api / "common.yaml").symlink_to(outside)
+    (api / "shared").symlink_to(outside.parent, target_is_directory=True)
+    for ref in ("common.yaml#/Money", "shared/secret.yaml#/Money"):
+        path = write(api / "openapi.json", doc({"$ref": ref}))
+        out, err = refused(["diff", str(good), str(path)], capsys)
+        assert f"reference to {outside.resolve()} is outside" in err
+        assert SECRET not in out + err
+
+
+def test_a_referenced_file_cannot_reach_out_either(
+    api: Path, good: Path, outside: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(api / "schemas" / "money.yaml", "Money: {$ref: '../../../outside/secret.yaml#/Money'}\n")
+    path = write(api / "openapi.json", doc({"$ref": "schemas/money.yaml#/Money"}))
+    _, err = refused(["diff", str(good), str(path)], capsys)
+    assert err.startswith(f"error: {(api / 'schemas' / 'money.yaml').resolve()}: reference to ")
+    assert f"{outside.resolve()} is outside {api.resolve()}" in err
+
+
+def test_ref_roots_widen_where_refs_may_read(
+    tmp_path: Path, api: Path, outside: Path, good: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(api / "openapi.json", doc({"$ref": "../../outside/secret.yaml#/Money"}))
+    code, out, err = run(
+        ["diff", str(good), str(path), "--ref-root", str(outside.parent), "--format", "json"],
+        capsys,
+    )
+    assert (code, err) == (1, "")
+    assert json.loads(out)["findings"][0]["id"] == "response-body-type-changed"
+    # the configuration's ref_roots are relative to the configuration file
+    config = write(tmp_path / "project" / "driftguard.toml", 'ref_roots = ["../outside"]\n')
+    code, _, err = run(["diff", str(good), str(path), "--config", str(config)], capsys)
+    assert (code, err) == (1, "")
+    assert load_spec(str(path), ref_roots=[outside.parent])["paths"]
+    assert "--ref-root DIR" in _help(["diff", "--help"], capsys)
+    assert "--ref-root DIR" in _help(["check", "--help"], capsys)
+
+
+def _help(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit):
+        main(args)
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_a_ref_to_a_fifo_does_not_hang(
+    api: Path, good: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = api / "pipe.yaml"
+    os.mkfifo(fifo)
+    path = write(api / "openapi.json", doc({"$ref": "pipe.yaml#/Money"}))
+    with unblocking(fifo):
+        _, err = refused(["diff", str(good), str(path)], capsys)
+    assert err == (
+        f"error: {fifo.resolve()}: is a named pipe (FIFO), not a regular file; refusing to "
+        f"read it (referenced from {path.resolve()})\n"
+    )
+
+
+def test_a_fifo_target_does_not_hang(api: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = api / "openapi.json"
+    os.mkfifo(fifo)
+    with unblocking(fifo):
+        _, err = refused(["diff", str(fifo), str(fifo)], capsys)
+    assert (
+        err == f"error: {fifo}: is a named pipe (FIFO), not a regular file; refusing to read it\n"
+    )
+
+
+def test_devices_are_not_read(api: Path, good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    zero = api / "zero.json"
+    zero.symlink_to("/dev/zero")
+    _, err = refused(["diff", str(zero), str(good)], capsys)
+    assert err == f"error: {zero}: is a character device, not a regular file; refusing to read it\n"
+    # even where the configuration lets refs read /dev
+    path = write(api / "openapi.json", doc({"$ref": "/dev/zero#/Money"}))
+    _, err = refused(["diff", str(good), str(path), "--ref-root", "/dev"], capsys)
+    assert err.startswith("error: /dev/zero: is a character device, not a regular file")
+
+
+def test_files_over_the_size_bound_are_refused(
+    api: Path, good: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = api / "big.yaml"
+    with big.open("wb") as file:
+        file.truncate(MAX_BYTES + 1)  # sparse: no disk space, no time
+    _, err = refused(["diff", str(big), str(good)], capsys)
+    assert err == f"error: {big}: larger than 64 MiB; refusing to read it\n"
+    path = write(api / "openapi.json", doc({"$ref": "big.yaml#/Money"}))
+    with pytest.raises(RefError, match=r"big\.yaml: larger than 64 MiB; refusing to read it"):
+        load_spec(str(path))
 
 
 # -- 4. nesting ---------------------------------------------------------------------------
