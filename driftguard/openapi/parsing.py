@@ -20,7 +20,7 @@ from typing import Any
 from driftguard._errors import LoadError, first_line
 from driftguard.openapi.yaml_loader import Repeats, load_yaml
 
-__all__ = ["MAX_DEPTH", "MAX_NODES", "parse_document"]
+__all__ = ["MAX_DEPTH", "MAX_NODES", "check_depth", "parse_document"]
 
 MAX_NODES = 5_000_000
 # Real specifications nest a few dozen levels (Stripe: 23); the comparison recurses through
@@ -57,7 +57,7 @@ def parse_document(
         except ValueError as exc:
             raise _bad_number(where, text, exc) from None
         else:
-            _check_depth(data, where)
+            check_depth(data, where)
             if repeated and notes is not None:
                 notes.extend(_json_repeats(text, where))
             return data
@@ -81,9 +81,10 @@ def _load_json(text: str, *, want_repeats: bool) -> tuple[Any, bool]:
     return json.loads(text, object_pairs_hook=pairs_hook), repeated
 
 
-def _check_depth(data: Any, where: str) -> None:
+def check_depth(data: Any, where: str) -> None:
     """Refuse JSON data nested deeper than :data:`MAX_DEPTH`, one level at a time (no
-    recursion, so the check itself cannot overflow)."""
+    recursion, so the check itself cannot overflow). Also for documents parsed elsewhere
+    (a snapshot's, read by the snapshot store)."""
     level = [data]
     depth = 0
     while level:

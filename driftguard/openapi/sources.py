@@ -24,6 +24,7 @@ from driftguard.openapi.bundle import Fetch, bundle_refs
 from driftguard.openapi.fetch import fetch_bytes, run_sync
 from driftguard.openapi.files import check_inside, read_file
 from driftguard.openapi.load import check_openapi, parse_document
+from driftguard.openapi.parsing import check_depth
 from driftguard.targets import Target, import_app, open_client, resolve_target
 
 __all__ = ["app_spec", "load_spec", "snapshot_document"]
@@ -71,8 +72,10 @@ def load_spec(
 
 def snapshot_document(document: Any, *, where: str) -> dict[str, Any]:
     """A snapshot's ``openapi.json`` as read by the store, checked: a snapshot that is not
-    an OpenAPI document is a corrupt snapshot, not a bad TARGET."""
+    an OpenAPI document is a corrupt snapshot, not a bad TARGET. A snapshot is committed,
+    so a pull request can change it too: it is held to the same depth limit as a file."""
     try:
+        check_depth(document, where)
         return check_openapi(document, where=where)
     except LoadError as exc:
         raise SnapshotError(f"corrupt snapshot: {exc}") from None

@@ -487,3 +487,15 @@ def test_a_long_chain_of_referenced_files_is_bundled(
     )
     assert (code, err) == (1, "")
     assert "type" in out
+
+
+def test_a_snapshot_nested_too_deeply_is_a_corrupt_snapshot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a snapshot is committed: the pull request under review can change it too
+    snapshot = write(tmp_path / "snapshots" / "openapi.json", doc(_deep_schema(300, "string")))
+    _, err = refused(["diff", str(snapshot.parent), str(snapshot.parent)], capsys)
+    assert err == (
+        f"error: corrupt snapshot: {snapshot}: nested too deeply (more than {MAX_DEPTH} "
+        "levels); refusing it\n"
+    )
