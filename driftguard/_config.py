@@ -147,6 +147,9 @@ class Config(_Strict):
     headers: dict[str, str] = Field(default_factory=dict)
     timeout: float = Field(default=10.0, gt=0)
     allow_remote_refs: bool = False
+    # Directories besides the document's own tree that a file's $ref may read (relative to
+    # this file); the document under review may come from an untrusted pull request.
+    ref_roots: list[str] = Field(default_factory=list)
     severity: dict[str, Severity] = Field(default_factory=dict)
     ignore_findings: list[IgnoreRule | str] = Field(default_factory=list)
     fuzz: FuzzSettings = Field(default_factory=FuzzSettings)
@@ -189,6 +192,19 @@ class Config(_Strict):
         each of ``more`` (a layer of the command's own, e.g. ``--header``), expanded."""
         source = self.source or "configuration"
         return merge_headers((f"{source}: [tool.driftguard] headers", self.headers), *more)
+
+    @property
+    def ref_root_paths(self) -> list[Path]:
+        """``ref_roots`` as directories (relative ones against the configuration's)."""
+        return [Path(self.root) / root for root in self.ref_roots]
+
+    def with_ref_roots(self, roots: Iterable[str | Path] | None) -> Config:
+        """This configuration with more ``ref_roots`` (``--ref-root``, relative to the
+        current directory)."""
+        more = [str(Path(root).resolve()) for root in roots or ()]
+        if not more:
+            return self
+        return self.model_copy(update={"ref_roots": [*self.ref_roots, *more]})
 
     @property
     def snapshot_dir(self) -> Path:

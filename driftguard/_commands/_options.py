@@ -17,6 +17,7 @@ __all__ = [
     "fail_on",
     "header",
     "positive_int",
+    "ref_roots",
     "reporting",
     "seconds",
     "snapshots",
@@ -111,3 +112,15 @@ def snapshots(parser: argparse.ArgumentParser) -> None:
     """The snapshot directory and extra probes, for ``snapshot`` and ``check``."""
     parser.add_argument("--dir", metavar="DIR", help="snapshot directory (default: snapshots)")
     parser.add_argument("--probes", metavar="FILE", help="TOML or JSON file with a probes list")
+
+
+def ref_roots(parser: argparse.ArgumentParser) -> None:
+    """Where a file's ``$ref`` may read, for the commands that load a document."""
+    parser.add_argument(
+        "--ref-root",
+        action="append",
+        metavar="DIR",
+        help="let $ref in a document file read files under DIR too (repeatable; by default "
+        "only the document's own directory tree, symlinks resolved; also [tool.driftguard] "
+        "ref_roots)",
+    )

@@ -28,6 +28,7 @@ def register(commands: Any) -> None:
         "--update", action="store_true", help="rewrite the snapshot instead of failing"
     )
     parser.add_argument("--force", action="store_true", help="allow --update even when CI is set")
+    _options.ref_roots(parser)
     _options.reporting(parser)
     _options.common(parser)
 
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         args.target,
         snapshots=args.dir,
         probes=args.probes,
-        config=config,
+        config=config.with_ref_roots(args.ref_root),
         spec_url=args.spec_url,
         update=args.update,
         force=args.force,

@@ -23,6 +23,7 @@ def register(commands: Any) -> None:
         action="store_true",
         help="follow $ref to http(s) URLs (refused by default)",
     )
+    _options.ref_roots(parser)
     _options.reporting(parser)
     _options.common(parser)
 
@@ -32,5 +33,8 @@ def run(args: argparse.Namespace, config: Any) -> Report:
 
     # The configuration also carries the timeout and headers for URL targets.
     return diff_specs(
-        args.old, args.new, config=config, allow_remote_refs=bool(args.allow_remote_refs)
+        args.old,
+        args.new,
+        config=config.with_ref_roots(args.ref_root),
+        allow_remote_refs=bool(args.allow_remote_refs),
     )

@@ -25,6 +25,7 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--force", action="store_true", help="replace an existing snapshot even when CI is set"
     )
+    _options.ref_roots(parser)
     _options.common(parser)
 
 
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace, config: Any) -> int:
         args.target,
         snapshots=args.dir,
         probes=args.probes,
-        config=config,
+        config=config.with_ref_roots(args.ref_root),
         spec_url=args.spec_url,
         force=args.force,
         progress=probe_progress(args),

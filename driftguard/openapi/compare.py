@@ -55,15 +55,16 @@ def diff_specs(
     ``old`` and ``new`` are documents (dicts, as ``load_spec`` returns them) or TARGETs
     (a file path, ``module:attr``, a URL or a snapshot directory). Findings carry the
     operation as written in the new document (the old one for removals). With a
-    ``config``, URL targets get its headers and timeout, and its severity overrides and
-    ignored findings are applied to the report.
+    ``config``, URL targets get its headers and timeout, files its ``ref_roots``, and its
+    severity overrides and ignored findings are applied to the report. What loading has to
+    say (a key written twice) is among the report's notes.
     """
     from driftguard.policy import apply_policy
 
     run, finish = RunInfo.timed()
     remote = allow_remote_refs or bool(config is not None and config.allow_remote_refs)
-    old_doc, old_name = _document(old, "old", remote, config)
-    new_doc, new_name = _document(new, "new", remote, config)
+    old_doc, old_name = _document(old, "old", remote, config, run.notes)
+    new_doc, new_name = _document(new, "new", remote, config, run.notes)
     run.target, run.baseline = new_name, old_name
     old_spec = Spec(old_doc, where=old_name)
     new_spec = Spec(new_doc, where=new_name)
@@ -76,7 +77,11 @@ def diff_specs(
 
 
 def _document(
-    value: Document | str | Path | Target, role: str, remote: bool, config: Config | None
+    value: Document | str | Path | Target,
+    role: str,
+    remote: bool,
+    config: Config | None,
+    notes: list[str],
 ) -> tuple[dict[str, Any], str]:
     if isinstance(value, Mapping):
         name = f"{role} document"
@@ -84,12 +89,16 @@ def _document(
     if isinstance(value, str | Path) or hasattr(value, "kind"):
         from driftguard.openapi.sources import load_spec
 
-        options: dict[str, Any] = {"allow_remote_refs": remote}
+        said: list[str] = []
+        options: dict[str, Any] = {"allow_remote_refs": remote, "notes": said}
         if config is not None:
             options["timeout"] = config.timeout
             options["headers"] = config.request_headers().values
+            options["ref_roots"] = config.ref_root_paths
         target = str(value) if isinstance(value, Path) else value
-        return load_spec(target, **options), str(value)
+        document = load_spec(target, **options)
+        notes.extend(note for note in said if note not in notes)  # a file diffed with itself
+        return document, str(value)
     raise UsageError(
         f"{role}: expected an OpenAPI document or a TARGET, got {type(value).__name__}"
     )

@@ -3,20 +3,28 @@
 A document is parsed, checked and has its external references bundled here
 (:mod:`driftguard.openapi.load`), once, whatever kind of target it came from. A snapshot's
 document is read through the snapshot store, the only reader of a snapshot directory, so
-that an interrupted swap is completed before anything is read. Requests for a served
-document and its references go to the target's own origin only.
+that an interrupted swap is completed before anything is read.
+
+A document may come from an untrusted pull request, so what it makes driftguard read is
+bounded: requests for a served document and its references go to the target's own origin
+only, and carry the configured headers nowhere else (:mod:`~driftguard.openapi.fetch`); a
+file's references stay inside its directory tree, and only regular files of a bounded size
+are read (:mod:`~driftguard.openapi.files`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from driftguard._errors import LoadError, RefError, SnapshotError, TargetError, one_line
-from driftguard.openapi.load import bundle_refs, check_openapi, parse_document
+from driftguard._errors import LoadError, RefError, SnapshotError, one_line
+from driftguard.openapi.bundle import Fetch, bundle_refs
+from driftguard.openapi.fetch import fetch_bytes, run_sync
+from driftguard.openapi.files import check_inside, read_file
+from driftguard.openapi.load import check_openapi, parse_document
+from driftguard.openapi.parsing import check_depth
 from driftguard.targets import Target, import_app, open_client, resolve_target
 
 __all__ = ["app_spec", "load_spec", "snapshot_document"]
@@ -28,14 +36,22 @@ def load_spec(
     allow_remote_refs: bool = False,
     timeout: float = 10.0,
     headers: Mapping[str, str] | None = None,
+    ref_roots: Sequence[str | Path] = (),
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The OpenAPI document of any TARGET, parsed, checked and with external refs bundled."""
+    """The OpenAPI document of any TARGET, parsed, checked and with external refs bundled.
+
+    ``headers`` go only to a URL target's own origin; ``timeout`` bounds each fetch (of the
+    document or of one reference) as a whole. A file's references may read files inside its
+    directory tree and inside ``ref_roots``; ``allow_remote_refs`` lets them reach other
+    origins. What the reading has to tell (a key written twice) is appended to ``notes``.
+    """
     if isinstance(target, Mapping):
         return check_openapi(dict(target), where="<document>")
     resolved = resolve_target(target)
-    remote = _fetcher(timeout, headers) if allow_remote_refs else None
     if resolved.kind == "file":
-        return _load_file(Path(resolved.value), fetch_remote=remote)
+        remote = _fetcher(None, timeout, headers, notes) if allow_remote_refs else None
+        return _load_file(Path(resolved.value), remote, ref_roots, notes)
     if resolved.kind == "snapshot":
         from driftguard.snapshots.store import SPEC_FILE, read_spec
 
@@ -43,55 +59,45 @@ def load_spec(
         return snapshot_document(read_spec(directory), where=str(directory / SPEC_FILE))
     if resolved.kind == "url":
         url = resolved.spec_location
-        text = _get(url, timeout, headers)
-        document = check_openapi(parse_document(text, where=url), where=url)
+        text = fetch_bytes(
+            url, trusted=url, headers=headers, timeout=timeout, other_origins=allow_remote_refs
+        )
+        document = check_openapi(parse_document(text, where=url, notes=notes), where=url)
+        fetcher = _fetcher(url, timeout, headers, notes, other_origins=allow_remote_refs)
         return bundle_refs(
-            document,
-            base=url,
-            fetch_file=_refuse_file_from_url(url),
-            fetch_remote=remote or _same_origin_fetcher(url, timeout, headers),
-            text=text,
+            document, base=url, fetch_file=_refuse_file, fetch_remote=fetcher, text=text
         )
     return _load_app_spec(resolved.value)
 
 
 def snapshot_document(document: Any, *, where: str) -> dict[str, Any]:
     """A snapshot's ``openapi.json`` as read by the store, checked: a snapshot that is not
-    an OpenAPI document is a corrupt snapshot, not a bad TARGET."""
+    an OpenAPI document is a corrupt snapshot, not a bad TARGET. A snapshot is committed,
+    so a pull request can change it too: it is held to the same depth limit as a file."""
     try:
+        check_depth(document, where)
         return check_openapi(document, where=where)
     except LoadError as exc:
         raise SnapshotError(f"corrupt snapshot: {exc}") from None
 
 
-def _load_file(path: Path, *, fetch_remote: Any) -> dict[str, Any]:
+def _load_file(
+    path: Path, fetch_remote: Fetch | None, ref_roots: Sequence[str | Path], notes: list[str] | None
+) -> dict[str, Any]:
     where = str(path)
-    text = _read(path)
-    document = check_openapi(parse_document(text, where=where), where=where)
+    text = read_file(path)
+    document = check_openapi(parse_document(text, where=where, notes=notes), where=where)
+    base = path.resolve()
+    roots = [base.parent, *(Path(root).resolve() for root in ref_roots)]
 
-    def fetch_file(location: str) -> Any:
-        return parse_document(_read(Path(location), ref=True), where=location)
+    def fetch_file(location: str, referrer: str) -> Any:
+        check_inside(Path(location), roots, referrer=referrer)
+        data = read_file(Path(location), referrer=referrer)
+        return parse_document(data, where=location, notes=notes)
 
     return bundle_refs(
-        document,
-        base=str(path.resolve()),
-        fetch_file=fetch_file,
-        fetch_remote=fetch_remote,
-        text=text,
+        document, base=str(base), fetch_file=fetch_file, fetch_remote=fetch_remote, text=text
     )
-
-
-def _read(path: Path, *, ref: bool = False) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        if ref:
-            raise RefError(f"{path}: referenced file not found") from None
-        raise LoadError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise LoadError(f"{path}: is a directory, not an OpenAPI document") from None
-    except OSError as exc:
-        raise LoadError(f"{path}: cannot read: {exc.strerror}") from None
 
 
 def app_spec(app: Any, *, where: str) -> dict[str, Any]:
@@ -110,9 +116,8 @@ def _load_app_spec(ref: str) -> dict[str, Any]:
     app = import_app(ref)
     if callable(getattr(app, "openapi", None)):
         return app_spec(app, where=ref)
-    # A plain ASGI app: ask it for its document the way a client would.
-    import asyncio
 
+    # A plain ASGI app: ask it for its document the way a client would.
     async def fetch() -> bytes:
         async with open_client(Target("app", ref)) as client:
             response = await client.get("/openapi.json")
@@ -121,7 +126,7 @@ def _load_app_spec(ref: str) -> dict[str, Any]:
             content: bytes = response.content
             return content
 
-    text = asyncio.run(fetch())
+    text = run_sync(fetch())
     return check_openapi(parse_document(text, where=f"{ref} /openapi.json"), where=ref)
 
 
@@ -133,47 +138,30 @@ def _as_json(document: Any, where: str) -> Any:
         raise LoadError(f"{where}: app.openapi() is not JSON data: {exc}") from None
 
 
-def _get(url: str, timeout: float, headers: Mapping[str, str] | None) -> bytes:
-    import httpx
+def _fetcher(
+    trusted: str | None,
+    timeout: float,
+    headers: Mapping[str, str] | None,
+    notes: list[str] | None,
+    *,
+    other_origins: bool = True,
+) -> Fetch:
+    """Fetch and parse a referenced document: the configured headers only for ``trusted``'s
+    origin (a file TARGET has none), other origins only when ``other_origins``."""
 
-    try:
-        response = httpx.get(
-            url, timeout=timeout, headers=dict(headers or {}), follow_redirects=True
+    def fetch(url: str, referrer: str) -> Any:
+        data = fetch_bytes(
+            url,
+            trusted=trusted,
+            headers=headers,
+            timeout=timeout,
+            other_origins=other_origins,
+            refused=RefError,
         )
-    except httpx.TimeoutException:
-        raise TargetError(f"{url}: no answer within {timeout:g}s") from None
-    except httpx.HTTPError as exc:
-        raise TargetError(f"{url}: cannot reach the service: {one_line(exc)}") from None
-    if response.status_code != 200:
-        raise TargetError(f"{url}: answered HTTP {response.status_code}, not an OpenAPI document")
-    return response.content
-
-
-def _fetcher(timeout: float, headers: Mapping[str, str] | None) -> Any:
-    def fetch(url: str) -> Any:
-        return parse_document(_get(url, timeout, headers), where=url)
+        return parse_document(data, where=url, notes=notes)
 
     return fetch
 
 
-def _same_origin_fetcher(base: str, timeout: float, headers: Mapping[str, str] | None) -> Any:
-    """A served document may reference its siblings on the same server; nothing else."""
-    origin = urlsplit(base)._replace(path="", query="", fragment="").geturl()
-    fetch = _fetcher(timeout, headers)
-
-    def fetch_same_origin(url: str) -> Any:
-        if not url.startswith(origin + "/"):
-            raise RefError(
-                f"{base}: reference to {url} on another host refused "
-                "(pass --allow-remote-refs to follow it)"
-            )
-        return fetch(url)
-
-    return fetch_same_origin
-
-
-def _refuse_file_from_url(base: str) -> Any:
-    def refuse(location: str) -> Any:
-        raise RefError(f"{base}: a served document cannot reference the local file {location}")
-
-    return refuse
+def _refuse_file(location: str, referrer: str) -> Any:
+    raise RefError(f"{referrer}: a served document cannot reference the local file {location}")

@@ -97,7 +97,7 @@ def snapshot(
                 raise SnapshotError(f"{exc} (pass --force to replace it)") from None
             notes.append(f"replacing a corrupt snapshot: {exc}")
 
-    spec = load_spec(resolved, **_load_options(config))
+    spec = load_spec(resolved, **_load_options(config), notes=notes)
     records: dict[str, ResponseRecord] = {}
     if resolved.is_live:
         chosen, probe_notes = collect_probes(config, probes_file=probes, spec=spec)
@@ -162,7 +162,7 @@ def check(
     recorded = load_snapshot(directory)
     where = str(directory / SPEC_FILE)
     old_doc = None if recorded.spec is None else snapshot_document(recorded.spec, where=where)
-    new_doc = load_spec(resolved, **_load_options(config))
+    new_doc = load_spec(resolved, **_load_options(config), notes=run.notes)
     new_spec = Spec(new_doc, where=str(resolved))
     old_spec = None if old_doc is None else Spec(old_doc, where=where)
     findings: list[Finding] = []
@@ -248,6 +248,7 @@ def _load_options(config: Config) -> dict[str, Any]:
         "allow_remote_refs": config.allow_remote_refs,
         "timeout": config.timeout,
         "headers": config.request_headers().values,
+        "ref_roots": config.ref_root_paths,  # harden-load: where a file's $ref may read
     }
 
 

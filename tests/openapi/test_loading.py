@@ -367,3 +367,40 @@ def test_url_targets_use_the_configured_headers(
         code, out, err = run(["diff", base, base, "--config", str(config)], capsys)
     assert (code, err) == (0, "")
     assert "No findings." in out
+
+
+def test_a_plain_asgi_app_target_loads_inside_a_running_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """load_spec is synchronous; an async caller (an async test) must still be able to use
+    it for an app without openapi(), which is asked for /openapi.json over ASGI."""
+    import asyncio
+
+    module = f"dg_plain_{uuid.uuid4().hex[:8]}"
+    (tmp_path / f"{module}.py").write_text(
+        textwrap.dedent(
+            f"""
+            BODY = {json.dumps(doc({"type": "string"})).encode()!r}
+
+            async def app(scope, receive, send):
+                if scope["type"] != "http":
+                    return
+                await send({{"type": "http.response.start", "status": 200,
+                            "headers": [(b"content-type", b"application/json")]}})
+                await send({{"type": "http.response.body", "body": BODY}})
+            """
+        )
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    async def inside() -> dict[str, Any]:
+        from driftguard import load_spec
+
+        return load_spec(f"{module}:app")
+
+    try:
+        document = asyncio.run(inside())
+    finally:
+        sys.modules.pop(module, None)
+    assert document["paths"]["/items"]["get"]["responses"]["200"]["description"] == "the items"

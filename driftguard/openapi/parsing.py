@@ -1,0 +1,318 @@
+"""Bytes to plain JSON data: JSON or YAML, refusing what the rest of driftguard cannot hold.
+
+A document under review may come from an untrusted pull request, so parsing is where absurd
+input stops, with one :class:`~driftguard.LoadError` naming the file: YAML alias bombs
+(more than :data:`MAX_NODES` values once aliases are expanded), nesting deeper than
+:data:`MAX_DEPTH` (the comparison walks schemas recursively), integers longer than Python
+converts to text. Keys written twice are not an error (the last one is used, as every
+parser does) but the caller hears of each one, as a note, since the first value vanished.
+
+YAML is read by :mod:`~driftguard.openapi.yaml_loader`, then rebuilt here as JSON data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+from driftguard._errors import LoadError, first_line
+from driftguard.openapi.yaml_loader import Repeats, load_yaml
+
+__all__ = ["MAX_DEPTH", "MAX_NODES", "check_depth", "parse_document"]
+
+MAX_NODES = 5_000_000
+# Real specifications nest a few dozen levels (Stripe: 23); the comparison recurses through
+# schemas and must keep well within Python's recursion limit, whoever calls it.
+MAX_DEPTH = 256
+_MAX_NOTES = 20
+
+
+def parse_document(
+    text: str | bytes, *, where: str, yaml_allowed: bool = True, notes: list[str] | None = None
+) -> Any:
+    """Parse JSON (or YAML when allowed) into plain JSON data, refusing absurd documents.
+
+    A key written twice in one object is reported into ``notes`` (when given), with the
+    line of its later occurrence, whose value is the one kept.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")) or not yaml_allowed:
+        try:
+            data, repeated = _load_json(text, want_repeats=notes is not None)
+        except json.JSONDecodeError as exc:
+            if not yaml_allowed:
+                raise LoadError(
+                    f"{where}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+                ) from None
+            # JSON-looking YAML ({a: 1}) is still YAML; fall through.
+        except RecursionError:
+            raise _too_deep(where) from None
+        except ValueError as exc:
+            raise _bad_number(where, text, exc) from None
+        else:
+            check_depth(data, where)
+            if repeated and notes is not None:
+                notes.extend(_json_repeats(text, where))
+            return data
+    return _load_yaml(text, where, notes)
+
+
+def _load_json(text: str, *, want_repeats: bool) -> tuple[Any, bool]:
+    """The data, and whether some object wrote a key twice (found at C speed: the hook
+    only compares two lengths, and costs about 1% of a Stripe-sized diff)."""
+    if not want_repeats:
+        return json.loads(text), False
+    repeated = False
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal repeated
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            repeated = True
+        return result
+
+    return json.loads(text, object_pairs_hook=pairs_hook), repeated
+
+
+def check_depth(data: Any, where: str) -> None:
+    """Refuse JSON data nested deeper than :data:`MAX_DEPTH`, one level at a time (no
+    recursion, so the check itself cannot overflow). Also for documents parsed elsewhere
+    (a snapshot's, read by the snapshot store)."""
+    level = [data]
+    depth = 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise _too_deep(where)
+        below: list[Any] = []
+        add = below.append
+        for node in level:  # only dicts and lists get here
+            values = node.values() if type(node) is dict else node
+            for value in values:
+                kind = type(value)
+                if kind is dict or kind is list:
+                    add(value)
+        level = below
+
+
+_JSON_STRUCTURE = re.compile(r'["{}\[\],]')
+_scanstring: Any = json.decoder.scanstring  # type: ignore[attr-defined]  # (C speed, untyped)
+
+
+def _json_repeats(text: str, where: str) -> list[str]:
+    """Notes for every key written twice in an object of valid JSON ``text``, with paths
+    and lines. Only called when a repeat is known to exist; it walks the text once, without
+    recursion (structural characters only; strings are skipped by the json module)."""
+    found: list[tuple[str, int]] = []
+    # Per open container: its keys so far (None for an array) and the current key/index.
+    stack: list[tuple[dict[str, int] | None, list[Any]]] = []
+    expect_key = False
+    pos = 0
+    while (match := _JSON_STRUCTURE.search(text, pos)) is not None:
+        char, start = match.group(), match.start()
+        pos = start + 1
+        if char == '"':
+            value, pos = _scanstring(text, pos)
+            if expect_key and stack:
+                keys, current = stack[-1]
+                if keys is not None:
+                    if value in keys:
+                        path = [*(c[0] for _, c in stack[:-1]), value]
+                        found.append((_dotted(path), text.count("\n", 0, start) + 1))
+                    keys[value] = start
+                    current[0] = value
+                expect_key = False
+        elif char == "{":
+            stack.append(({}, [None]))
+            expect_key = True
+        elif char == "[":
+            stack.append((None, [0]))
+        elif char in "}]":
+            stack.pop()
+        elif stack:  # a comma
+            keys, current = stack[-1]
+            if keys is None:
+                current[0] += 1
+            else:
+                expect_key = True
+    return _repeat_notes(where, found)
+
+
+def _repeat_notes(where: str, found: list[tuple[str, int]]) -> list[str]:
+    notes = []
+    counts: dict[str, int] = {}
+    for path, _ in found:
+        counts[path] = counts.get(path, 1) + 1
+    last: dict[str, int] = dict(found)  # the line of the last repeat of each key
+    for path, line in last.items():
+        times = counts[path]
+        said = "twice" if times == 2 else f"{times} times, the last"
+        # line 0: two YAML keys (1 and '1') that are one key in JSON
+        at = f"at line {line}" if line else "(written as different YAML values)"
+        notes.append(f"{where}: key '{path}' appears {said} {at}; the last one is used")
+    if len(notes) > _MAX_NOTES:
+        extra = len(notes) - _MAX_NOTES
+        notes = [*notes[:_MAX_NOTES], f"{where}: {extra} more keys appear more than once"]
+    return notes
+
+
+def _dotted(path: list[Any]) -> str:
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _too_deep(where: str) -> LoadError:
+    return LoadError(f"{where}: nested too deeply (more than {MAX_DEPTH} levels); refusing it")
+
+
+def _bad_number(where: str, text: str, exc: ValueError) -> LoadError:
+    """Python converts at most ``sys.get_int_max_str_digits()`` digits to an int (4300)."""
+    limit = sys.get_int_max_str_digits()
+    if not limit or "digits" not in str(exc):
+        return LoadError(f"{where}: invalid number: {first_line(str(exc))}")
+    match = re.search(rf"[0-9]{{{limit + 1},}}", text)
+    at = f" at line {text.count(chr(10), 0, match.start()) + 1}" if match else ""
+    return LoadError(f"{where}: an integer{at} has more than {limit} digits; refusing it")
+
+
+def _load_yaml(text: str, where: str, notes: list[str] | None) -> Any:
+    import yaml
+
+    try:
+        data, repeats = load_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise LoadError(f"{where}: invalid YAML{at}: {problem}") from None
+    except RecursionError:
+        raise _too_deep(where) from None
+    except ValueError as exc:  # a constructor's int(): too long, or !!int on a non-number
+        raise _bad_number(where, text, exc) from None
+    return _plain_json(data, where, repeats, notes)
+
+
+class _Frame:
+    """A container being rebuilt by :func:`_plain_json`: what it is, what is built so far."""
+
+    __slots__ = ("depth", "height", "is_map", "items", "key", "node", "out", "total")
+
+    def __init__(self, node: Any, depth: int) -> None:
+        self.node = node
+        self.depth = depth
+        self.is_map = isinstance(node, dict)
+        self.out: Any = {} if self.is_map else []
+        self.items: Any = iter(node.items()) if self.is_map else enumerate(node)
+        self.key: Any = None  # where the container being rebuilt below this one goes
+        self.total = 1
+        self.height = 1
+
+    def put(self, key: Any, value: Any, size: int, height: int) -> None:
+        if self.is_map:
+            self.out[key] = value
+        else:
+            self.out.append(value)
+        self.total += size
+        if height >= self.height:
+            self.height = height + 1
+
+
+def _plain_json(data: Any, where: str, repeats: Repeats, notes: list[str] | None) -> Any:
+    """Rebuild YAML data as JSON data (string keys), keeping shared aliases shared.
+
+    Counting values as if aliases were expanded is what stops a billion-laughs document:
+    the count is computed per shared node once (memoised), so the check itself is cheap.
+    The walk keeps its own stack (no recursion), and the height of each shared node, so
+    that depth is checked wherever an alias puts it.
+    """
+    found: list[tuple[str, int]] = []
+    memo: dict[int, tuple[Any, int, int]] = {}  # id -> (rebuilt, values, height)
+    active: set[int] = set()
+    stack: list[_Frame] = []
+
+    def path(*more: Any) -> str:
+        """Where the walk is: the key each open container is at, then ``more``."""
+        return _dotted([*(frame.key for frame in stack), *more])
+
+    def scalar(value: Any) -> Any:
+        if type(value) is int:
+            # YAML's 0x/0o integers have no length limit, but printing them has.
+            limit = sys.get_int_max_str_digits()
+            if limit and abs(value).bit_length() > 3 * limit and abs(value) >= 10**limit:
+                raise LoadError(
+                    f"{where}: the integer at {path()} has more than {limit} digits; refusing it"
+                )
+            return value
+        if isinstance(value, str | int | float | bool | type(None)):
+            return value
+        return str(value)
+
+    def enter(node: Any, depth: int) -> _Frame:
+        key = id(node)
+        if key in active:
+            raise LoadError(f"{where}: recursive YAML alias (a node contains itself)")
+        if depth > MAX_DEPTH:
+            raise _too_deep(where)
+        active.add(key)
+        for repeated, line in repeats.get(key, ()):
+            found.append((path(repeated), line))
+        return _Frame(node, depth)
+
+    if not isinstance(data, dict | list):
+        return scalar(data)
+    stack.append(enter(data, 1))
+    while True:
+        frame = stack[-1]
+        below = None
+        for key, value in frame.items:
+            if frame.is_map:
+                if not isinstance(key, str):
+                    key = _key_text(key)
+                if key in frame.out:  # 1 and '1': two YAML keys, one JSON key
+                    frame.key = key
+                    found.append((path(), 0))
+            frame.key = key
+            if isinstance(value, dict | list):
+                hit = memo.get(id(value))
+                if hit is None:
+                    below = enter(value, frame.depth + 1)
+                    break
+                if frame.depth + hit[2] > MAX_DEPTH:
+                    raise _too_deep(where)
+                frame.put(key, hit[0], hit[1], hit[2])
+            else:
+                frame.put(key, scalar(value), 1, 0)
+        if below is not None:
+            stack.append(below)
+            continue
+        stack.pop()
+        if frame.total > MAX_NODES:
+            raise LoadError(
+                f"{where}: document expands to more than {MAX_NODES:,} values through YAML "
+                "aliases; refusing it (an alias bomb?)"
+            )
+        active.discard(id(frame.node))
+        memo[id(frame.node)] = (frame.out, frame.total, frame.height)
+        if not stack:
+            if found and notes is not None:
+                notes.extend(_repeat_notes(where, found))
+            return frame.out
+        stack[-1].put(stack[-1].key, frame.out, frame.total, frame.height)
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
