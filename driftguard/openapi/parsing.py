@@ -23,9 +23,10 @@ from driftguard.openapi.yaml_loader import Repeats, load_yaml
 __all__ = ["MAX_DEPTH", "MAX_NODES", "check_depth", "parse_document"]
 
 MAX_NODES = 5_000_000
-# Real specifications nest a few dozen levels (Stripe: 23); the comparison recurses through
-# schemas and must keep well within Python's recursion limit, whoever calls it.
-MAX_DEPTH = 256
+# Real specifications nest a few dozen levels (Stripe: 23), generated ones may nest hundreds.
+# The comparison recurses through schemas, a few frames a level, on the deep stack of
+# driftguard._deep (DEPTH frames): this many levels of JSON keep well within it.
+MAX_DEPTH = 5_000
 _MAX_NOTES = 20
 
 

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from driftguard._deep import deep
 from driftguard._errors import LoadError, RefError, SnapshotError, one_line
 from driftguard.openapi.bundle import Fetch, bundle_refs
 from driftguard.openapi.fetch import fetch_bytes, run_sync
@@ -30,6 +31,7 @@ from driftguard.targets import Target, import_app, open_client, resolve_target
 __all__ = ["app_spec", "load_spec", "snapshot_document"]
 
 
+@deep
 def load_spec(
     target: str | Target | Mapping[str, Any],
     *,
