@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from driftguard._errors import DriftguardError, SnapshotError
+from driftguard._errors import DriftguardError, LoadError, SnapshotError, first_line
 from driftguard._io import atomic_write_text, canonical_json
 from driftguard.snapshots import _swap
 from driftguard.snapshots._swap import JOURNAL, STAGING, error
@@ -69,14 +69,19 @@ def ci_is_set(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def _parse_json_file(path: Path) -> Any:
+    from driftguard.openapi.files import read_file
+
+    if path.is_symlink() and not path.exists():
+        raise SnapshotError(f"{path}: cannot read: a link to nothing")
+    if path.is_dir():
+        raise SnapshotError(f"{path}: cannot read: a directory where a snapshot file belongs")
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise SnapshotError(f"{path}: cannot read: a link to nothing") from None
-        raise SnapshotError(f"{path}: no such snapshot file") from None
-    except OSError as exc:
-        raise SnapshotError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        # a regular file of bounded size: a committed link to /dev/zero or a FIFO must not
+        # hang a CI run or fill its memory
+        raw = read_file(path)
+    except LoadError as exc:
+        message = str(exc).replace(": no such file", ": no such snapshot file")
+        raise SnapshotError(message) from None
     try:
         return json.loads(raw)
     except UnicodeDecodeError:
@@ -86,6 +91,10 @@ def _parse_json_file(path: Path) -> Any:
             f"{path}: corrupt snapshot: not JSON ({exc.msg} at line {exc.lineno} "
             f"column {exc.colno}); fix or delete it"
         ) from None
+    except RecursionError:
+        raise SnapshotError(f"{path}: corrupt snapshot: nested too deeply") from None
+    except ValueError as exc:  # an integer too long to read (Python's 4,300-digit bound)
+        raise SnapshotError(f"{path}: corrupt snapshot: {first_line(str(exc))}") from None
 
 
 def read_record(path: str | os.PathLike[str]) -> ResponseRecord:
