@@ -24,7 +24,7 @@ reproduction still runs in a shell that exports the variable.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,6 +168,17 @@ def _redact(value: Any, sample: bool, depth: int) -> Any:
     return value
 
 
+def _strings(value: Json, change: Callable[[str], str]) -> Json:
+    """JSON-like data with ``change`` applied to every string value (never to a key)."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, Mapping):
+        return {key: _strings(item, change) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strings(item, change) for item in value]
+    return value
+
+
 def env_name(header: str) -> str:
     """The environment variable a reproduction reads a supplied header from: ``X_TOKEN``."""
     name = re.sub(r"[^A-Za-z0-9]+", "_", header).strip("_").upper()
@@ -232,13 +243,7 @@ class Redactor:
         Only the supplied secrets go: what a run generated itself (a request body to
         reproduce) must stay as it was sent.
         """
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, Mapping):
-            return {key: self.data(item) for key, item in value.items()}
-        if isinstance(value, list | tuple):
-            return [self.data(item) for item in value]
-        return value
+        return _strings(value, self.text)
 
     def received(self, value: Json) -> Json:
         """Data a target sent back (a response body): the whole rule set, then the secrets.
@@ -254,13 +259,7 @@ class Redactor:
     def details(self, value: Json) -> Json:
         """A finding's details: every string as :meth:`received_text` reads it, keys kept
         (they are driftguard's own words, not the target's)."""
-        if isinstance(value, str):
-            return self.received_text(value)
-        if isinstance(value, Mapping):
-            return {key: self.details(item) for key, item in value.items()}
-        if isinstance(value, list | tuple):
-            return [self.details(item) for item in value]
-        return value
+        return _strings(value, self.received_text)
 
     def field(self, name: str, value: str) -> str:
         """A header or query value that was sent: a supplied secret, a credential by name,
