@@ -120,9 +120,13 @@ def emit(report: Report, args: argparse.Namespace, config: Any) -> int:
     fail_on: FailOn = args.fail_on or config.fail_on_level
     name = args.format or config.format
     to_terminal = not args.output and sys.stdout.isatty()
-    text = render(
-        report, name, FormatOptions(color=to_terminal and _colour_wanted(), fail_on=fail_on)
+    options = FormatOptions(
+        color=to_terminal and _colour_wanted(),
+        fail_on=fail_on,
+        show=getattr(args, "show", None),
+        details=bool(getattr(args, "details", False)),
     )
+    text = render(report, name, options)
     if args.output:
         from driftguard._io import atomic_write_text
 

@@ -13,12 +13,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from driftguard._errors import UsageError
 from driftguard._io import json_text
 from driftguard._types import Source
 from driftguard._version import __version__
+
+if TYPE_CHECKING:
+    from driftguard.causes import Cause
 
 __all__ = ["SOURCES", "FailOn", "Finding", "Report", "RunInfo", "Severity", "Source"]
 
@@ -224,9 +227,10 @@ def _iso(moment: datetime) -> str:
 
 
 class Report:
-    """The findings of one command run, always sorted so that two reports diff cleanly."""
+    """The findings of one command run, always sorted so that two reports diff cleanly,
+    and the causes they show (:mod:`driftguard.causes`), the most severe first."""
 
-    __slots__ = ("command", "findings", "run")
+    __slots__ = ("_causes", "command", "findings", "run")
 
     def __init__(
         self, command: str, findings: Iterable[Finding] = (), *, run: RunInfo | None = None
@@ -234,6 +238,23 @@ class Report:
         self.command = command
         self.findings: list[Finding] = sorted(findings, key=lambda f: f.sort_key)
         self.run = run if run is not None else RunInfo()
+        self._causes: list[Cause] | None = None
+
+    @property
+    def causes(self) -> list[Cause]:
+        if self._causes is None:
+            from driftguard.causes import group
+
+            self._causes = group(self.findings)
+        return self._causes
+
+    @property
+    def cause_summary(self) -> dict[str, int]:
+        """The causes counted by severity, as ``summary`` counts the findings."""
+        counts = {"breaking": 0, "warning": 0, "info": 0}
+        for cause in self.causes:
+            counts[cause.severity.value] += 1
+        return counts
 
     def __repr__(self) -> str:
         return f"Report(command={self.command!r}, summary={self.summary})"
@@ -270,13 +291,15 @@ class Report:
         return Report(self.command, [f for f in self.findings if keep(f)], run=self.run)
 
     def to_dict(self) -> dict[str, Any]:
+        keys = {id(f): cause.key for cause in self.causes for f in cause.findings}
         return {
             "tool": "driftguard",
             "version": __version__,
             "command": self.command,
             "run": self.run.to_dict(),
-            "summary": self.summary,
-            "findings": [f.to_dict() for f in self.findings],
+            "summary": {**self.summary, "causes": self.cause_summary},
+            "causes": [cause.to_dict() for cause in self.causes],
+            "findings": [{**f.to_dict(), "cause": keys[id(f)]} for f in self.findings],
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from driftguard._errors import UsageError
-from driftguard.findings import FailOn
+from driftguard.findings import FailOn, Severity
 from driftguard.formats import FORMATS
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "ref_roots",
     "reporting",
     "seconds",
+    "severity",
     "snapshots",
     "target",
     "whole_number",
@@ -34,6 +35,15 @@ def fail_on(text: str) -> FailOn:
     except UsageError:
         raise argparse.ArgumentTypeError(
             f"invalid --fail-on {text!r} (choose from {FAIL_ON_CHOICES})"
+        ) from None
+
+
+def severity(text: str) -> Severity:
+    try:
+        return Severity.parse(text)
+    except UsageError:
+        raise argparse.ArgumentTypeError(
+            f"invalid level {text!r} (choose from breaking, warning, info)"
         ) from None
 
 
@@ -99,6 +109,18 @@ def reporting(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout"
+    )
+    group.add_argument(
+        "--show",
+        type=severity,
+        metavar="LEVEL",
+        help="show only causes at or above LEVEL: breaking, warning, info (the summary still "
+        "counts everything and --fail-on still decides the exit code; json keeps all)",
+    )
+    group.add_argument(
+        "--details",
+        action="store_true",
+        help="list every finding beneath its cause (the html page always has them)",
     )
 
 

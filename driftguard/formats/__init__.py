@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from driftguard._errors import UsageError
-from driftguard.findings import FailOn, Report
+from driftguard.findings import FailOn, Report, Severity
 
 __all__ = ["FORMATS", "FormatOptions", "Renderer", "render"]
 
@@ -28,8 +28,13 @@ FORMATS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class FormatOptions:
+    """How a report is rendered: colour, the exit threshold to show, the causes to show
+    (``--show``: none below it) and whether every finding is listed (``--details``)."""
+
     color: bool = False
     fail_on: FailOn = field(default_factory=lambda: FailOn.parse("breaking"))
+    show: Severity | None = None
+    details: bool = False
 
 
 class Renderer(Protocol):

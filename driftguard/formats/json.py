@@ -19,12 +19,13 @@ def report_schema() -> dict[str, Any]:
     from driftguard.findings import SOURCES, Severity
 
     severities = [s.value for s in Severity]
+    counts = {s: {"type": "integer", "minimum": 0} for s in severities}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://driftguard.dev/schemas/report-{__version__}.json",
         "title": "driftguard report",
         "type": "object",
-        "required": ["tool", "version", "command", "run", "summary", "findings"],
+        "required": ["tool", "version", "command", "run", "summary", "causes", "findings"],
         "additionalProperties": False,
         "properties": {
             "tool": {"const": "driftguard"},
@@ -47,13 +48,47 @@ def report_schema() -> dict[str, Any]:
             },
             "summary": {
                 "type": "object",
-                "required": severities,
+                "description": "findings counted by severity, and causes under 'causes'",
+                "required": [*severities, "causes"],
                 "additionalProperties": False,
-                "properties": {s: {"type": "integer", "minimum": 0} for s in severities},
+                "properties": {
+                    **counts,
+                    "causes": {
+                        "type": "object",
+                        "required": severities,
+                        "additionalProperties": False,
+                        "properties": counts,
+                    },
+                },
             },
+            "causes": {"type": "array", "items": {"$ref": "#/$defs/cause"}},
             "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
         },
         "$defs": {
+            "cause": {
+                "description": "one change, however many findings show it",
+                "type": "object",
+                "required": ["key", "id", "severity", "message", "sources", "findings"],
+                "additionalProperties": False,
+                "properties": {
+                    "key": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+                    "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                    "severity": {"enum": severities},
+                    "message": {"type": "string"},
+                    "sources": {
+                        "type": "array",
+                        "items": {"enum": list(SOURCES)},
+                        "minItems": 1,
+                        "uniqueItems": True,
+                    },
+                    "findings": {
+                        "description": "the fingerprints of the cause's findings",
+                        "type": "array",
+                        "items": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+                        "minItems": 1,
+                    },
+                },
+            },
             "finding": {
                 "type": "object",
                 "required": [
@@ -65,6 +100,7 @@ def report_schema() -> dict[str, Any]:
                     "message",
                     "details",
                     "fingerprint",
+                    "cause",
                 ],
                 "additionalProperties": False,
                 "properties": {
@@ -98,6 +134,11 @@ def report_schema() -> dict[str, Any]:
                         },
                     },
                     "fingerprint": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+                    "cause": {
+                        "description": "the key of the cause the finding shows",
+                        "type": "string",
+                        "pattern": "^[0-9a-f]{16}$",
+                    },
                 },
                 "allOf": [
                     {
@@ -113,6 +154,6 @@ def report_schema() -> dict[str, Any]:
                         "then": {"properties": {"details": {"required": ["from", "to"]}}},
                     },
                 ],
-            }
+            },
         },
     }

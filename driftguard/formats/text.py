@@ -1,75 +1,72 @@
-"""The terminal report: findings grouped by operation, worst first, coloured on a terminal."""
+"""The terminal report: causes, the most severe first, each with where it was seen.
+
+A cause is one change however many operations and probes show it (:mod:`driftguard.causes`);
+``--details`` lists its findings beneath it, one line each. A fuzz cause always shows the
+reproduction of its first finding. Coloured on a terminal, plain text anywhere else.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
-from driftguard.findings import Finding, Report, RunInfo, Severity
+from driftguard.causes import Cause
+from driftguard.findings import Finding, Report, Severity
+from driftguard.formats._view import (
+    SPEC_WIDE,
+    hidden_line,
+    run_facts,
+    shown_causes,
+    summary_line,
+)
 
 __all__ = ["SPEC_WIDE", "render", "run_facts", "summary_line"]
 
 _COLOURS = {Severity.BREAKING: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 _LABELS = {Severity.BREAKING: "breaking", Severity.WARNING: "warning ", Severity.INFO: "info    "}
-SPEC_WIDE = "(whole API)"
+_INDENT = " " * 10
 
 
 def _paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
 
-def summary_line(report: Report) -> str:
-    counts = report.summary
-    parts = [
-        f"{counts['breaking']} breaking",
-        f"{counts['warning']} warning",
-        f"{counts['info']} info",
-    ]
-    return ", ".join(parts)
+def _finding_line(finding: Finding) -> str:
+    place = finding.operation or SPEC_WIDE
+    return f"{place}  {finding.location}  ({finding.id}, {finding.severity.value})"
 
 
-def run_facts(run: RunInfo) -> list[str]:
-    """The run in a few words for a header line: version, start, duration, seed, requests."""
-    facts = [f"driftguard {run.version}"]
-    if run.started is not None:
-        facts.append(f"started {run.started:%Y-%m-%d %H:%M:%S} UTC")
-    if run.seconds is not None:
-        facts.append(f"{run.seconds:.2f} s")
-    if run.seed is not None:
-        facts.append(f"seed {run.seed}")
-    if run.requests is not None:
-        facts.append(f"{run.requests} requests")
-    return facts if run.started is not None else []
+def _cause(cause: Cause, details: bool, color: bool) -> list[str]:
+    label = _paint(_LABELS[cause.severity], _COLOURS[cause.severity], color)
+    lines = [f"{label}  {cause.message}"]
+    lines.append(_paint(f"{_INDENT}{cause.id} {cause.where()}", "2", color))
+    reproduce = cause.findings[0].details.get("reproduce")
+    if reproduce and not details:
+        lines.append(_paint(f"{_INDENT}reproduce: {reproduce}", "2", color))
+    if details:
+        for finding in cause.findings:
+            lines.append(_paint(f"{_INDENT}- {_finding_line(finding)}", "2", color))
+            if finding.message != cause.message:
+                lines.append(_paint(f"{_INDENT}  {finding.message}", "2", color))
+            reproduce = finding.details.get("reproduce")
+            if reproduce:
+                lines.append(_paint(f"{_INDENT}  reproduce: {reproduce}", "2", color))
+    return lines
 
 
 def render(report: Report, options: Any) -> str:
     color: bool = options.color
-    lines: list[str] = []
-    lines.append(_paint(report.title, "1", color))
-    for note in report.run.notes:
-        lines.append(f"  {note}")
+    lines = [_paint(report.title, "1", color)]
+    lines += [f"  {note}" for note in report.run.notes]
     if not report.findings:
-        lines.append("")
-        lines.append(_paint("No findings.", "32", color))
+        lines += ["", _paint("No findings.", "32", color)]
         return "\n".join(lines) + "\n"
-
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for finding in report.findings:
-        groups[finding.operation or SPEC_WIDE].append(finding)
-    for operation, findings in groups.items():
+    shown = shown_causes(report, options)
+    for cause in shown:
         lines.append("")
-        lines.append(_paint(operation, "1", color))
-        findings.sort(key=lambda f: (-f.severity.rank, f.location, f.id))
-        for finding in findings:
-            label = _paint(_LABELS[finding.severity], _COLOURS[finding.severity], color)
-            lines.append(f"  {label}  {finding.message}")
-            where = f"{finding.id}"
-            if finding.location:
-                where += f" at {finding.location}"
-            lines.append(_paint(f"            {where}", "2", color))
-            reproduce = finding.details.get("reproduce")
-            if reproduce:
-                lines.append(_paint(f"            reproduce: {reproduce}", "2", color))
+        lines += _cause(cause, options.details, color)
+    hidden = hidden_line(report, shown)
+    if hidden:
+        lines += ["", hidden]
     lines.append("")
     fail_on = options.fail_on
     tripped = report.exit_code(fail_on) == 1

@@ -35,9 +35,14 @@ _CHILD_WHERE = {
 
 
 class Site:
-    """Where a change is: the operation, the rule prefix for that place, and its location."""
+    """Where a change is: the operation, the rule prefix for that place, and its location.
 
-    __slots__ = ("operation", "path", "root", "subject", "where")
+    Inside a referenced schema the site also knows the reference (``anchor``) and where the
+    schema's own part of the path starts (``offset``): a change to a shared component is the
+    same change whichever operation it is seen from, and ``details["schema"]`` says which.
+    """
+
+    __slots__ = ("anchor", "offset", "operation", "path", "root", "subject", "where")
 
     def __init__(
         self,
@@ -46,12 +51,16 @@ class Site:
         root: str = "",
         path: str = "",
         subject: tuple[tuple[str, str], ...] = (),
+        anchor: str | None = None,
+        offset: int = 0,
     ) -> None:
         self.operation = operation
         self.where = where
         self.root = root
         self.path = path
         self.subject = subject
+        self.anchor = anchor
+        self.offset = offset
 
     def __repr__(self) -> str:
         return f"Site({self.operation!r}, {self.where!r}, {self.location!r})"
@@ -65,24 +74,36 @@ class Site:
         return "request" if self.where.startswith("request") else "response"
 
     def details(self, **more: Any) -> dict[str, Any]:
-        """The details naming this place (parameter, header, property), plus ``more``."""
+        """The details naming this place (parameter, header, property, the component it is
+        in), plus ``more``."""
         details: dict[str, Any] = dict(self.subject)
         if self.path:
             details["property"] = self.path.lstrip("/")
+        if self.anchor is not None:
+            inside = self.path[self.offset :]
+            details["schema"] = f"{self.anchor} {inside}" if inside else self.anchor
         details.update(more)
         return details
 
+    def _with(self, where: str, path: str) -> Site:
+        return Site(self.operation, where, self.root, path, self.subject, self.anchor, self.offset)
+
     def child(self, segment: str) -> Site:
         """The site of a property, items or additionalProperties below this one."""
-        where = _CHILD_WHERE.get(self.where, self.where)
-        return Site(self.operation, where, self.root, f"{self.path}/{segment}", self.subject)
+        return self._with(_CHILD_WHERE.get(self.where, self.where), f"{self.path}/{segment}")
 
     def branch(self, label: str) -> Site:
         """The site of a composition branch: same level as its parent (a body stays a body)."""
-        return Site(self.operation, self.where, self.root, f"{self.path}/{label}", self.subject)
+        return self._with(self.where, f"{self.path}/{label}")
 
     def with_where(self, where: str) -> Site:
-        return Site(self.operation, where, self.root, self.path, self.subject)
+        return self._with(where, self.path)
+
+    def anchored(self, ref: str) -> Site:
+        """This site, as the place where the referenced schema ``ref`` begins."""
+        return Site(
+            self.operation, self.where, self.root, self.path, self.subject, ref, len(self.path)
+        )
 
     def under(self, media: str) -> Site:
         return Site(
@@ -256,6 +277,9 @@ def _schemas(
         if key not in direct and (side, key) in owners and _via_ref(node):
             continue
         seen.add(key)
+        ref = node.new_ref or node.old_ref
+        if ref is not None:
+            site = site.anchored(ref)
         yield Event("schema", _header_param(site), node)
         if site.where == "response-header":
             continue  # headers are compared on their own type and nullability only

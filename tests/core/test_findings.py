@@ -122,7 +122,12 @@ def test_json_report_has_the_contract_shape_and_validates_against_report_schema(
     data = json.loads(report.to_json())
     assert data["tool"] == "driftguard"
     assert data["command"] == "diff"
-    assert data["summary"] == {"breaking": 1, "warning": 0, "info": 0}
+    assert data["summary"] == {
+        "breaking": 1,
+        "warning": 0,
+        "info": 0,
+        "causes": {"breaking": 1, "warning": 0, "info": 0},
+    }
     (finding,) = data["findings"]
     assert finding == {
         "id": "response-property-renamed",
@@ -133,6 +138,7 @@ def test_json_report_has_the_contract_shape_and_validates_against_report_schema(
         "message": "renamed",
         "details": {"from": "full_name", "to": "fullName"},
         "fingerprint": report.findings[0].fingerprint,
+        "cause": report.causes[0].key,
     }
     jsonschema_rs.validator_for(report_schema()).validate(data)
 

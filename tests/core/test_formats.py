@@ -57,15 +57,28 @@ def test_unknown_format_is_a_usage_error() -> None:
         render(sample(), "yaml")
 
 
-def test_text_groups_by_operation_and_has_no_colour_off_a_terminal() -> None:
+def test_text_leads_with_causes_worst_first_and_has_no_colour_off_a_terminal() -> None:
     text = render(sample(), "text")
     assert "\x1b[" not in text
     assert (
-        text.index("(whole API)") < text.index("GET /users/{user_id}") < text.index("POST /orders/")
+        text.index("renamed to 'fullName'")
+        < text.index("server error: ZeroDivisionError")
+        < text.index("100% <sure>")
+        < text.index("api-security-added")
     )
     assert "breaking  response property 'full_name' was renamed to 'fullName'" in text
+    assert "          response-property-renamed in 1 operation: GET /users/{user_id}" in text
     assert "reproduce: curl -X POST" in text
     assert text.rstrip().endswith("2 breaking, 1 warning, 1 info (fail-on: breaking)")
+
+
+def test_text_details_list_every_finding_and_show_hides_lesser_causes() -> None:
+    detailed = render(sample(), "text", FormatOptions(details=True))
+    assert "- GET /users/{user_id}  response 200 application/json /full_name" in detailed
+    shown = render(sample(), "text", FormatOptions(show=Severity.WARNING))
+    assert "api-security-added" not in shown
+    assert "1 info cause(s) not shown (--show)" in shown
+    assert shown.rstrip().endswith("2 breaking, 1 warning, 1 info (fail-on: breaking)")
 
 
 def test_text_colours_on_a_terminal() -> None:

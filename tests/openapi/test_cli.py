@@ -76,7 +76,7 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return code, out, err
 
 
-def test_text_report_groups_by_operation(
+def test_text_report_leads_with_causes(
     files: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(["diff", files["old"], files["new_breaking"]], capsys)
@@ -86,8 +86,10 @@ def test_text_report_groups_by_operation(
     assert lines[1] == (
         f"  compared {files['old']} (1 operations) with {files['new_breaking']} (1 operations)"
     )
-    assert "GET /users/{user_id}" in lines
-    assert "  breaking  response property 'name' became optional" in lines
+    assert "breaking  response property 'name' became optional" in lines
+    assert (
+        "          response-property-became-optional in 1 operation: GET /users/{user_id}" in lines
+    )
     assert "\x1b[" not in out  # no colour when not on a terminal
     assert lines[-1] == "1 breaking, 0 warning, 0 info (fail-on: breaking)"
 
@@ -100,7 +102,15 @@ def test_json_report_follows_the_contract(
     report = json.loads(out)
     jsonschema_rs.validate(report_schema(), report)
     assert report["command"] == "diff"
-    assert report["summary"] == {"breaking": 1, "warning": 0, "info": 0}
+    assert report["summary"] == {
+        "breaking": 1,
+        "warning": 0,
+        "info": 0,
+        "causes": {"breaking": 1, "warning": 0, "info": 0},
+    }
+    [cause] = report["causes"]
+    assert cause["findings"] == [report["findings"][0]["fingerprint"]]
+    assert report["findings"][0]["cause"] == cause["key"]
     (finding,) = report["findings"]
     assert finding["id"] == "response-property-became-optional"
     assert finding["source"] == "schema"
@@ -166,7 +176,8 @@ def test_output_file(
         capsys,
     )
     assert (code, out, err) == (0, "", "")
-    assert json.loads(target.read_text())["summary"] == {"breaking": 0, "warning": 1, "info": 0}
+    summary = json.loads(target.read_text())["summary"]
+    assert (summary["breaking"], summary["warning"], summary["info"]) == (0, 1, 0)
 
 
 def test_config_overrides_severity_and_ignores(

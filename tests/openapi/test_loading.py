@@ -241,6 +241,7 @@ def test_app_targets(
         "status": "200",
         "media": "application/json",
         "property": "full_name",
+        "schema": "#/components/schemas/User /full_name",
         "from": "full_name",
         "to": "fullName",
     }

@@ -174,7 +174,7 @@ def test_update_outside_ci_rewrites_and_exits_0(capsys: pytest.CaptureFixture[st
     run(capsys, "snapshot", V1, "--dir", "snaps")
     code, out, _ = run(capsys, "check", V2, "--dir", "snaps", "--update")
     assert code == 0
-    assert "response-field-renamed" in out  # what changed is still shown
+    assert "customer_name' was renamed to 'customerName'" in out  # what changed is still shown
     assert "2 probe(s) replaced" in out
     code, out, err = run(capsys, "check", V2, "--dir", "snaps", "--format", "json")
     assert (code, json.loads(out)["findings"]) == (0, []), err  # the new baseline is clean

@@ -1,0 +1,228 @@
+"""From findings to causes: one change, however many places show it.
+
+A field renamed in a shared model is one change; the diff sees it on every operation that
+uses the model (``response-property-renamed``) and every probe that returns it sees it again
+(``response-field-renamed``). A person acts on the change, so reports lead with causes and
+keep every finding beneath them.
+
+A cause's key comes from *what* changed, never from where it was seen:
+
+- a rename, from any source: the old and the new name;
+- a change inside a referenced schema (``details["schema"]``, the component and the path in
+  it): the change, whichever side of which operation showed it (a type changed in a model
+  used by requests and responses is one cause);
+- any other schema change: the rule, the place within an operation and what changed (a
+  ``422`` response added to twenty operations is one cause);
+- a live response: the rule, the field and what it changed from and to;
+- a fuzz defect: the rule and its location (the same exception in the same function, the
+  same unchecked parameter), on however many operations.
+
+A cause has the highest severity of its findings; its id and message are those of its most
+telling finding (the most severe, a schema finding before the others, since its message
+names no probe).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from driftguard._types import Source
+from driftguard.findings import SOURCES, Finding, Severity
+
+__all__ = ["Cause", "cause_key", "group"]
+
+# Words of a schema rule's id that say where a change was seen, not what it is: dropped so
+# that the request and the response side of one shared schema make one cause.
+_PLACE_WORDS = frozenset(
+    {
+        "request",
+        "response",
+        "body",
+        "property",
+        "parameter",
+        "header",
+        "new",
+        "required",
+        "optional",
+        "with",
+        "default",
+    }
+)
+# Details that describe the place rather than the change (already in the schema pointer).
+_PLACE_DETAILS = frozenset({"property", "media", "status", "probe", "path", "new_path", "schema"})
+_SOURCE_ORDER = {source: rank for rank, source in enumerate(SOURCES)}
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One change and every finding that shows it."""
+
+    key: str
+    id: str
+    severity: Severity
+    message: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def sources(self) -> list[Source]:
+        seen = {f.source for f in self.findings}
+        return [source for source in SOURCES if source in seen]
+
+    @property
+    def operations(self) -> list[str]:
+        return sorted({f.operation for f in self.findings if f.operation})
+
+    @property
+    def probes(self) -> list[str]:
+        return sorted({str(f.details["probe"]) for f in self.findings if "probe" in f.details})
+
+    def where(self, *, limit: int = 4) -> str:
+        """``in 3 operations and 2 probes: GET /books, GET /books/{id}, ...``."""
+        operations, probes = self.operations, self.probes
+        counted = []
+        if operations:
+            counted.append(_count(len(operations), "operation"))
+        if probes:
+            counted.append(_count(len(probes), "probe"))
+        if not counted:
+            return "in the whole API"
+        places = [*operations, *probes]
+        shown = ", ".join(places[:limit]) + (", ..." if len(places) > limit else "")
+        return f"in {' and '.join(counted)}: {shown}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "id": self.id,
+            "severity": self.severity.value,
+            "message": self.message,
+            "sources": self.sources,
+            "findings": [f.fingerprint for f in self.findings],
+        }
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+def _field(path: str) -> str:
+    """The field a response path ends in: ``$.lines[*].unit_price`` -> ``unit_price``."""
+    last = path.rstrip("]").rsplit(".", 1)[-1] if "." in path else path
+    return last.removesuffix("[*").strip("'[]") or path
+
+
+def _change(rule_id: str) -> str:
+    """What a schema rule says happened, without where: ``max-length-decreased``."""
+    words = [w for w in rule_id.split("-") if w not in _PLACE_WORDS]
+    if words:
+        return "-".join(words)
+    return "added" if rule_id.startswith("new-") else rule_id
+
+
+def _what(details: Mapping[str, Any]) -> list[str]:
+    return [f"{k}={details[k]!r}" for k in sorted(details) if k not in _PLACE_DETAILS]
+
+
+def _base(type_text: Any) -> str:
+    """``string (numeric, 2 decimals)`` -> ``string``: the JSON type a client parses."""
+    return str(type_text).split(" ", 1)[0]
+
+
+def _field_change(finding: Finding) -> tuple[str, str] | None:
+    """(what happened, to which field) for the changes a field can show both in the document
+    and on the wire: a type, nullability, a field removed or added. None for the others."""
+    rule, details = finding.id, finding.details
+    if finding.source == "response":
+        field = _field(str(details.get("path", "")))
+    elif finding.source == "schema" and rule.startswith(("response-", "request-", "new-")):
+        if "property" not in rule or "property" not in details:
+            return None
+        field = str(details["property"]).rsplit("/", 1)[-1]
+    else:
+        return None
+    if "type-changed" in rule or "type-generalized" in rule or "type-specialized" in rule:
+        change = f"type {_base(details.get('old'))} -> {_base(details.get('new'))}"
+    elif rule.endswith("became-nullable"):
+        change = "nullable"
+    elif rule.endswith("-removed") and ("property" in rule or "field" in rule):
+        change = "removed"
+    elif rule.endswith("-added") or rule.startswith("new-"):
+        change = "added"
+    else:
+        return None
+    return change, field
+
+
+def _about_the_operation(finding: Finding) -> bool:
+    """An operation added, removed or deprecated is a change of its own on each operation."""
+    from driftguard.rules import RULES
+
+    rule = RULES.get(finding.id)
+    return not finding.location or (rule is not None and rule.area == "paths")
+
+
+def cause_key(finding: Finding) -> str:
+    """The stable key of the change ``finding`` shows (see the module docstring)."""
+    details = finding.details
+    field_change = _field_change(finding)
+    if finding.id.endswith("-renamed") and finding.id != "component-renamed":
+        material = ["renamed", str(details.get("from")), str(details.get("to"))]
+    elif field_change is not None:
+        material = ["field", *field_change]
+    elif finding.source == "response":
+        material = [finding.id, str(details.get("old")), str(details.get("new"))]
+        if not finding.id.endswith(("status-changed", "content-type-changed")):
+            material.insert(1, _field(str(details.get("path", ""))))
+    elif finding.source == "schema" and "schema" in details:
+        material = [_change(finding.id), str(details["schema"]), *_what(details)]
+    elif finding.source == "schema":
+        material = [finding.id, finding.location, *_what(details)]
+        if _about_the_operation(finding):
+            material.append(finding.operation or "")
+    else:  # fuzz: the same defect, whichever operation shows it
+        material = [finding.id, finding.location]
+    digest = hashlib.sha256("\x1f".join(material).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
+
+
+def _telling(finding: Finding) -> tuple[int, int, tuple[str, str, str]]:
+    return (-finding.severity.rank, _SOURCE_ORDER[finding.source], finding.sort_key)
+
+
+def _message(finding: Finding) -> str:
+    """The finding's message, named by what changed rather than where it was seen: a
+    property of a shared schema within its component (``charge/status``), a field of live
+    responses by its name, without the probe that happened to show it."""
+    from driftguard.rules import RULES, render
+
+    details = finding.details
+    rule = RULES.get(finding.id)
+    if rule is None:
+        return finding.message
+    if finding.source == "response" and rule.brief and "path" in details:
+        field = _field(str(details["path"]))
+        return render(rule.brief, {**details, "path": field}) + " in live responses"
+    schema = details.get("schema")
+    if finding.source != "schema" or not isinstance(schema, str) or "property" not in details:
+        return finding.message
+
+    anchor, _, inside = schema.partition(" ")
+    named = anchor.rsplit("/", 1)[-1] + inside
+    return render(rule.message, {**details, "property": named})
+
+
+def group(findings: Iterable[Finding]) -> list[Cause]:
+    """The causes of ``findings``: the most severe first, then in report order."""
+    by_key: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_key.setdefault(cause_key(finding), []).append(finding)
+    causes = []
+    for key, members in by_key.items():
+        members.sort(key=lambda f: f.sort_key)
+        best = min(members, key=_telling)
+        causes.append(Cause(key, best.id, best.severity, _message(best), tuple(members)))
+    causes.sort(key=lambda c: (-c.severity.rank, c.findings[0].sort_key, c.id))
+    return causes
