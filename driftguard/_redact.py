@@ -86,9 +86,13 @@ _VALUE = re.compile(
 _KEEPS = [name for name in _VALUE.groupindex if name.startswith("keep")]
 # A name and its value in text: JSON ("name": "v"), a Python repr ('name': 'v'), a header
 # line (Name: v), a form or query pair (name=v).
+# A name starts where a word starts (the look-behind) and is never given back (possessive):
+# a long run of letters is then tried once, not once per position, which kept a 60,000
+# character value busy for seconds.
 _PAIR = re.compile(
-    r"""(?P<q>["']?)(?P<name>[A-Za-z][\w.-]*)(?P=q)(?P<sep>\s*[:=]\s*)"""
-    r"""(?P<value>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s,;&}\])"']+(?:[ \t]+[^\s,;&}\])"']+)*)"""
+    r"""(?<![\w.\-"'])(?P<q>["']?)(?P<name>[A-Za-z][\w.-]*+)(?P=q)(?P<sep>\s*[:=]\s*)"""
+    r"""(?P<value>"(?:[^"\\]|\\.)*+"|'(?:[^'\\]|\\.)*+'"""
+    r"""|[^\s,;&}\])"']++(?:[ \t]+[^\s,;&}\])"']++)*+)"""
 )
 _HARMLESS_VALUES = frozenset({"null", "none", "true", "false", "''", '""', REDACTED})
 

@@ -20,6 +20,7 @@ from driftguard._config import Config
 from driftguard._deep import deep
 from driftguard._errors import DriftguardError, SnapshotError, TargetError, UsageError
 from driftguard.findings import Finding, Report, RunInfo
+from driftguard.snapshots.evidence import Seen, weigh
 from driftguard.snapshots.store import (
     SPEC_FILE,
     Snapshot,
@@ -167,7 +168,8 @@ def check(
     old_spec = None if old_doc is None else Spec(old_doc, where=where)
     findings: list[Finding] = []
     if old_spec is not None:
-        findings.extend(compare_specs(old_spec, new_spec)[0])
+        seen = _recorded_shapes(recorded, new_spec, old_spec)
+        findings.extend(weigh(compare_specs(old_spec, new_spec)[0], seen))
         run.notes.append(f"OpenAPI document compared with {where}")
     else:
         run.notes.append(f"{directory} holds no {SPEC_FILE}: the document was not compared")
@@ -231,6 +233,20 @@ def _compare_probes(
         findings.extend(drift.findings)
     run.operations = sorted(operations)
     return findings
+
+
+def _recorded_shapes(recorded: Snapshot, new_spec: Spec, old_spec: Spec) -> Seen:
+    """Every recorded response shape by the operation and status it answered."""
+    seen: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+    for name, record in recorded.records.items():
+        request = record.request or {}
+        method, path = str(request.get("method", "GET")), str(request.get("path", ""))
+        if record.shape is None or record.status is None or not path:
+            continue
+        operation = old_spec.find(method, path) or new_spec.find(method, path)
+        if operation is not None:
+            seen.setdefault((operation.label, str(record.status)), []).append((name, record.shape))
+    return seen
 
 
 def _target(target: str | Target | None, config: Config, spec_url: str | None) -> Target:

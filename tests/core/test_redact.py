@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from driftguard._redact import REDACTED, Redactor, is_secret_name, redact, redact_headers
+from driftguard._redact import (
+    REDACTED,
+    Redactor,
+    is_secret_name,
+    redact,
+    redact_headers,
+    redact_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -103,3 +110,13 @@ def test_a_redactor_replaces_supplied_secrets_by_their_env_reference() -> None:
     assert redactor.field("X-Api-Key", "fake-credential") == "fake-credential"
     assert redactor.field("X-Short", "abc") == "abc"  # too short to be told apart from text
     assert redactor.field("X-Trace", "generated-by-the-run") == "generated-by-the-run"
+
+
+def test_redaction_takes_linear_time_on_long_values() -> None:
+    """A response may hold a megabyte of text: no pattern may backtrack over it per position."""
+    import time
+
+    started = time.monotonic()
+    for text in ("x" * 1_000_000, "ab: cd " * 150_000, "a=b&" * 250_000, "Bearer " * 100_000):
+        redact_text(text)
+    assert time.monotonic() - started < 3
