@@ -24,7 +24,7 @@ from driftguard.rules import brief
 if TYPE_CHECKING:
     from driftguard.snapshots.record import ResponseRecord
 
-__all__ = ["SnapshotFixture", "case_twin", "drift_lines", "safe_name"]
+__all__ = ["SnapshotFixture", "case_twin", "cause_lines", "drift_lines", "safe_name"]
 
 Fail = Callable[[str], NoReturn]
 
@@ -71,7 +71,17 @@ def _folded(name: str) -> str:
 
 
 def drift_lines(findings: Iterable[Finding]) -> list[str]:
+    """A response's drift, path by path: ``$.full_name -> fullName (renamed)  [breaking]``."""
     return [f"  {brief(f)}  [{f.severity.value}]" for f in findings]
+
+
+def cause_lines(report: Report) -> list[str]:
+    """A document's drift, cause by cause, each naming the operations that show it."""
+    lines = []
+    for cause in report.causes:
+        lines.append(f"  {cause.message}  [{cause.severity.value}]")
+        lines.append(f"    {cause.id} {cause.where(limit=6)}")
+    return lines
 
 
 class SnapshotFixture:
@@ -193,7 +203,14 @@ class SnapshotFixture:
             report = diff_specs(old, document, config=self._config)
         except DriftguardError as exc:
             self._failed(relative, f"driftguard: {exc}")
-        self._settle(relative, report, write, "OpenAPI document", threshold=Severity.BREAKING)
+        self._settle(
+            relative,
+            report,
+            write,
+            "OpenAPI document",
+            threshold=Severity.BREAKING,
+            by_path=False,
+        )
 
     def _settle(
         self,
@@ -203,6 +220,7 @@ class SnapshotFixture:
         what: str,
         *,
         threshold: Severity = Severity.WARNING,
+        by_path: bool = True,
     ) -> None:
         if not report.findings:
             self._session.record(relative, "passed")
@@ -219,7 +237,7 @@ class SnapshotFixture:
             "\n".join(
                 [
                     f"driftguard: the {what} drifted from {self._show(relative)}",
-                    *drift_lines(report.findings),
+                    *(drift_lines(report.findings) if by_path else cause_lines(report)),
                     f"If this change is intended, refresh the snapshot with `{UPDATE_HINT}`"
                     " and commit it; otherwise the change will break clients.",
                 ]

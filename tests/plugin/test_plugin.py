@@ -438,6 +438,7 @@ def test_check_schema_creates_then_fails_on_breaking_changes_only(
         [
             "*the OpenAPI document drifted from *openapi.json",
             "*response property 'name' was renamed to 'full_name'*[[]breaking[]]",
+            "*response-property-renamed in 1 operation: GET /users/{user_id}",
         ]
     )
 
