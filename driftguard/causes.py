@@ -52,7 +52,9 @@ _PLACE_WORDS = frozenset(
     }
 )
 # Details that describe the place rather than the change (already in the schema pointer).
-_PLACE_DETAILS = frozenset({"property", "media", "status", "probe", "path", "new_path", "schema"})
+_PLACE_DETAILS = frozenset(
+    {"property", "media", "status", "probe", "path", "new_path", "schema", "evidence"}
+)
 _SOURCE_ORDER = {source: rank for rank, source in enumerate(SOURCES)}
 
 
@@ -108,7 +110,7 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
-def _field(path: str) -> str:
+def _response_field(path: str) -> str:
     """The field a response path ends in: ``$.lines[*].unit_price`` -> ``unit_price``."""
     last = path.rstrip("]").rsplit(".", 1)[-1] if "." in path else path
     return last.removesuffix("[*").strip("'[]") or path
@@ -131,29 +133,53 @@ def _base(type_text: Any) -> str:
     return str(type_text).split(" ", 1)[0]
 
 
-def _field_change(finding: Finding) -> tuple[str, str] | None:
-    """(what happened, to which field) for the changes a field can show both in the document
-    and on the wire: a type, nullability, a field removed or added. None for the others."""
-    rule, details = finding.id, finding.details
+def _field(finding: Finding) -> str | None:
+    """The field a finding is about, in the document (a property, a parameter) or on the wire."""
+    details = finding.details
     if finding.source == "response":
-        field = _field(str(details.get("path", "")))
-    elif finding.source == "schema" and rule.startswith(("response-", "request-", "new-")):
-        if "property" not in rule or "property" not in details:
-            return None
-        field = str(details["property"]).rsplit("/", 1)[-1]
-    else:
+        return _response_field(str(details.get("path", "")))
+    if finding.source != "schema" or not finding.id.startswith(("response-", "request-", "new-")):
+        return None
+    if "property" in finding.id and "property" in details:
+        return str(details["property"]).rsplit("/", 1)[-1]
+    if "parameter" in finding.id and "parameter" in details:
+        return str(details["parameter"])
+    return None
+
+
+def _transition(finding: Finding) -> list[str] | None:
+    """The key of a change one producer change makes to many fields at once, and that a
+    client meets the same way on each: a type turned into another (a serializer that now
+    writes Decimals as strings), a field that may now be null (Optional documented as such),
+    a string spelled another way (``Z`` for ``+00:00``). Keyed by the transition alone."""
+    rule, details = finding.id, finding.details
+    if _field(finding) is None:
         return None
     if "type-changed" in rule or "type-generalized" in rule or "type-specialized" in rule:
-        change = f"type {_base(details.get('old'))} -> {_base(details.get('new'))}"
-    elif rule.endswith("became-nullable"):
-        change = "nullable"
-    elif rule.endswith("-removed") and ("property" in rule or "field" in rule):
-        change = "removed"
-    elif rule.endswith("-added") or rule.startswith("new-"):
-        change = "added"
-    else:
+        return ["type", _base(details.get("old")), _base(details.get("new"))]
+    if rule.endswith("became-nullable"):
+        return ["nullable"]
+    if rule == "response-field-format-changed":
+        return ["format", str(details.get("old")), str(details.get("new"))]
+    return None
+
+
+def _field_change(finding: Finding) -> tuple[str, str] | None:
+    """(what happened, to which field) for the changes a field can show both in the document
+    and on the wire, on either side of an exchange: removed, added, required, optional."""
+    rule = finding.id
+    field = _field(finding)
+    if field is None:
         return None
-    return change, field
+    if rule.endswith("-removed") and ("property" in rule or "field" in rule):
+        return "removed", field
+    if rule.endswith("-added") or rule.startswith("new-"):
+        return "added", field
+    if rule.endswith(("became-required", "became-required-with-default")):
+        return "required", field
+    if rule.endswith("became-optional"):
+        return "optional", field
+    return None
 
 
 def _about_the_operation(finding: Finding) -> bool:
@@ -167,15 +193,18 @@ def _about_the_operation(finding: Finding) -> bool:
 def cause_key(finding: Finding) -> str:
     """The stable key of the change ``finding`` shows (see the module docstring)."""
     details = finding.details
+    transition = _transition(finding)
     field_change = _field_change(finding)
     if finding.id.endswith("-renamed") and finding.id != "component-renamed":
         material = ["renamed", str(details.get("from")), str(details.get("to"))]
+    elif transition is not None:
+        material = ["transition", *transition]
     elif field_change is not None:
         material = ["field", *field_change]
     elif finding.source == "response":
         material = [finding.id, str(details.get("old")), str(details.get("new"))]
         if not finding.id.endswith(("status-changed", "content-type-changed")):
-            material.insert(1, _field(str(details.get("path", ""))))
+            material.insert(1, _response_field(str(details.get("path", ""))))
     elif finding.source == "schema" and "schema" in details:
         material = [_change(finding.id), str(details["schema"]), *_what(details)]
     elif finding.source == "schema":
@@ -203,7 +232,7 @@ def _message(finding: Finding) -> str:
     if rule is None:
         return finding.message
     if finding.source == "response" and rule.brief and "path" in details:
-        field = _field(str(details["path"]))
+        field = _response_field(str(details["path"]))
         return render(rule.brief, {**details, "path": field}) + " in live responses"
     schema = details.get("schema")
     if finding.source != "schema" or not isinstance(schema, str) or "property" not in details:
@@ -214,15 +243,37 @@ def _message(finding: Finding) -> str:
     return render(rule.message, {**details, "property": named})
 
 
+def _consequence(finding: Finding) -> bool:
+    """A keyword that comes and goes with a type (a number's bounds, a string's pattern)."""
+    return finding.source == "schema" and any(
+        word in finding.id for word in ("-max", "-min", "-pattern-", "-enum", "-exclusive-")
+    )
+
+
 def group(findings: Iterable[Finding]) -> list[Cause]:
-    """The causes of ``findings``: the most severe first, then in report order."""
+    """The causes of ``findings``: the most severe first, then in report order.
+
+    A bound or pattern removed where a type changed at the same place (a Decimal's
+    ``minimum`` gone with its ``number``) is part of that type change's cause.
+    """
+    findings = list(findings)
+    keys = {id(f): cause_key(f) for f in findings}
+    typed = {
+        (f.operation, f.location): keys[id(f)]
+        for f in findings
+        if (_transition(f) or [""])[0] == "type"
+    }
+    for finding in findings:
+        place = (finding.operation, finding.location)
+        if place in typed and _consequence(finding):
+            keys[id(finding)] = typed[place]
     by_key: dict[str, list[Finding]] = {}
     for finding in findings:
-        by_key.setdefault(cause_key(finding), []).append(finding)
+        by_key.setdefault(keys[id(finding)], []).append(finding)
     causes = []
     for key, members in by_key.items():
         members.sort(key=lambda f: f.sort_key)
-        best = min(members, key=_telling)
+        best = min(members, key=lambda f: (_consequence(f) and len(members) > 1, *_telling(f)))
         causes.append(Cause(key, best.id, best.severity, _message(best), tuple(members)))
     causes.sort(key=lambda c: (-c.severity.rank, c.findings[0].sort_key, c.id))
     return causes

@@ -101,7 +101,29 @@ def _weigh(finding: Finding, shapes: list[tuple[str, Shape]]) -> Finding:
 
 
 def weigh(findings: Iterable[Finding], seen: Seen) -> list[Finding]:
-    """``findings`` with each schema finding the recorded responses contradict lowered."""
+    """``findings`` with each schema finding the recorded responses contradict lowered.
+
+    Evidence about a field of a shared schema holds wherever the schema is used: null seen
+    for ``Author.website`` in one operation's recorded response lowers the same finding on
+    every operation that returns an Author.
+    """
+    weighed = _each(findings, seen)
+    shared: dict[tuple[str, str], Finding] = {}
+    for finding in weighed:
+        schema = finding.details.get("schema")
+        if "evidence" in finding.details and isinstance(schema, str):
+            shared.setdefault((finding.id, schema), finding)
+    if not shared:
+        return weighed
+    return [
+        _lowered(f, lowered.severity, str(lowered.details["evidence"]))
+        if (lowered := shared.get((f.id, str(f.details.get("schema"))))) is not None
+        else f
+        for f in weighed
+    ]
+
+
+def _each(findings: Iterable[Finding], seen: Seen) -> list[Finding]:
     weighed = []
     for finding in findings:
         status = finding.details.get("status")

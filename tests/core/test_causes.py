@@ -117,14 +117,47 @@ def test_a_key_says_what_changed_not_where() -> None:
         schema="#/components/schemas/A /x",
     )
     assert cause_key(one) == cause_key(two)
-    different = _schema(
-        "response-property-became-nullable",
+    bound = _schema(
+        "response-property-max-length-unset",
+        "GET /a",
+        property="x",
+        schema="#/components/schemas/A /x",
+        old=10,
+    )
+    other = _schema(
+        "response-property-max-length-unset",
         "GET /a",
         property="y",
         schema="#/components/schemas/A /y",
+        old=10,
     )
-    assert cause_key(one) != cause_key(different)
+    assert cause_key(bound) != cause_key(other)
     assert len(cause_key(one)) == 16
+
+
+def test_one_transition_on_many_fields_is_one_cause() -> None:
+    """A serializer that now writes Decimals as strings changes every such field the same way;
+    a bound that went with the type is part of it."""
+    findings = [
+        _schema(
+            "response-property-type-changed", "GET /a", property=name, old="number", new="string"
+        )
+        for name in ("price", "total", "discount")
+    ]
+    findings.append(
+        Finding(
+            "response-property-min-unset",
+            Severity.BREAKING,
+            "schema",
+            "GET /a",
+            findings[0].location,
+            "minimum removed",
+            {"property": "price", "old": 0},
+        )
+    )
+    (cause,) = Report("diff", findings).causes
+    assert cause.id == "response-property-type-changed"  # the change, not its consequence
+    assert len(cause.findings) == 4
 
 
 def test_a_cause_has_the_highest_severity_of_its_findings() -> None:

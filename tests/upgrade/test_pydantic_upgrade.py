@@ -149,3 +149,30 @@ def test_each_side_against_itself_is_clean(
     assert (code, report["findings"]) == (0, [])
     shapes = json.loads((tmp_path / "snapshots" / "responses" / "create-order.json").read_text())
     assert shapes["status"] == 201
+
+
+def test_the_report_has_about_as_many_causes_as_real_changes(
+    upgrade: tuple[int, dict[str, Any]],
+) -> None:
+    """109 findings from 14 real changes: the report leads with about 14 causes, not 109."""
+    report = upgrade[1]
+    causes = report["causes"]
+    cause_of = {f["fingerprint"]: f["cause"] for f in report["findings"]}
+    by_key = {key(f): f["fingerprint"] for f in report["findings"]}
+    assert len(CHANGES) - 2 <= len(causes) <= len(CHANGES) + 3, [c["message"] for c in causes]
+    assert report["summary"]["causes"] == {
+        level: sum(1 for c in causes if c["severity"] == level)
+        for level in ("breaking", "warning", "info")
+    }
+    spans = {change.name: len({cause_of[by_key[k]] for k in change.findings}) for change in CHANGES}
+    # one change reads as one cause, or two (the document's and the wire's); only the 422
+    # ctx keys (renamed, dropped and added inside a free-form object) read as several
+    assert {name for name, n in spans.items() if n > 2} <= {"validation-error-ctx-keys"}, spans
+    for cause in causes:
+        shown_by = {
+            change.name
+            for change in CHANGES
+            for k in change.findings
+            if by_key[k] in cause["findings"]
+        }
+        assert len(shown_by) <= 2, (cause["message"], shown_by)  # never a catch-all
