@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from driftguard.findings import Report
     from driftguard.formats import FormatOptions
 
-__all__ = ["render"]
+__all__ = ["git_commit", "render"]
 
 _HEX = re.compile(r"[0-9a-f]{4,64}")
 

@@ -56,7 +56,7 @@ color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:6p
 .filters button{font:inherit;padding:.22rem .6rem;color:inherit;background:var(--soft);
 border:1px solid var(--line);border-radius:6px;cursor:pointer}
 details.cause{border:1px solid var(--line);border-left:4px solid var(--i);border-radius:6px;
-margin:.45rem 0}
+margin:.45rem 0;scroll-margin-top:6rem}
 details.cause.breaking{border-left-color:var(--b)}
 details.cause.warning{border-left-color:var(--w)}
 details.cause>summary{cursor:pointer;padding:.4rem .7rem}

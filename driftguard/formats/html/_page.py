@@ -177,7 +177,7 @@ def _cause(cause: Cause) -> str:
     severity, n = cause.severity.value, len(cause.findings)
     rows = "".join(_finding(f) for f in cause.findings)
     return (
-        f'<details class="cause {severity}" id="c-{_e(cause.key)}" data-n="{n}">'
+        f'<details class="cause {severity}" id="c-{_e(cause.key)}">'
         f'<summary><span class="sev">{severity}</span> <span class="msg">{_e(cause.message)}'
         f'</span> <span class="count">{_plural(n, "finding")}</span><span class="meta"><code>'
         f"{_e(cause.id)}</code> · {' + '.join(cause.sources)} · {_e(cause.where())}</span>"
