@@ -104,13 +104,24 @@ def _summary(report: Report, options: Any, shown: list[Cause], annotated: list[C
     return lines
 
 
+def _places(report: Report, annotated: list[Cause]) -> dict[str, Place]:
+    """Where each annotated cause is; none at all if that fails, since an annotation
+    without a file still tells the change, and a CI step must not fail for want of a line."""
+    if not annotated:
+        return {}
+    try:
+        return place_causes(annotated, report.run, report.command)
+    except Exception:
+        return {}
+
+
 def render(report: Report, options: Any) -> str:
     shown = shown_causes(report, options)
     annotated = [
         *[c for c in shown if c.severity is Severity.BREAKING][:LIMIT],
         *[c for c in shown if c.severity is Severity.WARNING][:LIMIT],
     ]
-    places = place_causes(annotated, report.run, report.command) if annotated else {}
+    places = _places(report, annotated)
     lines = [_annotation(cause, places.get(cause.key)) for cause in annotated]
     title = report.title
     lines.append(

@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
+from driftguard import diff_specs
 from driftguard.cli import main
+from driftguard.formats import render
 from driftguard.formats.github import LIMIT
 
 V1 = "tests.snapshots.apps:v1_app"
@@ -291,6 +293,17 @@ def test_properties_are_escaped_and_paths_outside_the_directory_kept(
     assert line.startswith(f"::error file={escaped}/new.json,line=")
     [(_, props, _)] = annotations(out)
     assert props["file"] == new_file  # outside the current directory: as given
+
+
+def test_a_document_gone_since_the_run_leaves_annotations_without_a_file(tmp_path: Path) -> None:
+    old = _write(tmp_path / "old.json", _document({"/a": _operation({"x": {"type": "string"}})}))
+    new = _write(tmp_path / "new.json", _document({"/a": _operation({"x": {"type": "integer"}})}))
+    report = diff_specs(old, new)
+    Path(new).write_text("{not json any more")
+    [(kind, props, _)] = annotations(render(report, "github"))
+    assert (kind, props) == ("error", {"title": "driftguard response-property-type-changed"})
+    Path(new).unlink()
+    assert annotations(render(report, "github"))[0][1] == props
 
 
 def test_stripe_fits_in_what_github_shows_and_lands_on_the_changed_lines(
