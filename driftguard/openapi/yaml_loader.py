@@ -16,7 +16,7 @@ import re
 from functools import cache
 from typing import Any
 
-__all__ = ["Repeats", "load_yaml"]
+__all__ = ["Repeats", "compose_yaml", "load_yaml"]
 
 _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -38,6 +38,23 @@ def load_yaml(text: str) -> tuple[Any, Repeats]:
         if not (exc.context or "").startswith("found duplicate anchor"):
             raise
     return _construct(text, _redefining_loader())
+
+
+def compose_yaml(text: str) -> Any:
+    """The node graph of a YAML document (None when empty), for the positions its nodes'
+    marks hold; anchors defined twice are composed as :func:`load_yaml` reads them."""
+    import yaml
+
+    for loader_class in (_spec_loader(), _redefining_loader()):
+        loader = loader_class(text)
+        try:
+            return loader.get_single_node()
+        except yaml.composer.ComposerError as exc:
+            if not (exc.context or "").startswith("found duplicate anchor"):
+                raise
+        finally:
+            loader.dispose()
+    return None  # pragma: no cover - the redefining loader accepts duplicate anchors
 
 
 def _construct(text: str, loader_class: Any) -> tuple[Any, Repeats]:

@@ -6,7 +6,7 @@ few names; the snapshot file format around a shape lives in :mod:`driftguard.sna
 
 from __future__ import annotations
 
-from driftguard.shapes._paths import PathMatcher, render_path
+from driftguard.shapes._paths import PathMatcher, parse_path, render_path
 from driftguard.shapes.compare import (
     RecordedResponse,
     compare_response,
@@ -21,5 +21,6 @@ __all__ = [
     "compare_response",
     "compare_shapes",
     "infer_shape",
+    "parse_path",
     "render_path",
 ]

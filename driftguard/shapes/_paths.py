@@ -14,7 +14,7 @@ from typing import Final
 
 from driftguard._errors import UsageError
 
-__all__ = ["ITEMS", "WILDCARD", "Path", "PathMatcher", "render_path"]
+__all__ = ["ITEMS", "WILDCARD", "Path", "PathMatcher", "parse_path", "render_path"]
 
 ITEMS: Final = None
 WILDCARD: Final = "*"
@@ -40,6 +40,20 @@ def render_path(path: Path) -> str:
             escaped = segment.replace("\\", "\\\\").replace("'", "\\'")
             out.append(f"['{escaped}']")
     return "".join(out)
+
+
+def parse_path(text: str) -> Path:
+    """The path :func:`render_path` wrote (``$.lines[*].unit_price``), back as segments.
+
+    Raises ValueError for text that is not such a path (``..`` makes it a pattern).
+    """
+    try:
+        steps = _parse(text) if text.strip() != "$" else ()
+    except UsageError as exc:
+        raise ValueError(str(exc)) from None
+    if not text.strip().startswith("$") or any(deep for deep, _ in steps):
+        raise ValueError(f"{text!r} is a pattern, not a path")
+    return tuple(segment for _, segment in steps)
 
 
 _Step = tuple[bool, Segment]  # (any depth before it, segment or WILDCARD)

@@ -119,14 +119,33 @@ def test_junit_without_findings_still_has_a_passing_case() -> None:
     assert [c.get("name") for c in root.iter("testcase")] == ["driftguard check"]
 
 
-def test_github_annotations_escape_data_and_properties() -> None:
+def test_github_annotates_causes_and_sums_up_the_rest_in_one_notice() -> None:
     lines = render(sample(), "github").splitlines()
-    assert lines[0] == "::notice title=driftguard api-security-added::added"
-    assert any(
-        line.startswith("::error title=driftguard response-property-renamed::GET") for line in lines
+    assert [line.split(" ", 1)[0] for line in lines] == [
+        "::error",
+        "::error",
+        "::warning",
+        "::notice",
+    ]
+    # no file to attach to: a report built in memory has no target file
+    assert lines[0].startswith(
+        "::error title=driftguard response-property-renamed::response property 'full_name' "
+        "was renamed to 'fullName'%0Aresponse-property-renamed in 1 operation"
     )
-    warning = next(line for line in lines if line.startswith("::warning"))
-    assert "100%25 <sure>" in warning
+    assert "reproduce: curl -X POST" in lines[1]
+    assert "100%25 <sure>" in lines[2]  # data escapes %, properties also : and ,
+    summary = lines[3]
+    assert summary.startswith("::notice title=driftguard diff::4 causes (2 breaking, 1 warning")
+    assert "annotated: 2 of 2 breaking, 1 of 1 warning cause(s); 0 left out" in summary
+    assert "%0A1 info cause(s), not annotated:%0A- added (api-security-added" in summary
+
+
+def test_github_show_leaves_lesser_causes_unannotated_but_counted() -> None:
+    lines = render(sample(), "github", FormatOptions(show=Severity.BREAKING)).splitlines()
+    assert [line.split(" ", 1)[0] for line in lines] == ["::error", "::error", "::notice"]
+    assert "(2 breaking, 1 warning, 1 info)" in lines[-1]
+    assert "1 warning, 1 info cause(s) not shown (--show)" in lines[-1]
+    assert "api-security-added" not in lines[-1]
 
 
 def test_html_is_self_contained_and_escaped() -> None:

@@ -136,7 +136,11 @@ def test_every_other_format(
         assert suite.get("tests") == "1"
         assert suite.get("failures") == "1"
     if fmt == "github":
-        assert out.startswith("::error title=driftguard response-property-became-optional::")
+        # on the property's line of the new file (one line: json.dumps writes no newline)
+        assert out.startswith(
+            f"::error file={files['new_breaking']},line=1,"
+            "title=driftguard response-property-became-optional::"
+        )
     if fmt == "markdown":
         assert out.startswith("## driftguard diff")
 

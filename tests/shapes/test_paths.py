@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from driftguard import UsageError
-from driftguard.shapes import PathMatcher, render_path
+from driftguard.shapes import PathMatcher, parse_path, render_path
 from driftguard.shapes._paths import ITEMS
 
 
@@ -13,6 +13,19 @@ def test_render_path() -> None:
     assert render_path(()) == "$"
     assert render_path(("lines", ITEMS, "unit_price")) == "$.lines[*].unit_price"
     assert render_path(("odd key", "it's")) == "$['odd key']['it\\'s']"
+
+
+@pytest.mark.parametrize(
+    "path", [(), ("lines", ITEMS, "unit_price"), ("odd key", "it's"), (ITEMS,), ("*", "a.b")]
+)
+def test_parse_path_reads_what_render_path_writes(path: tuple[str | None, ...]) -> None:
+    assert parse_path(render_path(path)) == path
+
+
+@pytest.mark.parametrize("text", ["$..created_at", "created_at", "$.a["])
+def test_parse_path_refuses_patterns_and_garbage(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_path(text)
 
 
 @pytest.mark.parametrize(
