@@ -21,7 +21,8 @@ from driftguard._errors import (
     UsageError,
 )
 from driftguard._version import __version__
-from driftguard.findings import Finding, Report, Severity
+from driftguard.findings import Finding, Severity
+from driftguard.report import Report
 
 if TYPE_CHECKING:
     from driftguard._config import Config, load_config

@@ -24,7 +24,8 @@ from driftguard._commands import COMMANDS
 from driftguard._deep import DEPTH, run_deep
 from driftguard._errors import DriftguardError, one_line
 from driftguard._version import __version__
-from driftguard.findings import FailOn, Report
+from driftguard.findings import FailOn
+from driftguard.report import Report
 
 __all__ = ["build_parser", "main"]
 

@@ -1,29 +1,26 @@
 """The one model every source produces and every output format reads.
 
-A schema diff, a live response compared with its snapshot and a fuzz run all end as a
-:class:`Report` of :class:`Finding` values. Formats, exit codes, ignore rules and the pytest
-plugin only ever look at this model, so a new source or a new format never needs the others.
+A schema diff, a live response compared with its snapshot and a fuzz run all end as
+:class:`Finding` values with a :class:`RunInfo`, gathered in a :class:`~driftguard.report.Report`.
+Formats, exit codes, ignore rules and the pytest plugin only ever look at this model, so a new
+source or a new format never needs the others.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from driftguard._errors import UsageError
-from driftguard._io import json_text
 from driftguard._types import Source
 from driftguard._version import __version__
 
-if TYPE_CHECKING:
-    from driftguard.causes import Cause
-
-__all__ = ["SOURCES", "FailOn", "Finding", "Report", "RunInfo", "Severity", "Source"]
+__all__ = ["SOURCES", "FailOn", "Finding", "RunInfo", "Severity", "Source"]
 
 SOURCES: tuple[Source, ...] = ("schema", "response", "fuzz")
 
@@ -224,88 +221,3 @@ class RunInfo:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-class Report:
-    """The findings of one command run, always sorted so that two reports diff cleanly,
-    and the causes they show (:mod:`driftguard.causes`), the most severe first."""
-
-    __slots__ = ("_causes", "command", "findings", "run")
-
-    def __init__(
-        self, command: str, findings: Iterable[Finding] = (), *, run: RunInfo | None = None
-    ) -> None:
-        self.command = command
-        self.findings: list[Finding] = sorted(findings, key=lambda f: f.sort_key)
-        self.run = run if run is not None else RunInfo()
-        self._causes: list[Cause] | None = None
-
-    @property
-    def causes(self) -> list[Cause]:
-        if self._causes is None:
-            from driftguard.causes import group
-
-            self._causes = group(self.findings)
-        return self._causes
-
-    @property
-    def cause_summary(self) -> dict[str, int]:
-        """The causes counted by severity, as ``summary`` counts the findings."""
-        counts = {"breaking": 0, "warning": 0, "info": 0}
-        for cause in self.causes:
-            counts[cause.severity.value] += 1
-        return counts
-
-    def __repr__(self) -> str:
-        return f"Report(command={self.command!r}, summary={self.summary})"
-
-    def __len__(self) -> int:
-        return len(self.findings)
-
-    def __iter__(self) -> Iterator[Finding]:
-        return iter(self.findings)
-
-    @property
-    def title(self) -> str:
-        return self.run.title(self.command)
-
-    @property
-    def summary(self) -> dict[str, int]:
-        counts = {"breaking": 0, "warning": 0, "info": 0}
-        for finding in self.findings:
-            counts[finding.severity.value] += 1
-        return counts
-
-    @property
-    def worst(self) -> Severity | None:
-        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
-
-    def exit_code(self, fail_on: FailOn | str = "breaking") -> int:
-        """0 when nothing reaches ``fail_on``, 1 otherwise (CONTRACT section 2)."""
-        if isinstance(fail_on, str):
-            fail_on = FailOn.parse(fail_on)
-        return 1 if any(fail_on.trips(f.severity) for f in self.findings) else 0
-
-    def filtered(self, keep: Callable[[Finding], bool]) -> Report:
-        """A report holding only the findings for which ``keep(finding)`` is true."""
-        return Report(self.command, [f for f in self.findings if keep(f)], run=self.run)
-
-    def to_dict(self) -> dict[str, Any]:
-        keys = {id(f): cause.key for cause in self.causes for f in cause.findings}
-        return {
-            "tool": "driftguard",
-            "version": __version__,
-            "command": self.command,
-            "run": self.run.to_dict(),
-            "summary": {**self.summary, "causes": self.cause_summary},
-            "causes": [cause.to_dict() for cause in self.causes],
-            "findings": [{**f.to_dict(), "cause": keys[id(f)]} for f in self.findings],
-        }
-
-    def to_json(self, *, indent: int | None = 2) -> str:
-        return json_text(self.to_dict(), indent=indent)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Report:
-        findings = [Finding.from_dict(f) for f in data.get("findings", [])]
-        return cls(data["command"], findings, run=RunInfo.from_dict(data.get("run") or {}))

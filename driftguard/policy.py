@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from driftguard.findings import Report
+from driftguard.report import Report
 
 if TYPE_CHECKING:
     from driftguard._config import Config

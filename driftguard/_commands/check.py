@@ -12,7 +12,8 @@ from typing import Any
 
 from driftguard._commands import _options
 from driftguard._commands._progress import probe_progress
-from driftguard.findings import FailOn, Report
+from driftguard.findings import FailOn
+from driftguard.report import Report
 
 
 def register(commands: Any) -> None:

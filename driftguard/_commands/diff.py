@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from driftguard._commands import _options
-from driftguard.findings import Report
+from driftguard.report import Report
 
 
 def register(commands: Any) -> None:

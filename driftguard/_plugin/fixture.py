@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from driftguard._errors import DriftguardError
 from driftguard._plugin.session import PluginSession
-from driftguard.findings import Finding, Report, Severity
+from driftguard.findings import Finding, Severity
 from driftguard.policy import apply_policy
+from driftguard.report import Report
 from driftguard.rules import brief
 
 if TYPE_CHECKING:

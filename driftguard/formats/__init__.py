@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from driftguard._errors import UsageError
-from driftguard.findings import FailOn, Report, Severity
+from driftguard.findings import FailOn, Severity
+from driftguard.report import Report
 
 __all__ = ["FORMATS", "FormatOptions", "Renderer", "render"]
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from driftguard.findings import Report, RunInfo, Severity
+from driftguard.findings import RunInfo, Severity
+from driftguard.report import Report
 
 if TYPE_CHECKING:
     from driftguard.causes import Cause

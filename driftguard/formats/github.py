@@ -19,9 +19,10 @@ from __future__ import annotations
 from typing import Any
 
 from driftguard.causes import Cause
-from driftguard.findings import Report, Severity
+from driftguard.findings import Severity
 from driftguard.formats._places import Place, place_causes
 from driftguard.formats._view import hidden_line, shown_causes
+from driftguard.report import Report
 
 __all__ = ["LIMIT", "render"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from driftguard.findings import Report
+from driftguard.report import Report
 
 __all__ = ["render", "report_schema"]
 

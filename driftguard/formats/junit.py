@@ -6,8 +6,9 @@ from collections import defaultdict
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from driftguard.findings import Finding, Report
+from driftguard.findings import Finding
 from driftguard.formats.text import SPEC_WIDE
+from driftguard.report import Report
 
 __all__ = ["render"]
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from driftguard.causes import Cause
-from driftguard.findings import Report, Severity
+from driftguard.findings import Severity
 from driftguard.formats._view import SPEC_WIDE, hidden_line, run_facts, shown_causes, summary_line
+from driftguard.report import Report
 
 __all__ = ["LIMIT", "render"]
 

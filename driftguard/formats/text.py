@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from driftguard.causes import Cause
-from driftguard.findings import Finding, Report, Severity
+from driftguard.findings import Finding, Severity
 from driftguard.formats._view import (
     SPEC_WIDE,
     hidden_line,
@@ -18,6 +18,7 @@ from driftguard.formats._view import (
     shown_causes,
     summary_line,
 )
+from driftguard.report import Report
 
 __all__ = ["SPEC_WIDE", "render", "run_facts", "summary_line"]
 

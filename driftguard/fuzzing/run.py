@@ -27,7 +27,7 @@ import schemathesis
 from driftguard._config import Config
 from driftguard._errors import TargetError, UsageError, first_line, one_line
 from driftguard._http import SAFE_METHODS
-from driftguard.findings import Report, RunInfo, Severity
+from driftguard.findings import RunInfo, Severity
 from driftguard.fuzzing.engine import OutOfTime, Progress, Run
 from driftguard.fuzzing.judge import CHECKS_CONFIG, Judge
 from driftguard.fuzzing.options import FuzzOptions, HeaderInput, resolve_options
@@ -37,6 +37,7 @@ from driftguard.fuzzing.target import resolve
 from driftguard.fuzzing.transport import Sender
 from driftguard.openapi.sources import app_spec, load_spec
 from driftguard.policy import apply_policy
+from driftguard.report import Report
 from driftguard.targets import Target
 
 __all__ = ["Session", "fuzz", "open_session"]

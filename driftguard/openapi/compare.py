@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from driftguard._deep import deep
 from driftguard._errors import UsageError
-from driftguard.findings import Finding, Report, RunInfo
+from driftguard.findings import Finding, RunInfo
 from driftguard.openapi.document import Spec
 from driftguard.openapi.load import check_openapi
+from driftguard.report import Report
 
 if TYPE_CHECKING:
     from driftguard._config import Config

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from driftguard._redact import REDACTED
-from driftguard.findings import Finding, Report
+from driftguard.findings import Finding
 from driftguard.renames import pair_renames
+from driftguard.report import Report
 from driftguard.rules import finding
 from driftguard.shapes._formats import STRONG, label
 from driftguard.shapes._paths import ITEMS, Path, PathMatcher, render_path

@@ -34,7 +34,8 @@ import httpx
 from driftguard._errors import DriftguardError, UsageError
 from driftguard._http import Route, is_json_media_type, media_type_of
 from driftguard._redact import redact
-from driftguard.findings import FailOn, Report
+from driftguard.findings import FailOn
+from driftguard.report import Report
 from driftguard.shapes import PathMatcher, compare_response
 from driftguard.snapshots.record import ResponseRecord, record_name
 from driftguard.snapshots.store import ci_is_set, read_record, write_record

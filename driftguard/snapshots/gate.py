@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from driftguard._config import Config
 from driftguard._deep import deep
 from driftguard._errors import DriftguardError, SnapshotError, TargetError, UsageError
-from driftguard.findings import Finding, Report, RunInfo
+from driftguard.findings import Finding, RunInfo
+from driftguard.report import Report
 from driftguard.snapshots.evidence import Seen, weigh
 from driftguard.snapshots.store import (
     SPEC_FILE,

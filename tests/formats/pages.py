@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
-from driftguard.findings import Finding, Report, RunInfo, Severity
+from driftguard.findings import Finding, RunInfo, Severity
+from driftguard.report import Report
 
 __all__ = ["HOSTILE", "Parsed", "every_source"]
 

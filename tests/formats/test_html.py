@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from driftguard import diff_specs, load_spec
-from driftguard.findings import FailOn, Report, Severity
+from driftguard.findings import FailOn, Severity
 from driftguard.formats import FormatOptions, render
 from driftguard.formats.html import git_commit
+from driftguard.report import Report
 from driftguard.rules.explain import explain
 from tests.formats.pages import HOSTILE, Parsed, every_source
 

@@ -15,8 +15,9 @@ import pytest
 
 from driftguard import diff_specs, load_spec
 from driftguard.causes import Cause
-from driftguard.findings import Finding, Report
+from driftguard.findings import Finding
 from driftguard.formats import render
+from driftguard.report import Report
 from tests.formats.chromium import Chromium, find_chromium
 from tests.formats.pages import every_source
 

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from driftguard.formats.html._page import page
 
 if TYPE_CHECKING:
-    from driftguard.findings import Report
     from driftguard.formats import FormatOptions
+    from driftguard.report import Report
 
 __all__ = ["git_commit", "render"]
 

@@ -15,9 +15,10 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from driftguard._io import json_text
-from driftguard.findings import SOURCES, Finding, Report, Severity
+from driftguard.findings import SOURCES, Finding, Severity
 from driftguard.formats._view import SPEC_WIDE, hidden_line, run_facts, shown_causes, summary_line
 from driftguard.formats.html._assets import SCRIPT, STYLE
+from driftguard.report import Report
 from driftguard.rules import RULES
 from driftguard.rules.explain import explain
 
