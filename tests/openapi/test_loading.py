@@ -16,35 +16,10 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import PlainTextResponse
 
 from driftguard import LoadError, RefError, diff_specs
-from driftguard.cli import main
+from tests.documents import doc, run
 from tests.servers import serve
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def doc(schema: dict[str, Any], version: str = "3.1.0") -> dict[str, Any]:
-    return {
-        "openapi": version,
-        "info": {"title": "shop", "version": "1"},
-        "paths": {
-            "/items": {
-                "get": {
-                    "responses": {
-                        "200": {
-                            "description": "the items",
-                            "content": {"application/json": {"schema": schema}},
-                        }
-                    }
-                }
-            }
-        },
-    }
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_json_and_yaml_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,33 +25,9 @@ from driftguard.cli import main
 from driftguard.formats import FORMATS
 from driftguard.openapi.files import MAX_BYTES
 from driftguard.openapi.load import MAX_DEPTH
+from tests.documents import doc, run
 
 SECRET = "TOPSECRET-4f1c"
-
-
-def doc(schema: dict[str, Any], version: str = "3.1.0") -> dict[str, Any]:
-    return {
-        "openapi": version,
-        "info": {"title": "shop", "version": "1"},
-        "paths": {
-            "/items": {
-                "get": {
-                    "responses": {
-                        "200": {
-                            "description": "the items",
-                            "content": {"application/json": {"schema": schema}},
-                        }
-                    }
-                }
-            }
-        },
-    }
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def refused(

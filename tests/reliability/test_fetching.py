@@ -29,37 +29,12 @@ from fastapi.responses import (
 )
 
 from driftguard import RefError, TargetError, load_spec
-from driftguard.cli import main
+from tests.documents import doc, run
 from tests.servers import serve
 
 KEY = "s3cret-key"
 MONEY = "Money: {type: integer, maximum: 10}\n"
 HINT = "(pass --allow-remote-refs, or set allow_remote_refs, to follow it)"
-
-
-def doc(schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "shop", "version": "1"},
-        "paths": {
-            "/items": {
-                "get": {
-                    "responses": {
-                        "200": {
-                            "description": "the items",
-                            "content": {"application/json": {"schema": schema}},
-                        }
-                    }
-                }
-            }
-        },
-    }
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

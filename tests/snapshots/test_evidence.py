@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from driftguard import Severity, check
+from driftguard import Report, Severity, check
 from driftguard.snapshots.record import ResponseRecord
 from driftguard.snapshots.store import write_snapshot
 
@@ -55,13 +55,11 @@ def document(user: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def test_a_field_the_recorded_responses_already_carried_null_for_is_no_breaking_change(
-    tmp_path: Path,
-) -> None:
+def check_loosened(tmp_path: Path, answered: dict[str, Any]) -> Report:
+    """Snapshot USER with one recorded answer, then check a document in which ``nickname``
+    may be null, ``bio`` has no maxLength and ``score`` a higher maximum."""
     recorded = ResponseRecord.from_json(
-        {"id": 1, "nickname": None, "bio": "likes tea", "score": 42},
-        status=200,
-        request={"method": "GET", "path": "/users/1"},
+        answered, status=200, request={"method": "GET", "path": "/users/1"}
     )
     write_snapshot(tmp_path / "snaps", document(USER), {"get-user": recorded})
     loosened = copy.deepcopy(USER)
@@ -70,8 +68,13 @@ def test_a_field_the_recorded_responses_already_carried_null_for_is_no_breaking_
     loosened["properties"]["score"]["maximum"] = 5_000_000
     new = tmp_path / "new.json"
     new.write_text(json.dumps(document(loosened)))
+    return check(str(new), snapshots=tmp_path / "snaps")
 
-    report = check(str(new), snapshots=tmp_path / "snaps")
+
+def test_a_field_the_recorded_responses_already_carried_null_for_is_no_breaking_change(
+    tmp_path: Path,
+) -> None:
+    report = check_loosened(tmp_path, {"id": 1, "nickname": None, "bio": "likes tea", "score": 42})
     by_id = {f.id: f for f in report.findings}
     nullable = by_id["response-property-became-nullable"]
     assert nullable.severity is Severity.INFO
@@ -87,20 +90,8 @@ def test_a_field_the_recorded_responses_already_carried_null_for_is_no_breaking_
 
 
 def test_without_contradicting_evidence_the_schemas_verdict_stands(tmp_path: Path) -> None:
-    recorded = ResponseRecord.from_json(
-        {"id": 1, "nickname": "ada", "bio": "x" * 60000, "score": 999_999},
-        status=200,
-        request={"method": "GET", "path": "/users/1"},
-    )
-    write_snapshot(tmp_path / "snaps", document(USER), {"get-user": recorded})
-    loosened = copy.deepcopy(USER)
-    loosened["properties"]["nickname"] = {"type": ["string", "null"]}
-    del loosened["properties"]["bio"]["maxLength"]
-    loosened["properties"]["score"]["maximum"] = 5_000_000
-    new = tmp_path / "new.json"
-    new.write_text(json.dumps(document(loosened)))
-
-    report = check(str(new), snapshots=tmp_path / "snaps")
+    answered = {"id": 1, "nickname": "ada", "bio": "x" * 60000, "score": 999_999}
+    report = check_loosened(tmp_path, answered)
     for finding in report.findings:
         assert "evidence" not in finding.details, finding
     assert {f.severity for f in report.findings} == {Severity.BREAKING}
