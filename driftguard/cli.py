@@ -103,9 +103,9 @@ def _run(args: argparse.Namespace) -> int:
     module = _module(args.command)
     config: Any = None
     if getattr(module, "USES_CONFIG", True):
-        from driftguard._config import load_config
+        from driftguard._settings import read_settings
 
-        config = load_config(args.config)
+        config = read_settings(args.config)
     result: Report | int = module.run(args, config)
     if isinstance(result, int):
         return result
