@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from driftguard._io import json_text
 from driftguard._version import __version__
 from driftguard.causes import Cause, group
 from driftguard.findings import FailOn, Finding, RunInfo, Severity
@@ -94,6 +93,8 @@ class Report:
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
+        from driftguard._io import json_text  # (tempfile and all: not for the other formats)
+
         return json_text(self.to_dict(), indent=indent)
 
     @classmethod
