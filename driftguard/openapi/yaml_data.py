@@ -56,16 +56,23 @@ def _from_nodes(top: Any, where: str, notes: list[str] | None) -> Any:
 
     constructors = scalar_constructors()
     map_tag, seq_tag = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+    str_tag = "tag:yaml.org,2002:str"
 
     def scalar(node: Any) -> Any:
-        make = constructors.get(node.tag) if type(node) is ScalarNode else None
-        if make is None:
-            raise _Beyond(node.tag)
-        return make(node)
+        if type(node) is ScalarNode:
+            if node.tag == str_tag:  # most of them: what its constructor returns
+                return node.value
+            make = constructors.get(node.tag)
+            if make is not None:
+                return make(node)
+        raise _Beyond(node.tag)
 
     def children(node: Any) -> tuple[bool, Iterator[tuple[Any, Any]]]:
         if type(node) is MappingNode and node.tag == map_tag:
-            pairs = {scalar(key): value for key, value in node.value}
+            pairs = {
+                key.value if key.tag == str_tag and type(key) is ScalarNode else scalar(key): value
+                for key, value in node.value
+            }
             if len(pairs) != len(node.value):
                 raise _Beyond("a key written twice, or two keys written alike")
             return True, iter(pairs.items())
@@ -136,6 +143,8 @@ def _rebuild(
 
     def scalar(node: Any) -> Any:
         value = make(node)
+        if type(value) is str:
+            return value
         if type(value) is int:
             # YAML's 0x/0o integers have no length limit, but printing them has.
             limit = sys.get_int_max_str_digits()
@@ -165,11 +174,12 @@ def _rebuild(
     while True:
         frame = stack[-1]
         below = None
+        out, is_map = frame.out, frame.is_map
         for key, value in frame.items:
-            if frame.is_map:
+            if is_map:
                 if not isinstance(key, str):
                     key = _key_text(key)
-                if key in frame.out:  # 1 and '1': two YAML keys, one JSON key
+                if key in out:  # 1 and '1': two YAML keys, one JSON key
                     frame.key = key
                     found.append((path(), 0))
             frame.key = key
@@ -181,8 +191,12 @@ def _rebuild(
                 if frame.depth + hit[2] > MAX_DEPTH:
                     raise _too_deep(where)
                 frame.put(key, hit[0], hit[1], hit[2])
-            else:
-                frame.put(key, scalar(value), 1, 0)
+            else:  # frame.put(key, scalar(value), 1, 0), without the call
+                if is_map:
+                    out[key] = scalar(value)
+                else:
+                    out.append(scalar(value))
+                frame.total += 1
         if below is not None:
             stack.append(below)
             continue
