@@ -7,6 +7,7 @@ tests hold the two together on real specifications and on YAML's corners.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -156,3 +157,34 @@ def documents(draw: st.DrawFn) -> str:
 def test_generated_yaml_reads_the_same_both_ways(text: str) -> None:
     got = fast(text)
     assert got is None or got == exact(text)
+
+
+def test_no_garbage_collection_while_a_document_is_parsed() -> None:
+    """A pass of the cyclic collector during parsing would walk every object made so far
+    (dozens of passes for these documents); it is paused, and on again afterwards (after a
+    refused document too)."""
+    import gc
+
+    passes: list[str] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(phase)
+
+    data = {f"k{i}": {"a": [i, {"b": str(i)}]} for i in range(3000)}
+    as_yaml, as_json = yaml.safe_dump(data), json.dumps(data)
+    gc.callbacks.append(count)
+    try:
+        assert gc.isenabled()
+        for text in (as_yaml, as_json):
+            passes.clear()
+            assert parse_document(text, where="doc", notes=[]) == data
+            # at most the one pass that the new objects start once the collector is back
+            assert len(passes) <= 1
+        with pytest.raises(LoadError):
+            parse_document(CORNERS["recursive"], where="doc")
+        assert gc.isenabled()
+        [[] for _ in range(5000)]  # allocations that do start a pass once it is on
+        assert passes
+    finally:
+        gc.callbacks.remove(count)
