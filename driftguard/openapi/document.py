@@ -17,9 +17,12 @@ from driftguard.openapi.load import holds_names, is_data
 from driftguard.openapi.normalize import Canonicalizer
 from driftguard.openapi.refs import escape, follow, lookup
 
-__all__ = ["Operation", "Parameter", "Spec"]
+__all__ = ["IGNORED_HEADERS", "Operation", "Parameter", "Spec"]
 
 Schema = dict[str, Any]
+# Header parameters the OpenAPI specification says to ignore: the media types and the
+# authorization are described by requestBody, responses and security instead.
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
 @dataclass(slots=True)
@@ -193,6 +196,8 @@ class Spec:
             location, name = node.get("in"), node.get("name")
             if not isinstance(location, str) or not isinstance(name, str):
                 continue
+            if location == "header" and name.lower() in IGNORED_HEADERS:
+                continue  # the specification: such a definition SHALL be ignored
             schema = node.get("schema")
             if schema is None and isinstance(node.get("content"), dict):
                 for media in node["content"].values():

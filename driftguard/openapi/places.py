@@ -124,7 +124,7 @@ class Sources(Written):
         item = self._operation(trail, finding.operation)
         if trail.lost or not location:
             return trail.spot()
-        if location in ("tags", "security") or location.startswith("security "):
+        if location.startswith(("tags ", "security ")) or location in ("tags", "security"):
             trail.go(child(trail.at, location.split(" ", 1)[0]))
             return trail.spot()
         into_schema = "property" in details or finding.id in _schema_rule_ids()

@@ -40,3 +40,12 @@ REVERSIBLE = [c for c in CASES if c.reverse is not None]
 def test_pair_reversed(case: Case) -> None:
     assert case.reverse is not None
     _check(case.reverse, case.new, case.old)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_every_finding_of_a_pair_has_a_fingerprint_of_its_own(case: Case) -> None:
+    """An ignore entry names a fingerprint: two findings sharing one would hide each other."""
+    for old, new in ((case.old, case.new), (case.new, case.old)):
+        findings = diff_specs(old, new).findings
+        fingerprints = Counter(f.fingerprint for f in findings)
+        assert [f for f in findings if fingerprints[f.fingerprint] > 1] == []

@@ -40,10 +40,10 @@ def operation_changed(site: Site, op: OperationDiff) -> Iterator[Finding]:
     old_tags, new_tags = _tags(op.old.node), _tags(op.new.node)
     for tag in new_tags:
         if tag not in old_tags:
-            yield emit("api-tag-added", site, location="tags", tag=tag)
+            yield emit("api-tag-added", site, location=f"tags {tag}", tag=tag)
     for tag in old_tags:
         if tag not in new_tags:
-            yield emit("api-tag-removed", site, location="tags", tag=tag)
+            yield emit("api-tag-removed", site, location=f"tags {tag}", tag=tag)
     if op.security is not None:
         yield from _security(site, op.security, "api")
 
@@ -54,16 +54,18 @@ def _tags(node: dict[str, Any]) -> list[str]:
 
 
 def _security(site: Site, diff: SecurityDiff, prefix: str) -> Iterator[Finding]:
+    # Every location names what it is about, so that two requirements added to one operation
+    # are two fingerprints (an ignore entry for one must not hide the other).
     for requirement in diff.added:
-        yield emit(
-            f"{prefix}-security-added", site, location="security", requirement=_name(requirement)
-        )
+        name = _name(requirement)
+        yield emit(f"{prefix}-security-added", site, location=f"security {name}", requirement=name)
     for requirement in diff.removed:
+        name = _name(requirement)
         yield emit(
-            f"{prefix}-security-removed", site, location="security", requirement=_name(requirement)
+            f"{prefix}-security-removed", site, location=f"security {name}", requirement=name
         )
     for requirement, scheme, added, removed in diff.scopes:
-        location = f"security {_name(requirement)}"
+        location = f"security {_name(requirement)} {scheme}"
         if added:
             yield emit(
                 f"{prefix}-security-scope-added",
@@ -92,10 +94,12 @@ def spec_changed(site: Site, diff: SpecDiff) -> Iterator[Finding]:
     for name in diff.schemas_removed:
         yield emit("api-schema-removed", site, location=f"#/components/schemas/{name}", name=name)
     for old, new in diff.schemas_renamed:
+        # At its new name: one component split in two (FastAPI's Item -> Item-Input and
+        # Item-Output) is two renames with two fingerprints.
         yield emit(
             "component-renamed",
             site,
-            location=f"#/components/schemas/{old}",
+            location=f"#/components/schemas/{new}",
             **{"from": old, "to": new},
         )
     yield from _names(
