@@ -41,7 +41,18 @@ __all__ = ["Sources", "Spot"]
 
 _BRANCH = re.compile(r"(allOf|anyOf|oneOf)\[(.*)\]\Z")
 _COMPOSITIONS = ("allOf", "anyOf", "oneOf")
-_KEYWORDS = ("[]", "additionalProperties")
+_KEYWORDS = (
+    "[]",
+    "additionalProperties",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+)
+_KEYED = re.compile(r"(prefixItems|patternProperties|dependentSchemas)\[(.*)\]\Z")
 _MAX_SCHEMAS = 64  # schemas searched for one step
 _BUNDLED = "/x-driftguard-bundled/"
 
@@ -282,8 +293,11 @@ def _schema_child(schema: At, segment: str) -> At | None:
         return None
     if segment == "[]":
         return child(schema, "items")
-    if segment == "additionalProperties":
-        return child(schema, "additionalProperties")
+    if segment in _KEYWORDS:
+        return child(schema, segment)
+    keyed = _KEYED.match(segment)
+    if keyed is not None:
+        return child(child(schema, keyed.group(1)), keyed.group(2))
     branch = _BRANCH.match(segment)
     if branch is not None:
         kind, label = branch.groups()

@@ -23,8 +23,32 @@ __all__ = ["SchemaComparer"]
 
 Schema = dict[str, Any]
 _MISSING: Any = object()
+# Subschemas compared pair by pair when both sides have them (a label each in the diff).
+# ``not`` and ``if`` are compared as values instead: a change inside them moves the
+# contract the other way, or both ways, so it is reported as a change of the keyword.
+_SUBSCHEMAS = (
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+)
+_SUBSCHEMA_MAPS = ("patternProperties", "dependentSchemas")
 # Keywords compared field by field below; every other keyword is compared as a value.
-_WALKED = frozenset({"properties", "required", "items", "additionalProperties", *COMPOSITIONS})
+_WALKED = frozenset(
+    {
+        "properties",
+        "required",
+        "items",
+        "additionalProperties",
+        "prefixItems",
+        *COMPOSITIONS,
+        *_SUBSCHEMAS,
+        *_SUBSCHEMA_MAPS,
+    }
+)
 
 
 class SchemaComparer:
@@ -113,6 +137,7 @@ class SchemaComparer:
                     node.additional = child
             elif ov != nv:
                 node.keywords[key] = (ov, nv)
+        self._subschemas(node, o, n)
         switched = _switched_union(o, n)
         for kind in COMPOSITIONS:
             ob, nb = o.get(kind), n.get(kind)
@@ -125,6 +150,28 @@ class SchemaComparer:
                 branches = self._branches(kind, ob or [], nb or [])
                 if branches.added or branches.removed or branches.matched:
                     node.branches[kind] = branches
+
+    def _subschemas(self, node: SchemaDiff, o: Schema, n: Schema) -> None:
+        """Subschemas beyond properties and items: paired when on both sides, else a
+        keyword change (a map or a list records the keys or the length on each side)."""
+        for key in _SUBSCHEMAS:
+            ov, nv = o.get(key), n.get(key)
+            if ov is not None and nv is not None:
+                node.subschemas[key] = self.pair(ov, nv)
+            elif ov is not None or nv is not None:
+                node.keywords[key] = (ov, nv)
+        for key in _SUBSCHEMA_MAPS:
+            om, nm = o.get(key) or {}, n.get(key) or {}
+            for name in nm:
+                if name in om:
+                    node.subschemas[f"{key}[{name}]"] = self.pair(om[name], nm[name])
+            if om.keys() != nm.keys():
+                node.keywords[key] = (sorted(om) or None, sorted(nm) or None)
+        ol, nl = o.get("prefixItems") or [], n.get("prefixItems") or []
+        for index, (a, b) in enumerate(zip(ol, nl, strict=False)):
+            node.subschemas[f"prefixItems[{index}]"] = self.pair(a, b)
+        if len(ol) != len(nl):
+            node.keywords["prefixItems"] = (len(ol) or None, len(nl) or None)
 
     def _properties(self, node: SchemaDiff, old: Any, new: Any) -> None:
         old = old or {}

@@ -58,6 +58,7 @@ class SchemaDiff:
         "properties",
         "removed",
         "renamed",
+        "subschemas",
         "wrapped",
     )
 
@@ -75,6 +76,9 @@ class SchemaDiff:
         self.items: SchemaDiff | None = None
         self.additional: SchemaDiff | None = None
         self.branches: dict[str, Branches] = {}
+        # the other subschemas on both sides, by label: ``then``, ``contains``,
+        # ``prefixItems[0]``, ``patternProperties[^x-]``, ``dependentSchemas[card]``, ...
+        self.subschemas: dict[str, SchemaDiff] = {}
         self.wrapped: tuple[str, SchemaDiff] | None = None  # old schema is now a oneOf branch
         self.changed = False
 
@@ -99,6 +103,7 @@ class SchemaDiff:
         for branches in self.branches.values():
             for _, child in branches.matched:
                 yield child
+        yield from self.subschemas.values()
         if self.wrapped is not None:
             yield self.wrapped[1]
 

@@ -294,8 +294,16 @@ def _schemas(
             for label, child in branches.matched:
                 if child.changed:
                     queue.append((site.branch(label), child))
+        for label, child in node.subschemas.items():
+            if child.changed:
+                same = label.startswith(_SAME_INSTANCE)
+                queue.append((site.branch(label) if same else site.child(label), child))
         if node.wrapped is not None:
             queue.append((site.branch(node.wrapped[0]), node.wrapped[1]))
+
+
+# Subschemas that apply to the instance itself (a body stays a body), not to a part of it.
+_SAME_INSTANCE = ("then", "else", "dependentSchemas[")
 
 
 def _header_param(site: Site) -> Site:

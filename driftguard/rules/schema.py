@@ -63,6 +63,10 @@ BOUNDS: dict[str, tuple[str, str]] = {
     "exclusiveMinimum": ("exclusive-min", "lower"),
     "minLength": ("min-length", "lower"),
     "minItems": ("min-items", "lower"),
+    "maxProperties": ("max-properties", "upper"),
+    "minProperties": ("min-properties", "lower"),
+    "maxContains": ("max-contains", "upper"),
+    "minContains": ("min-contains", "lower"),
 }
 
 # change -> (severity on the request side, on the response side, message)
@@ -95,6 +99,52 @@ CHANGES: dict[str, tuple[Severity, Severity, str]] = {
     "all-of-added-annotation-only": (INFO, INFO, "annotation-only allOf branches added"),
     "all-of-removed-annotation-only": (INFO, INFO, "annotation-only allOf branches removed"),
     "wrapped-in-one-of": (B, B, "was wrapped in a oneOf (as {branch})"),
+    # Subschemas of JSON Schema 2020-12 (OpenAPI 3.1): a new constraint narrows what is
+    # valid, a removed one widens it; the catalogue says what that means on each side.
+    "if-added": (B, INFO, "if/then/else condition added"),
+    "if-removed": (INFO, B, "if/then/else condition removed"),
+    "if-changed": (W, W, "if condition changed (which instances 'then' applies to)"),
+    "then-added": (B, INFO, "'then' schema added"),
+    "then-removed": (INFO, B, "'then' schema removed"),
+    "else-added": (B, INFO, "'else' schema added"),
+    "else-removed": (INFO, B, "'else' schema removed"),
+    "not-added": (B, INFO, "'not' schema added"),
+    "not-removed": (INFO, B, "'not' schema removed"),
+    "not-changed": (W, W, "'not' schema changed (what is excluded)"),
+    "contains-added": (B, INFO, "'contains' schema added"),
+    "contains-removed": (INFO, B, "'contains' schema removed"),
+    "prefix-items-added": (INFO, B, "prefixItems grew from {old} to {new} items"),
+    "prefix-items-removed": (B, INFO, "prefixItems shrank from {old} to {new} items"),
+    "pattern-property-added": (B, INFO, "patternProperties added: {values}"),
+    "pattern-property-removed": (INFO, B, "patternProperties removed: {values}"),
+    "dependent-schema-added": (B, INFO, "dependentSchemas added for {values}"),
+    "dependent-schema-removed": (INFO, B, "dependentSchemas removed for {values}"),
+    "dependent-required-added": (B, INFO, "dependentRequired added for {values}"),
+    "dependent-required-removed": (INFO, B, "dependentRequired removed for {values}"),
+    "dependent-required-changed": (B, B, "dependentRequired changed for {values}"),
+    "property-names-added": (B, INFO, "'propertyNames' schema added"),
+    "property-names-removed": (INFO, B, "'propertyNames' schema removed"),
+    "unevaluated-items-added": (B, INFO, "'unevaluatedItems' added"),
+    "unevaluated-items-removed": (INFO, B, "'unevaluatedItems' removed"),
+    "unevaluated-properties-added": (B, INFO, "'unevaluatedProperties' added"),
+    "unevaluated-properties-removed": (INFO, B, "'unevaluatedProperties' removed"),
+    "content-schema-added": (B, INFO, "'contentSchema' added"),
+    "content-schema-removed": (INFO, B, "'contentSchema' removed"),
+    "content-media-type-changed": (B, B, "contentMediaType changed from {old} to {new}"),
+    "content-encoding-changed": (B, B, "contentEncoding changed from {old} to {new}"),
+    # additionalProperties: false (or a schema) where any extra property was accepted.
+    "additional-properties-forbidden": (B, INFO, "no longer accepts additional properties"),
+    "additional-properties-allowed": (INFO, W, "accepts additional properties again"),
+    "additional-properties-schema-added": (
+        B,
+        INFO,
+        "additional properties must now match a schema",
+    ),
+    "additional-properties-schema-removed": (
+        INFO,
+        W,
+        "additional properties may be anything again",
+    ),
     "discriminator-added": (INFO, INFO, "discriminator on '{new}' added"),
     "discriminator-removed": (INFO, INFO, "discriminator on '{old}' removed"),
     "discriminator-property-name-changed": (
@@ -127,6 +177,10 @@ _BOUND_TEXT = {
     "exclusive-min": "exclusive minimum",
     "min-length": "min length",
     "min-items": "min items",
+    "max-properties": "max properties",
+    "min-properties": "min properties",
+    "max-contains": "max contains",
+    "min-contains": "min contains",
 }
 for _word, _kind in BOUNDS.values():
     for _change, (_req, _resp, _text) in (

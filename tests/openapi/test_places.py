@@ -233,3 +233,54 @@ def test_a_file_that_cannot_be_read_has_no_place(tmp_path: Path) -> None:
     assert Sources(str(tmp_path / "missing.json")).spot(_finding(None, "security")) is None
     (tmp_path / "bad.json").write_text("{not json")
     assert Sources(str(tmp_path / "bad.json")).spot(_finding(None, "security")) is None
+
+
+def test_subschemas_of_json_schema_2020_12_are_followed(tmp_path: Path) -> None:
+    def write(name: str, maximum: int, names: str) -> Path:
+        path = tmp_path / name
+        path.write_text(
+            f"""\
+openapi: 3.1.0
+info: {{title: shop, version: '1'}}
+paths:
+  /items:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              patternProperties:
+                '^x-':
+                  type: integer
+                  maximum: {maximum}
+              then:
+                required: [{names}]
+              prefixItems:
+                - type: string
+                - type: integer
+                  maximum: {maximum}
+      responses:
+        '201': {{description: made}}
+"""
+        )
+        return path
+
+    found = _found((write("old.yaml", 10, "a"), write("new.yaml", 5, "a, b")))
+    assert found == {
+        "request-property-max-decreased request body application/json /patternProperties[^x-]": (
+            "new.yaml",
+            12,
+            True,
+        ),
+        "request-property-max-decreased request body application/json /prefixItems[1]": (
+            "new.yaml",
+            19,
+            True,
+        ),
+        "request-property-became-required request body application/json /then/b": (
+            "new.yaml",
+            15,
+            False,
+        ),
+    }

@@ -65,6 +65,9 @@ def _request(site: Site, node: SchemaDiff) -> Iterator[Finding]:
             yield emit(f"request-property-became-required{suffix}", site.child(name))
         elif name in old_required and name not in new_required:
             yield emit("request-property-became-optional", site.child(name))
+    for name, required in _undeclared(node, old_required, new_required):
+        state = "required" if required else "optional"
+        yield emit(f"request-property-became-{state}", site.child(name))
 
 
 def _response(site: Site, node: SchemaDiff) -> Iterator[Finding]:
@@ -90,6 +93,21 @@ def _response(site: Site, node: SchemaDiff) -> Iterator[Finding]:
             yield emit("response-property-became-optional", site.child(name))
         elif name in new_required and name not in old_required:
             yield emit("response-property-became-required", site.child(name))
+    for name, required in _undeclared(node, old_required, new_required):
+        state = "required" if required else "optional"
+        yield emit(f"response-property-became-{state}", site.child(name))
+
+
+def _undeclared(
+    node: SchemaDiff, old_required: set[str], new_required: set[str]
+) -> Iterator[tuple[str, bool]]:
+    """Names required on one side only that neither side declares as a property: JSON
+    Schema allows ``required`` without ``properties`` (in a ``dependentSchemas`` or ``then``
+    subschema, say). ``True`` for a name that became required."""
+    declared = _props(node.old).keys() | _props(node.new).keys()
+    for name in sorted(new_required ^ old_required):
+        if name not in declared:
+            yield name, name in new_required
 
 
 def _header(site: Site, node: SchemaDiff) -> Iterator[Finding]:
