@@ -13,6 +13,7 @@ from typing import Any
 
 from driftguard._errors import LoadError, RefError
 from driftguard._http import METHODS, PATH_PARAMETER, Route, most_literal_first, path_template
+from driftguard.openapi.flatten import merge_all
 from driftguard.openapi.load import holds_names, is_data
 from driftguard.openapi.normalize import Canonicalizer
 from driftguard.openapi.refs import escape, follow, lookup
@@ -74,6 +75,10 @@ class Spec:
         # ids of canonical schemas holding no $ref anywhere (kept alive by the canonicalizer)
         self.ref_free = self._canonicalizer.ref_free
         self._effective: dict[int, tuple[Schema, str | None]] = {}
+        # id(schema with allOf) -> (it, its merged form or itself); id(merged) -> the branches
+        self._flat: dict[int, tuple[Schema, Schema]] = {}
+        self._merged_from: dict[int, list[Schema]] = {}
+        self._flattening: set[int] = set()
         self.operations: dict[tuple[str, str], Operation] = {}
         self.paths: dict[str, str] = {}  # path template -> path as written
         self._routes: list[tuple[Route, Operation]] | None = None
@@ -158,6 +163,41 @@ class Spec:
         result = (_overlay(target, schema) if len(schema) > 1 else target, ref)
         self._effective[id(schema)] = result
         return result
+
+    def view(self, schema: Schema) -> tuple[Schema, str | None]:
+        """What a canonical schema says, as the diff compares it: its ``$ref`` resolved
+        (:meth:`effective`) and its ``allOf`` merged (:meth:`flat`)."""
+        target, ref = self.effective(schema) if "$ref" in schema else (schema, None)
+        if "allOf" in target:
+            target = self.flat(target)
+        return target, ref
+
+    def flat(self, schema: Schema) -> Schema:
+        """``schema`` with its ``allOf`` branches (and the keywords beside them) merged into
+        one schema (:mod:`~driftguard.openapi.flatten`), or ``schema`` itself where they
+        cannot be merged. One object per schema, so merged pairs are memoised as any other."""
+        hit = self._flat.get(id(schema))
+        if hit is not None:
+            return hit[1]
+        key = id(schema)
+        if key in self._flattening:
+            return schema  # an allOf that reaches itself: compared as written
+        self._flattening.add(key)
+        try:
+            parts = [self.view(branch)[0] for branch in schema["allOf"]]
+        finally:
+            self._flattening.discard(key)
+        rest = {k: v for k, v in schema.items() if k != "allOf"}
+        merged = merge_all([*parts, rest])
+        result = schema if merged is None else merged
+        self._flat[key] = (schema, result)
+        if merged is not None:
+            self._merged_from[id(merged)] = schema["allOf"]
+        return result
+
+    def merged_from(self, schema: Schema) -> list[Schema] | None:
+        """The ``allOf`` branches a schema returned by :meth:`flat` was merged from."""
+        return self._merged_from.get(id(schema))
 
     # -- operations -------------------------------------------------------------------------
 

@@ -65,8 +65,8 @@ class SchemaComparer:
 
     def pair(self, old: Schema, new: Schema) -> SchemaDiff:
         """The (memoised) diff of two canonical schemas, references resolved on each side."""
-        o, old_ref = self.old.effective(old) if "$ref" in old else (old, None)
-        n, new_ref = self.new.effective(new) if "$ref" in new else (new, None)
+        o, old_ref = self.old.view(old)
+        n, new_ref = self.new.view(new)
         key = (id(o), id(n))
         node = self.memo.get(key)
         if node is not None:
@@ -138,6 +138,7 @@ class SchemaComparer:
             elif ov != nv:
                 node.keywords[key] = (ov, nv)
         self._subschemas(node, o, n)
+        self._merged(node)
         switched = _switched_union(o, n)
         for kind in COMPOSITIONS:
             ob, nb = o.get(kind), n.get(kind)
@@ -150,6 +151,28 @@ class SchemaComparer:
                 branches = self._branches(kind, ob or [], nb or [])
                 if branches.added or branches.removed or branches.matched:
                     node.branches[kind] = branches
+
+    def _merged(self, node: SchemaDiff) -> None:
+        """An ``allOf`` merged on either side (:meth:`Spec.flat`) is compared merged.
+
+        Its branches are not walked: the merged properties and keywords were compared above,
+        and that is what clients see. Where both sides had an ``allOf`` whose branches
+        differ, and the merged schemas differ too, the branches added and removed are still
+        reported (``node.merged`` tells the checks that the merged changes speak for them).
+        """
+        old_branches = self.old.merged_from(node.old)
+        new_branches = self.new.merged_from(node.new)
+        if old_branches is None and new_branches is None:
+            return
+        node.merged = True
+        if old_branches is None or new_branches is None:
+            return
+        branches = self._branches("allOf", old_branches, new_branches, walk=False)
+        if self.same(node.old, node.new):  # composed otherwise, the same contract
+            branches.added = [(label, b) for label, b in branches.added if not b]
+            branches.removed = [(label, b) for label, b in branches.removed if not b]
+        if branches.added or branches.removed:
+            node.branches["allOf"] = branches
 
     def _subschemas(self, node: SchemaDiff, o: Schema, n: Schema) -> None:
         """Subschemas beyond properties and items: paired when on both sides, else a
@@ -228,7 +251,11 @@ class SchemaComparer:
                 return True
         return False
 
-    def _branches(self, kind: str, old: list[Schema], new: list[Schema]) -> Branches:
+    def _branches(
+        self, kind: str, old: list[Schema], new: list[Schema], *, walk: bool = True
+    ) -> Branches:
+        """Branches paired by the best evidence there is; ``walk=False`` pairs them without
+        comparing the pairs (for merged ``allOf`` branches, compared merged instead)."""
         result = Branches()
         free_old = list(range(len(old)))
         free_new = list(range(len(new)))
@@ -237,7 +264,9 @@ class SchemaComparer:
             for j in list(free_new):
                 for i in free_old:
                     if test(old[i], new[j]):
-                        result.matched.append((_label(kind, j, new[j]), self.pair(old[i], new[j])))
+                        if walk:
+                            pair = self.pair(old[i], new[j])
+                            result.matched.append((_label(kind, j, new[j]), pair))
                         free_old.remove(i)
                         free_new.remove(j)
                         break
@@ -270,7 +299,7 @@ class SchemaComparer:
     @staticmethod
     def _shape(schema: Schema, spec: Spec) -> tuple[Any, ...]:
         """An object's type and property names, or () for anything else."""
-        effective = spec.effective(schema)[0]
+        effective = spec.view(schema)[0]
         properties = effective.get("properties")
         if not properties:
             return ()
@@ -279,13 +308,13 @@ class SchemaComparer:
     @staticmethod
     def signature(schema: Schema, spec: Spec) -> tuple[Any, ...]:
         """Type, property names and component name: cheap evidence for pairing two schemas."""
-        effective, ref = spec.effective(schema)
+        effective, ref = spec.view(schema)
         name = ref.rsplit("/", 1)[-1] if ref else ""
         return (_kind_of(effective), tuple(sorted(effective.get("properties", ()))), name)
 
     @staticmethod
     def _kind(schema: Schema, spec: Spec) -> tuple[Any, ...]:
-        return _kind_of(spec.effective(schema)[0])
+        return _kind_of(spec.view(schema)[0])
 
     # -- structural equality ----------------------------------------------------------------
 
@@ -293,8 +322,8 @@ class SchemaComparer:
         """Whether two canonical schemas accept the same values (cycles assumed equal)."""
         if not isinstance(old, dict) or not isinstance(new, dict):
             return bool(old == new)
-        o, _ = self.old.effective(old)
-        n, _ = self.new.effective(new)
+        o, _ = self.old.view(old)
+        n, _ = self.new.view(new)
         key = (id(o), id(n))
         known = self._same.get(key)
         if known is None:

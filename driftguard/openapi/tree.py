@@ -51,6 +51,7 @@ class SchemaDiff:
         "changed",
         "items",
         "keywords",
+        "merged",
         "new",
         "new_ref",
         "old",
@@ -80,6 +81,7 @@ class SchemaDiff:
         # ``prefixItems[0]``, ``patternProperties[^x-]``, ``dependentSchemas[card]``, ...
         self.subschemas: dict[str, SchemaDiff] = {}
         self.wrapped: tuple[str, SchemaDiff] | None = None  # old schema is now a oneOf branch
+        self.merged = False  # an allOf merged on either side: compared merged, not by branch
         self.changed = False
 
     @property

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
-from driftguard.findings import Finding
+from driftguard.findings import Finding, Severity
 from driftguard.openapi.checks import check, emit, emit_schema
 from driftguard.openapi.tree import SchemaDiff
 from driftguard.openapi.walk import Site
@@ -193,7 +194,19 @@ def compositions(site: Site, node: SchemaDiff) -> Iterator[Finding]:
             if not items:
                 continue
             real = [label for label, schema in items if schema or kind != "allOf"]
-            if real:
+            if real and kind == "allOf" and node.merged:
+                # Compared merged: what the branches changed is reported property by
+                # property, at its own severity; this only says how the schema is composed.
+                for finding in emit_schema(site, f"{word}-{change}", branches=real):
+                    yield replace(
+                        finding,
+                        severity=Severity.INFO,
+                        details={**finding.details, "merged": _MERGED},
+                    )
+            elif real:
                 yield from emit_schema(site, f"{word}-{change}", branches=real)
             if len(real) < len(items):
                 yield from emit_schema(site, f"all-of-{change}-annotation-only")
+
+
+_MERGED = "allOf compared merged: its changes are reported on their own"
