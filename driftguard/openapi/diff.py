@@ -46,11 +46,34 @@ def diff_documents(old: Spec, new: Spec) -> SpecDiff:
             result.added.append(operation)
         else:
             result.modified.append(differ.operation(previous, operation))
+    # Webhooks and callbacks come and go by name (webhook-added/-removed); those on both
+    # sides are compared as operations. An operation of a 3.0 document's paths that the
+    # 3.1 document moved to webhooks is the same operation.
+    for key, operation in new.hooks.items():
+        previous = old.hooks.get(key) or _moved(operation, result)
+        if previous is not None:
+            result.modified.append(differ.operation(previous, operation))
     result.security = _security(old.document.get("security"), new.document.get("security"))
     differ.components(result)
     differ.schemas.finish()
     result.pairs = len(differ.schemas.memo)
     return result
+
+
+def _moved(hook: Operation, result: SpecDiff) -> Operation | None:
+    """The removed operation that ``hook`` (a webhook) is, by operationId or by name."""
+    name = hook.path.rsplit("/", 1)[-1].lower()
+    hook_id = hook.node.get("operationId")
+    for operation in result.removed:
+        if operation.method != hook.method:
+            continue
+        same_id = hook_id is not None and operation.node.get("operationId") == hook_id
+        if same_id or operation.path.strip("/").lower() == name:
+            result.removed.remove(operation)
+            result.removed_paths.discard(operation.key[1])
+            result.moved.append((operation, hook))
+            return operation
+    return None
 
 
 class _Differ:

@@ -18,9 +18,14 @@ from driftguard.openapi.load import holds_names, is_data
 from driftguard.openapi.normalize import Canonicalizer
 from driftguard.openapi.refs import escape, follow, lookup
 
-__all__ = ["IGNORED_HEADERS", "Operation", "Parameter", "Spec"]
+__all__ = ["CALLBACKS", "IGNORED_HEADERS", "WEBHOOKS", "Operation", "Parameter", "Spec"]
 
 Schema = dict[str, Any]
+# The paths of the operations an API sends: ``webhooks/<name>`` and
+# ``callbacks/<operationId>/<name>``. A real path starts with ``/``, so they never meet one.
+WEBHOOKS = "webhooks/"
+CALLBACKS = "callbacks/"
+
 # Header parameters the OpenAPI specification says to ignore: the media types and the
 # authorization are described by requestBody, responses and security instead.
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
@@ -62,6 +67,12 @@ class Operation:
     def deprecated(self) -> bool:
         return self.node.get("deprecated") is True
 
+    @property
+    def sent(self) -> bool:
+        """Whether the API sends this request (a webhook or a callback) rather than serves it:
+        then the receiver must accept what the request carries, as a client a response."""
+        return self.path.startswith((WEBHOOKS, CALLBACKS))
+
 
 class Spec:
     """A loaded OpenAPI document with lazy, cached ``$ref`` resolution."""
@@ -80,6 +91,8 @@ class Spec:
         self._merged_from: dict[int, list[Schema]] = {}
         self._flattening: set[int] = set()
         self.operations: dict[tuple[str, str], Operation] = {}
+        # webhooks and callbacks, by the same key (their paths start "webhooks/", "callbacks/")
+        self.hooks: dict[tuple[str, str], Operation] = {}
         self.paths: dict[str, str] = {}  # path template -> path as written
         self._routes: list[tuple[Route, Operation]] | None = None
         self._check_references()
@@ -207,20 +220,51 @@ class Spec:
             raise LoadError(f"{self.where}: 'paths' must be an object")
         for path, raw_item in paths.items():
             item = self.resolve(raw_item)
-            if not isinstance(item, dict):
+            if isinstance(item, dict):
+                self.paths.setdefault(path_template(path), path)
+                self._path_item(path, item, self.operations)
+        # Webhooks (3.1, and 3.0's x-webhooks convention) and callbacks: operations the API
+        # sends rather than serves, compared as any other under a path of their own.
+        for key in ("webhooks", "x-webhooks"):
+            hooks = self.document.get(key)
+            if isinstance(hooks, dict):
+                for name, raw_item in hooks.items():
+                    item = self.resolve(raw_item)
+                    if isinstance(item, dict):
+                        self._path_item(f"{WEBHOOKS}{name}", item, self.hooks)
+        for operation in list(self.operations.values()):
+            self._callbacks(operation)
+
+    def _path_item(
+        self, path: str, item: dict[str, Any], into: dict[tuple[str, str], Operation]
+    ) -> None:
+        shared = self._parameters(item.get("parameters"), path, from_path_item=True)
+        for method in METHODS:
+            node = item.get(method)
+            if not isinstance(node, dict):
                 continue
-            self.paths.setdefault(path_template(path), path)
-            shared = self._parameters(item.get("parameters"), path, from_path_item=True)
-            for method in METHODS:
-                node = item.get(method)
-                if not isinstance(node, dict):
-                    continue
-                operation = Operation(method.upper(), path, node)
-                operation.parameters = {
-                    **shared,
-                    **self._parameters(node.get("parameters"), path, from_path_item=False),
-                }
-                self.operations.setdefault(operation.key, operation)
+            operation = Operation(method.upper(), path, node)
+            operation.parameters = {
+                **shared,
+                **self._parameters(node.get("parameters"), path, from_path_item=False),
+            }
+            into.setdefault(operation.key, operation)
+
+    def _callbacks(self, owner: Operation) -> None:
+        callbacks = owner.node.get("callbacks")
+        if not isinstance(callbacks, dict):
+            return
+        who = owner.node.get("operationId")
+        who = who if isinstance(who, str) else f"{owner.method.lower()}{owner.path}"
+        for name, raw in callbacks.items():
+            callback = self.resolve(raw)
+            if not isinstance(callback, dict):
+                continue
+            expressions = [(e, self.resolve(i)) for e, i in callback.items() if e[:2] != "x-"]
+            for expression, item in expressions:
+                if isinstance(item, dict):
+                    tail = f"/{expression}" if len(expressions) > 1 else ""
+                    self._path_item(f"{CALLBACKS}{who}/{name}{tail}", item, self.hooks)
 
     def _parameters(
         self, raw: Any, path: str, *, from_path_item: bool

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from driftguard.findings import Finding
+from driftguard.openapi.document import CALLBACKS, WEBHOOKS
 from driftguard.openapi.positions import Pointer
 from driftguard.openapi.refs import unescape
 from driftguard.openapi.written import At, Document, Written, child
@@ -170,6 +171,17 @@ class Sources(Written):
         from driftguard._http import path_template
 
         method, _, path = label.partition(" ")
+        if path.startswith(WEBHOOKS):
+            name = path.removeprefix(WEBHOOKS)
+            hooks = "webhooks" if child(trail.at, "webhooks") is not None else "x-webhooks"
+            if not (trail.go(child(trail.at, hooks)) and trail.go(child(trail.at, name))):
+                return None
+            trail.go(self.deref(trail.at))
+            item = trail.at
+            trail.go(child(trail.at, method.lower()))
+            return item
+        if path.startswith(CALLBACKS):
+            return None  # the owner's callbacks: the document itself is as near as it gets
         if not trail.go(child(trail.at, "paths")):
             return None
         paths = trail.at.node if isinstance(trail.at.node, dict) else {}

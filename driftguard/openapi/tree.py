@@ -209,6 +209,7 @@ class SpecDiff:
     added: list[Operation] = field(default_factory=list)
     removed: list[Operation] = field(default_factory=list)
     removed_paths: set[str] = field(default_factory=set)  # templates gone entirely
+    moved: list[tuple[Operation, Operation]] = field(default_factory=list)  # path -> webhook
     modified: list[OperationDiff] = field(default_factory=list)
     schemas_removed: list[str] = field(default_factory=list)
     schemas_added: list[str] = field(default_factory=list)

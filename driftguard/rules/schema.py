@@ -23,7 +23,7 @@ from driftguard.findings import Severity
 from driftguard.rules._model import Rule
 from driftguard.rules.checks_md import LISTED, TIER1, TIER2
 
-__all__ = ["BOUNDS", "CHANGES", "RULES", "WHERE", "schema_rule"]
+__all__ = ["BOUNDS", "CHANGES", "RULES", "WHERE", "counterpart", "schema_rule"]
 
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
 
@@ -387,6 +387,50 @@ RULES: list[Rule] = [
         for rule_id, message in messages.items()
     ),
 ]
+
+
+# The request-side id that means, for the other party, what a response-side id means (and
+# back): in a webhook or a callback the API sends the request, so its receiver is in the
+# place of a client reading a response. Object and media rules; the keyword matrix mirrors
+# itself by place (:func:`counterpart`).
+_COUNTERPARTS = {
+    "new-required-request-property": "response-required-property-added",
+    "new-required-request-property-with-default": "response-required-property-added",
+    "new-optional-request-property": "response-optional-property-added",
+    "request-property-became-required": "response-property-became-required",
+    "request-property-became-required-with-default": "response-property-became-required",
+    "request-property-became-optional": "response-property-became-optional",
+    "request-body-media-type-added": "response-media-type-added",
+    "request-body-media-type-removed": "response-media-type-removed",
+    "request-body-media-type-schema-added": "response-body-media-type-schema-added",
+    "request-body-media-type-schema-removed": "response-body-media-type-schema-removed",
+}
+_COUNTERPARTS.update({b: a for a, b in list(_COUNTERPARTS.items())})
+_OTHER_PLACE = {
+    "request-body": "response-body",
+    "request-property": "response-property",
+    "response-body": "request-body",
+    "response-property": "request-property",
+}
+_PLACES = {rule_id: place for place, rule_id in _SCHEMA_IDS.items()}
+
+
+def counterpart(rule_id: str, details: dict[str, object]) -> str | None:
+    """The id of the same change seen from the other side of the exchange, if any.
+
+    A removed request property is a removed required or optional response property,
+    as ``details["required"]`` says.
+    """
+    if rule_id == "request-property-removed":
+        return f"response-{'required' if details.get('required') else 'optional'}-property-removed"
+    if rule_id in ("response-required-property-removed", "response-optional-property-removed"):
+        return "request-property-removed"
+    if rule_id in _COUNTERPARTS:
+        return _COUNTERPARTS[rule_id]
+    place = _PLACES.get(rule_id)
+    if place is None or place[0] not in _OTHER_PLACE:
+        return None
+    return _SCHEMA_IDS.get((_OTHER_PLACE[place[0]], place[1]))
 
 
 def schema_rule(where: str, change: str) -> str | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from driftguard.findings import Finding
 from driftguard.openapi.checks import check, emit
-from driftguard.openapi.document import Operation
+from driftguard.openapi.document import WEBHOOKS, Operation
 from driftguard.openapi.tree import OperationDiff, SecurityDiff, SpecDiff
 from driftguard.openapi.walk import Site
 
@@ -109,13 +109,9 @@ def spec_changed(site: Site, diff: SpecDiff) -> Iterator[Finding]:
         "api-security-component",
         "#/components/securitySchemes/",
     )
-    yield from _names(
-        site,
-        _mapping(diff.old.document.get("webhooks")),
-        _mapping(diff.new.document.get("webhooks")),
-        "webhook",
-        "webhooks ",
-    )
+    moved = {hook.path.removeprefix(WEBHOOKS) for _, hook in diff.moved}
+    new_hooks = {k: v for k, v in _webhooks(diff.new.document).items() if k not in moved}
+    yield from _names(site, _webhooks(diff.old.document), new_hooks, "webhook", "webhooks ")
 
 
 def _names(
@@ -126,6 +122,11 @@ def _names(
         yield emit(f"{prefix}-added", site, location=f"{where}{name}", name=name)
     for name in sorted(old.keys() - new.keys()):
         yield emit(f"{prefix}-removed", site, location=f"{where}{name}", name=name)
+
+
+def _webhooks(document: dict[str, Any]) -> dict[str, Any]:
+    """3.1's ``webhooks``, or the ``x-webhooks`` of a 3.0 document."""
+    return {**_mapping(document.get("x-webhooks")), **_mapping(document.get("webhooks"))}
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -54,7 +54,8 @@ def _request(site: Site, node: SchemaDiff) -> Iterator[Finding]:
             yield emit("new-optional-request-property", child)
     for name in node.removed:
         if not old_props[name].get("readOnly"):
-            yield emit("request-property-removed", site.child(name))
+            required = name in old_required
+            yield emit("request-property-removed", site.child(name), required=required)
     for old, new in node.renamed:
         yield emit("request-property-renamed", site.child(old), **{"from": old, "to": new})
     for name in node.properties:
