@@ -23,6 +23,24 @@ def register(commands: Any) -> None:
         action="store_true",
         help="follow $ref to http(s) URLs (refused by default)",
     )
+    paths = parser.add_argument_group(
+        "paths",
+        "Operations are matched by path, then by the URL they are served at (servers + path). "
+        "These rewrite the paths of OLD (base) or NEW (revision) before matching.",
+    )
+    for side, role in (("base", "OLD"), ("revision", "NEW")):
+        paths.add_argument(
+            f"--strip-prefix-{side}",
+            default="",
+            metavar="PREFIX",
+            help=f"remove PREFIX from the start of every path of {role}",
+        )
+        paths.add_argument(
+            f"--prefix-{side}",
+            default="",
+            metavar="PREFIX",
+            help=f"put PREFIX before every path of {role}",
+        )
     _options.ref_roots(parser)
     _options.reporting(parser)
     _options.common(parser)
@@ -37,4 +55,8 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         args.new,
         config=config.with_ref_roots(args.ref_root),
         allow_remote_refs=bool(args.allow_remote_refs),
+        strip_prefix_base=args.strip_prefix_base,
+        strip_prefix_revision=args.strip_prefix_revision,
+        prefix_base=args.prefix_base,
+        prefix_revision=args.prefix_revision,
     )

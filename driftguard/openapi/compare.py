@@ -50,6 +50,10 @@ def diff_specs(
     *,
     config: Config | None = None,
     allow_remote_refs: bool = False,
+    strip_prefix_base: str = "",
+    strip_prefix_revision: str = "",
+    prefix_base: str = "",
+    prefix_revision: str = "",
 ) -> Report:
     """Compare two OpenAPI documents and classify every change for clients.
 
@@ -59,6 +63,11 @@ def diff_specs(
     ``config``, URL targets get its headers and timeout, files its ``ref_roots``, and its
     severity overrides and ignored findings are applied to the report. What loading has to
     say (a key written twice) is among the report's notes.
+
+    Operations are matched by method and path template, then by the URL they are served at
+    (the ``servers`` base path and the path), so a base path moved between the two is no
+    change. Where that cannot tell, ``strip_prefix_*`` and ``prefix_*`` rewrite the paths of
+    the old (``base``) or new (``revision``) document first, as oasdiff's options do.
     """
     from driftguard.policy import apply_policy
 
@@ -67,8 +76,10 @@ def diff_specs(
     old_doc, old_name = _document(old, "old", remote, config, run.notes)
     new_doc, new_name = _document(new, "new", remote, config, run.notes)
     run.target, run.baseline = new_name, old_name
-    old_spec = Spec(old_doc, where=old_name)
-    new_spec = Spec(new_doc, where=new_name)
+    old_spec = Spec(old_doc, where=old_name, strip_prefix=strip_prefix_base, prefix=prefix_base)
+    new_spec = Spec(
+        new_doc, where=new_name, strip_prefix=strip_prefix_revision, prefix=prefix_revision
+    )
     findings, run.operations = compare_specs(old_spec, new_spec)
     run.notes.append(
         f"compared {old_name} ({len(old_spec.operations)} operations) with "

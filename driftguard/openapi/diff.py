@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from driftguard._http import path_template
 from driftguard.openapi.document import Operation, Parameter, Spec
 from driftguard.openapi.schemadiff import SchemaComparer
 from driftguard.openapi.tree import (
@@ -46,6 +47,8 @@ def diff_documents(old: Spec, new: Spec) -> SpecDiff:
             result.added.append(operation)
         else:
             result.modified.append(differ.operation(previous, operation))
+    for previous, operation in _rebased(old, new, result):
+        result.modified.append(differ.operation(previous, operation))
     # Webhooks and callbacks come and go by name (webhook-added/-removed); those on both
     # sides are compared as operations. An operation of a 3.0 document's paths that the
     # 3.1 document moved to webhooks is the same operation.
@@ -58,6 +61,24 @@ def diff_documents(old: Spec, new: Spec) -> SpecDiff:
     differ.schemas.finish()
     result.pairs = len(differ.schemas.memo)
     return result
+
+
+def _rebased(old: Spec, new: Spec, result: SpecDiff) -> list[tuple[Operation, Operation]]:
+    """Removed and added operations served at the same URL: a base path that moved between
+    ``servers`` and ``paths`` (``servers: .../v2`` + ``/droplets`` becoming ``servers: ...``
+    + ``/v2/droplets``) changes no URL a client calls."""
+    if not result.removed or not result.added:
+        return []
+    gone = {(op.method, path_template(old.base_path(op) + op.path)): op for op in result.removed}
+    pairs = []
+    for operation in list(result.added):
+        key = (operation.method, path_template(new.base_path(operation) + operation.path))
+        previous = gone.pop(key, None)
+        if previous is not None:
+            pairs.append((previous, operation))
+            result.added.remove(operation)
+            result.removed.remove(previous)
+    return pairs
 
 
 def _moved(hook: Operation, result: SpecDiff) -> Operation | None:

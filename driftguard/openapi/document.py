@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from driftguard._errors import LoadError, RefError
 from driftguard._http import METHODS, PATH_PARAMETER, Route, most_literal_first, path_template
@@ -77,9 +78,20 @@ class Operation:
 class Spec:
     """A loaded OpenAPI document with lazy, cached ``$ref`` resolution."""
 
-    def __init__(self, document: dict[str, Any], *, where: str = "document") -> None:
+    def __init__(
+        self,
+        document: dict[str, Any],
+        *,
+        where: str = "document",
+        strip_prefix: str = "",
+        prefix: str = "",
+    ) -> None:
+        """``strip_prefix`` and ``prefix`` rewrite every path as indexed (oasdiff's
+        ``--strip-prefix-*``/``--prefix-*``), for a base path that moved in a way the
+        ``servers`` do not say."""
         self.document = document
         self.where = where
+        self._strip, self._prefix = strip_prefix.rstrip("/"), prefix.rstrip("/")
         self._pointers: dict[str, Any] = {}
         self._canonical: dict[int, tuple[Any, Schema]] = {}
         self._canonicalizer = Canonicalizer()
@@ -218,9 +230,10 @@ class Spec:
         paths = self.document.get("paths") or {}
         if not isinstance(paths, dict):
             raise LoadError(f"{self.where}: 'paths' must be an object")
-        for path, raw_item in paths.items():
+        for written, raw_item in paths.items():
             item = self.resolve(raw_item)
             if isinstance(item, dict):
+                path = self._rewrite(written)
                 self.paths.setdefault(path_template(path), path)
                 self._path_item(path, item, self.operations)
         # Webhooks (3.1, and 3.0's x-webhooks convention) and callbacks: operations the API
@@ -234,6 +247,22 @@ class Spec:
                         self._path_item(f"{WEBHOOKS}{name}", item, self.hooks)
         for operation in list(self.operations.values()):
             self._callbacks(operation)
+
+    def _rewrite(self, path: str) -> str:
+        if self._strip and (path == self._strip or path.startswith(self._strip + "/")):
+            path = path[len(self._strip) :] or "/"
+        return f"{self._prefix}{path}" if self._prefix else path
+
+    def base_path(self, operation: Operation) -> str:
+        """The path part of the server URL an operation is served under (``/v2`` for
+        ``https://api.example.com/v2``): the operation's ``servers``, else its path item's,
+        else the document's; server variables take their defaults."""
+        item = self.resolve((self.document.get("paths") or {}).get(operation.path))
+        for node in (operation.node, item if isinstance(item, dict) else {}, self.document):
+            servers = node.get("servers")
+            if isinstance(servers, list) and servers and isinstance(servers[0], dict):
+                return server_path(servers[0])
+        return ""
 
     def _path_item(
         self, path: str, item: dict[str, Any], into: dict[tuple[str, str], Operation]
@@ -319,6 +348,25 @@ class Spec:
         components = self.document.get("components") or {}
         schemas = components.get("schemas") if isinstance(components, dict) else None
         return schemas if isinstance(schemas, dict) else {}
+
+
+def server_path(server: dict[str, Any]) -> str:
+    """The path of a Server Object's URL, variables replaced by their defaults, without a
+    trailing slash (``""`` for the root)."""
+    url = server.get("url")
+    if not isinstance(url, str):
+        return ""
+    variables = server.get("variables")
+    if isinstance(variables, dict):
+        for name, variable in variables.items():
+            default = variable.get("default") if isinstance(variable, dict) else None
+            if isinstance(default, str):
+                url = url.replace("{" + str(name) + "}", default)
+    if "://" in url:
+        url = urlsplit(url).path
+    elif url.startswith("//"):
+        url = urlsplit("http:" + url).path
+    return "/" + url.strip("/") if url.strip("/") else ""
 
 
 def _used_at(document: Any, ref: str) -> str:
