@@ -181,9 +181,8 @@ class _Differ:
                         added.remove(candidate)
                         break
         for old_name, new_name in pairs:
-            old_media, new_media = old[old_name][1], new[new_name][1]
-            old_schema = old_media.get("schema") if isinstance(old_media, dict) else None
-            new_schema = new_media.get("schema") if isinstance(new_media, dict) else None
+            old_schema = _schema_of(old[old_name][1], self.old)
+            new_schema = _schema_of(new[new_name][1], self.new)
             schema = None
             if old_schema is not None and new_schema is not None:
                 schema = self.raw_pair(old_schema, new_schema)
@@ -282,6 +281,15 @@ class _Differ:
                     result.schemas_renamed.append((candidates[0], name))
                     renamed_from.add(candidates[0])
         result.schemas_removed = [name for name in removed if name not in renamed_from]
+
+
+def _schema_of(media: Any, spec: Spec) -> Any:
+    """A media type's schema, or None where it has none: ``schema: {}`` (or ``true``)
+    admits any value, the contract of a media type without a schema."""
+    schema = media.get("schema") if isinstance(media, dict) else None
+    if schema is None or not spec.view(spec.canonical(schema))[0]:
+        return None
+    return schema
 
 
 def _media_map(content: Any) -> dict[str, tuple[str, Any]]:

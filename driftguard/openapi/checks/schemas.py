@@ -108,6 +108,8 @@ def _type(site: Site, node: SchemaDiff) -> Iterator[Finding]:
     old_type, new_type = node.old.get("type"), node.new.get("type")
     old_format, new_format = node.old.get("format"), node.new.get("format")
     change = classify_type(old_type, new_type, old_format, new_format)
+    if change == "type-changed" and site.where == "request-parameter":
+        change = _serialized(node) or change
     if change is not None:
         yield from emit_schema(
             site,
@@ -115,6 +117,21 @@ def _type(site: Site, node: SchemaDiff) -> Iterator[Finding]:
             old=_type_text(old_type, old_format),
             new=_type_text(new_type, new_format),
         )
+
+
+def _serialized(node: SchemaDiff) -> str | None:
+    """A parameter that became an array of what it was (``?tag=a`` is a one-item array in
+    every style OpenAPI defines), generalized; the reverse, specialized."""
+    for scalar, array, change in (
+        (node.old, node.new, "type-generalized"),
+        (node.new, node.old, "type-specialized"),
+    ):
+        items = array.get("items")
+        if array.get("type") == ["array"] and isinstance(items, dict) and "type" in scalar:
+            within = classify_type(scalar["type"], items.get("type"), None, None)
+            if within in (None, "type-generalized", "list-of-types-widened"):
+                return change
+    return None
 
 
 def _key(value: Any) -> tuple[str, Any]:
