@@ -125,8 +125,7 @@ def _app_or_revision(text: str) -> TargetKind | None:
     if problem is None:
         return "revision"
     raise TargetError(
-        f"{text}: neither an app (no module {module!r} to import from {os.getcwd()}) "
-        f"nor a file or directory at a git revision ({problem})"
+        f"{text}: cannot import module {module!r}, nor read it as REV:PATH: {problem}"
     )
 
 
