@@ -11,8 +11,9 @@ What a revision holds may come from an untrusted pull request, so it is read und
 rules :mod:`driftguard.openapi.files` keeps for files: every blob is refused before it is
 read when it is larger than :data:`~driftguard.openapi.files.MAX_BYTES`, and symbolic links
 are followed inside the revision's tree only (one that leads out of it is refused, as is a
-loop). Objects are read through one ``git cat-file --batch`` per revision, which walks the
-trees itself, so that a link is resolved the way the working tree would resolve it.
+loop; a snapshot directory is copied out of git only up to :data:`MAX_COPY_BYTES` in all).
+Objects are read through one ``git cat-file --batch`` per revision, and the trees are walked
+here, entry by entry, so that a link is resolved as the working tree would resolve it.
 """
 
 from __future__ import annotations
