@@ -16,7 +16,11 @@ def register(commands: Any) -> None:
         description="Compare the OpenAPI documents of two TARGETs and report every change "
         "for clients, classified breaking / warning / info.",
     )
-    parser.add_argument("old", metavar="OLD", help="the TARGET before the change")
+    parser.add_argument(
+        "old",
+        metavar="OLD",
+        help="the TARGET before the change (also REV:PATH: origin/main:openapi.json)",
+    )
     parser.add_argument("new", metavar="NEW", help="the TARGET after the change")
     parser.add_argument(
         "--allow-remote-refs",

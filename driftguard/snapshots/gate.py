@@ -28,6 +28,7 @@ from driftguard.snapshots.store import (
     SnapshotChanges,
     ci_is_set,
     load_snapshot,
+    refuse_revision,
     write_snapshot,
 )
 
@@ -84,6 +85,7 @@ def snapshot(
     config = config if config is not None else Config()
     resolved = _target(target, config, spec_url)
     directory = _directory(snapshots, config)
+    refuse_revision(directory)  # before any probe is sent
     previous = None
     notes: list[str] = []
     if (directory / SPEC_FILE).exists() or (directory / "responses").is_dir():
@@ -160,6 +162,8 @@ def check(
     run, finish = RunInfo.timed()
     resolved = _target(target, config, spec_url)
     directory = _directory(snapshots, config)
+    if update:
+        refuse_revision(directory)  # before any probe is sent
     run.target, run.baseline = str(resolved), str(directory)
     recorded = load_snapshot(directory)
     where = str(directory / SPEC_FILE)

@@ -228,7 +228,10 @@ def test_an_app_that_cannot_be_imported(
     monkeypatch.chdir(tmp_path)
     code, _, err = run(["diff", "no_such_module_dg:app", "no_such_module_dg:app"], capsys)
     assert code == 2
-    assert err == "error: no_such_module_dg:app: cannot import module 'no_such_module_dg'\n"
+    assert err == (  # it could have been REV:PATH too: the one line says both what was tried
+        "error: no_such_module_dg:app: cannot import module 'no_such_module_dg', nor read it "
+        f"as REV:PATH: not inside a git repository ({tmp_path})\n"
+    )
 
 
 def _service(version: int) -> FastAPI:
