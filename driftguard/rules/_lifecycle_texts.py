@@ -32,8 +32,7 @@ def _family(thing: str) -> dict[str, str]:
         f"promised, so it is breaking.",
         "deleted": f"The x-sunset of {thing}, still deprecated, was removed. Clients planned "
         f"on that date and are now told nothing, so it is breaking.",
-        "earlier": f"The sunset of {thing}, deprecated, was moved to an earlier date. "
-        f"{_PROMISE}",
+        "earlier": f"The sunset of {thing}, deprecated, was moved to an earlier date. {_PROMISE}",
         "before": f"{thing.capitalize()} that was deprecated was removed before its sunset "
         f"date. {_PROMISE}",
         "decreased": f"The x-stability-level of {thing} moved backward (draft < alpha < beta "

@@ -24,7 +24,7 @@ __all__ = ["CHECKS", "check", "emit", "emit_schema", "run_checks"]
 
 Check = Callable[[Site, Any], Iterable[Finding]]
 CHECKS: dict[str, list[Check]] = {}
-_MODULES = ("operations", "parameters", "bodies", "schemas", "properties")
+_MODULES = ("operations", "parameters", "bodies", "schemas", "properties", "lifecycle")
 _loaded = False
 
 
