@@ -24,6 +24,7 @@ def register(commands: Any) -> None:
         help="follow $ref to http(s) URLs (refused by default)",
     )
     _options.ref_roots(parser)
+    _options.deprecation_days(parser)
     _options.reporting(parser)
     _options.common(parser)
 
@@ -35,6 +36,6 @@ def run(args: argparse.Namespace, config: Any) -> Report:
     return diff_specs(
         args.old,
         args.new,
-        config=config.with_ref_roots(args.ref_root),
+        config=_options.with_deprecation_days(config.with_ref_roots(args.ref_root), args),
         allow_remote_refs=bool(args.allow_remote_refs),
     )
