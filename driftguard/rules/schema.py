@@ -357,8 +357,7 @@ _OUTLINE[("info", "none")] = {
     "api-version-not-bumped": "info.version {new} was not bumped, though the API changed",
     "api-version-decreased": "info.version decreased from {old} to {new}",
     "api-major-version-not-bumped": (
-        "{breaking} breaking change(s), but info.version went from {old} to {new}: "
-        "that needs a {needed} bump"
+        "{breaking} breaking change(s) without a {needed} bump of info.version ({old} -> {new})"
     ),
 }
 # Own ids (CHECKS.md "driftguard's own ids", core like Tier 1) and the tier-3 id that
