@@ -52,6 +52,7 @@ __all__ = [
     "removal",
     "review",
     "semver",
+    "stability_change",
     "sunset",
     "sunset_moved",
 ]

@@ -32,6 +32,7 @@ _OPERATION = {
     "invalid": "api-deprecated-sunset-parse",
     "too-small": "api-sunset-date-too-small",
     "with-sunset": "endpoint-deprecated-with-sunset",
+    "reactivated": "endpoint-reactivated",
     "deleted": "sunset-deleted",
     "earlier": "api-sunset-date-changed-too-small",
     "decreased": "api-stability-decreased",
@@ -44,6 +45,7 @@ _PARAMETER = {
     "invalid": "request-parameter-sunset-parse",
     "too-small": "request-parameter-sunset-date-too-small",
     "with-sunset": "request-parameter-deprecated",
+    "reactivated": "request-parameter-reactivated",
     "deleted": "request-parameter-sunset-deleted",
     "earlier": "request-parameter-sunset-date-changed-too-small",
     "without": "request-parameter-removed",
@@ -56,6 +58,7 @@ _PROPERTY = {
     "invalid": "deprecated-sunset-invalid",
     "too-small": "sunset-date-too-small",
     "with-sunset": "deprecated-with-sunset",
+    "reactivated": "reactivated",
     "decreased": "stability-decreased",
     "increased": "stability-increased",
 }
@@ -84,8 +87,7 @@ def _life(
 
 @check("operation")
 def operation_lifecycle(site: Site, op: OperationDiff) -> Iterator[Finding]:
-    ids = {**_OPERATION, "reactivated": "endpoint-reactivated"}
-    yield from _life(site, ids, op.old.node, op.new.node, judge().grace(op.new.node))
+    yield from _life(site, _OPERATION, op.old.node, op.new.node, judge().grace(op.new.node))
     yield from _stability(site, _OPERATION, op.old.node, op.new.node)
 
 
@@ -128,9 +130,8 @@ def parameter_removed(site: Site, parameter: Parameter) -> Iterator[Finding]:
 
 @check("parameter")
 def parameter_lifecycle(site: Site, pair: ParameterDiff) -> Iterator[Finding]:
-    ids = {**_PARAMETER, "reactivated": "request-parameter-reactivated"}
     grace = judge().grace(site.operation)
-    yield from _life(site, ids, pair.old.node, pair.new.node, grace)
+    yield from _life(site, _PARAMETER, pair.old.node, pair.new.node, grace)
 
 
 @check("schema")
@@ -143,7 +144,6 @@ def property_lifecycle(site: Site, node: SchemaDiff) -> Iterator[Finding]:
         return
     keywords = node.keywords
     ids = {outcome: f"{site.where}-{suffix}" for outcome, suffix in _PROPERTY.items()}
-    ids["reactivated"] = f"{site.where}-reactivated"
     if "deprecated" in keywords or "x-sunset" in keywords:
         yield from _life(site, ids, node.old, node.new, judge().grace(site.operation))
     if "x-stability-level" in keywords:
