@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -153,6 +154,12 @@ class Config(_Strict):
     severity: dict[str, Severity] = Field(default_factory=dict)
     ignore_findings: list[IgnoreRule | str] = Field(default_factory=list)
     fuzz: FuzzSettings = Field(default_factory=FuzzSettings)
+    # The lifecycle (openapi/lifecycle.py): the days a deprecation's sunset must be away, for
+    # stable (and unlabelled) operations and for beta ones (default: the same); draft and
+    # alpha operations owe none. ``today``: the day sunsets are judged on (default: today, UTC).
+    deprecation_days: int = Field(default=0, ge=0)
+    deprecation_days_beta: int | None = Field(default=None, ge=0)
+    today: date | None = Field(default=None, strict=False)
 
     # Where the configuration came from; relative paths are resolved against ``root``.
     source: str | None = Field(default=None, exclude=True)

@@ -7,6 +7,7 @@ A command module owns its own arguments (``register``) and calls :func:`common` 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from driftguard._errors import UsageError
 from driftguard.findings import FailOn, Severity
@@ -14,6 +15,8 @@ from driftguard.formats import FORMATS
 
 __all__ = [
     "common",
+    "days",
+    "deprecation_days",
     "fail_on",
     "header",
     "positive_int",
@@ -24,6 +27,7 @@ __all__ = [
     "snapshots",
     "target",
     "whole_number",
+    "with_deprecation_days",
 ]
 
 FAIL_ON_CHOICES = "breaking, warning, info, never (or ERR, WARN, INFO)"
@@ -68,6 +72,13 @@ def seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be more than 0 seconds")
+    return value
+
+
+def days(text: str) -> int:
+    value = whole_number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more days")
     return value
 
 
@@ -134,6 +145,24 @@ def snapshots(parser: argparse.ArgumentParser) -> None:
     """The snapshot directory and extra probes, for ``snapshot`` and ``check``."""
     parser.add_argument("--dir", metavar="DIR", help="snapshot directory (default: snapshots)")
     parser.add_argument("--probes", metavar="FILE", help="TOML or JSON file with a probes list")
+
+
+def deprecation_days(parser: argparse.ArgumentParser) -> None:
+    """The grace period a deprecation must give, for the commands that compare documents."""
+    parser.add_argument(
+        "--deprecation-days",
+        type=days,
+        metavar="N",
+        help="a deprecation must set an x-sunset at least N days away (default: 0, or "
+        "[tool.driftguard] deprecation_days; beta operations: deprecation_days_beta)",
+    )
+
+
+def with_deprecation_days(config: Any, args: argparse.Namespace) -> Any:
+    """``config`` with ``--deprecation-days``, when given."""
+    if args.deprecation_days is None:
+        return config
+    return config.model_copy(update={"deprecation_days": args.deprecation_days})
 
 
 def ref_roots(parser: argparse.ArgumentParser) -> None:

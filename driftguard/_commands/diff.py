@@ -46,6 +46,7 @@ def register(commands: Any) -> None:
             help=f"put PREFIX before every path of {role}",
         )
     _options.ref_roots(parser)
+    _options.deprecation_days(parser)
     _options.reporting(parser)
     _options.common(parser)
 
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace, config: Any) -> Report:
     return diff_specs(
         args.old,
         args.new,
-        config=config.with_ref_roots(args.ref_root),
+        config=_options.with_deprecation_days(config.with_ref_roots(args.ref_root), args),
         allow_remote_refs=bool(args.allow_remote_refs),
         strip_prefix_base=args.strip_prefix_base,
         strip_prefix_revision=args.strip_prefix_revision,

@@ -23,7 +23,10 @@ from driftguard.openapi.load import check_openapi
 from driftguard.report import Report
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from driftguard._config import Config
+    from driftguard.openapi.lifecycle import Lifecycle
     from driftguard.targets import Target
 
 __all__ = ["compare_specs", "diff_specs"]
@@ -31,16 +34,23 @@ __all__ = ["compare_specs", "diff_specs"]
 Document = Mapping[str, Any]
 
 
-def compare_specs(old: Spec, new: Spec) -> tuple[list[Finding], list[str]]:
+def compare_specs(
+    old: Spec, new: Spec, lifecycle: Lifecycle | None = None
+) -> tuple[list[Finding], list[str]]:
     """Every change from ``old`` to ``new``, classified, with the labels of every operation
-    either side has (the removed ones included). No policy is applied here."""
+    either side has (the removed ones included). No policy is applied here; the
+    ``lifecycle`` (deprecation days, today: the defaults unless given) is."""
     from driftguard.openapi.checks import run_checks
     from driftguard.openapi.diff import diff_documents
+    from driftguard.openapi.lifecycle import Lifecycle, judging, review
 
+    lifecycle = lifecycle if lifecycle is not None else Lifecycle()
     tree = diff_documents(old, new)
     labels = {op.label for op in new.operations.values()}
     labels.update(op.label for op in tree.removed)
-    return run_checks(tree), sorted(labels)
+    with judging(lifecycle, new):
+        findings = run_checks(tree)
+    return review(findings, old, new, lifecycle), sorted(labels)
 
 
 @deep
@@ -54,6 +64,7 @@ def diff_specs(
     strip_prefix_revision: str = "",
     prefix_base: str = "",
     prefix_revision: str = "",
+    today: date | None = None,
 ) -> Report:
     """Compare two OpenAPI documents and classify every change for clients.
 
@@ -61,14 +72,16 @@ def diff_specs(
     (a file path, ``module:attr``, a URL or a snapshot directory). Findings carry the
     operation as written in the new document (the old one for removals). With a
     ``config``, URL targets get its headers and timeout, files its ``ref_roots``, and its
-    severity overrides and ignored findings are applied to the report. What loading has to
-    say (a key written twice) is among the report's notes.
+    severity overrides and ignored findings are applied to the report, and its
+    ``deprecation_days``. Sunsets are judged on ``today`` (default: the configuration's, or
+    today in UTC). What loading has to say (a key written twice) is among the report's notes.
 
     Operations are matched by method and path template, then by the URL they are served at
     (the ``servers`` base path and the path), so a base path moved between the two is no
     change. Where that cannot tell, ``strip_prefix_*`` and ``prefix_*`` rewrite the paths of
     the old (``base``) or new (``revision``) document first, as oasdiff's options do.
     """
+    from driftguard.openapi.lifecycle import Lifecycle
     from driftguard.policy import apply_policy
 
     run, finish = RunInfo.timed()
@@ -80,7 +93,8 @@ def diff_specs(
     new_spec = Spec(
         new_doc, where=new_name, strip_prefix=strip_prefix_revision, prefix=prefix_revision
     )
-    findings, run.operations = compare_specs(old_spec, new_spec)
+    lifecycle = Lifecycle.of(config, today=today)
+    findings, run.operations = compare_specs(old_spec, new_spec, lifecycle)
     run.notes.append(
         f"compared {old_name} ({len(old_spec.operations)} operations) with "
         f"{new_name} ({len(new_spec.operations)} operations)"

@@ -94,8 +94,8 @@ def _both(key: str, a: Any, b: Any) -> Any:
         if not a or not b:
             return a or b
         return {"allOf": [a, b]}
-    if key == "default":
-        return a  # an annotation: the first branch's
+    if key == "default" or key.startswith("x-"):
+        return a  # an annotation (a default, x-sunset): the first branch's
     raise _Conflict
 
 

@@ -228,6 +228,8 @@ HANDLERS: dict[str, _Handler] = {
     "exclusiveMinimum": _exclusive,
     "exclusiveMaximum": _exclusive,
     "default": _default,
+    # The lifecycle extensions are part of the contract's timeline (openapi/lifecycle.py).
+    **dict.fromkeys(("x-sunset", "x-stability-level"), _default),
     "discriminator": _discriminator,
     **dict.fromkeys(("format", "pattern", "contentMediaType", "contentEncoding"), _string),
     "prefixItems": _schema_list,

@@ -99,7 +99,7 @@ def _normalize(node: Any, recurse: Recurse) -> Schema:
     out: Schema = {}
     nullable = False
     for key, value in node.items():
-        if key in ANNOTATIONS or key.startswith("x-"):
+        if key in ANNOTATIONS or (key.startswith("x-") and key not in HANDLERS):
             continue
         handler = HANDLERS.get(key)
         if handler is not None:

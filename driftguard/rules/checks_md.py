@@ -160,6 +160,22 @@ _TIER2 = """
     I: request-parameter-reactivated request-parameter-removed-with-deprecation
     I: request-property-deprecated request-property-reactivated response-property-deprecated
     I: response-property-reactivated
+    # Lifecycle: sunsets, stability levels, versions
+    B: request-property-deprecated-sunset-missing request-property-deprecated-sunset-invalid
+    B: request-property-sunset-date-too-small response-property-deprecated-sunset-missing
+    B: response-property-deprecated-sunset-invalid response-property-sunset-date-too-small
+    B: api-stability-decreased request-property-stability-decreased
+    B: response-property-stability-decreased api-deprecated-sunset-parse
+    B: api-deprecated-sunset-missing api-invalid-stability-level api-sunset-date-too-small
+    B: request-parameter-deprecated-sunset-missing request-parameter-sunset-date-too-small
+    B: api-path-sunset-parse api-path-removed-before-sunset api-removed-before-sunset
+    B: sunset-deleted api-sunset-date-changed-too-small request-parameter-sunset-deleted
+    B: request-parameter-sunset-date-changed-too-small request-parameter-sunset-parse
+    B: request-parameter-removed-before-sunset
+    I: request-property-deprecated-with-sunset response-property-deprecated-with-sunset
+    I: api-version-not-bumped api-version-decreased api-major-version-not-bumped
+    I: api-stability-increased request-property-stability-increased
+    I: response-property-stability-increased endpoint-deprecated-with-sunset
     # Tags, security schemes, webhooks
     I: api-tag-added api-tag-removed api-security-component-added api-security-component-removed
     I: webhook-added

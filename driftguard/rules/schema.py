@@ -206,6 +206,32 @@ _HEADER_PROPERTY_CHANGES = frozenset({"became-enum"})
 
 # -- ids outside the schema matrix ------------------------------------------------------------
 
+
+def _property_lifecycle(side: str) -> dict[str, str]:
+    """The sunset and stability messages of a request or a response property."""
+    subject = f"{side} property '{{property}}'"
+    return {
+        f"{side}-property-deprecated-with-sunset": f"{subject} deprecated, with sunset {{sunset}}",
+        f"{side}-property-deprecated-sunset-missing": (
+            f"{subject} deprecated without an x-sunset; the deprecation policy asks for one "
+            "at least {grace} days away"
+        ),
+        f"{side}-property-deprecated-sunset-invalid": (
+            f"x-sunset {{sunset}} of {subject} is not an RFC 3339 date"
+        ),
+        f"{side}-property-sunset-date-too-small": (
+            f"{subject} deprecated with sunset {{sunset}}, {{days}} days away; the deprecation "
+            "policy asks for at least {grace}"
+        ),
+        f"{side}-property-stability-decreased": (
+            f"stability level of {subject} decreased from {{old}} to {{new}}"
+        ),
+        f"{side}-property-stability-increased": (
+            f"stability level of {subject} increased from {{old}} to {{new}}"
+        ),
+    }
+
+
 # (area, direction) -> id -> message: the ids outside the keyword matrix.
 _OUTLINE: dict[tuple[str, Direction], dict[str, str]] = {
     ("paths", "none"): {
@@ -218,6 +244,31 @@ _OUTLINE: dict[tuple[str, Direction], dict[str, str]] = {
         "endpoint-added": "operation added",
         "endpoint-deprecated": "operation deprecated",
         "endpoint-reactivated": "operation is no longer deprecated",
+        "endpoint-deprecated-with-sunset": "operation deprecated, with sunset {sunset}",
+        "api-deprecated-sunset-missing": (
+            "operation deprecated without an x-sunset; the deprecation policy asks for one "
+            "at least {grace} days away"
+        ),
+        "api-deprecated-sunset-parse": "operation's x-sunset {sunset} is not an RFC 3339 date",
+        "api-sunset-date-too-small": (
+            "operation deprecated with sunset {sunset}, {days} days away; the deprecation "
+            "policy asks for at least {grace}"
+        ),
+        "sunset-deleted": "x-sunset {old} removed from the deprecated operation",
+        "api-sunset-date-changed-too-small": (
+            "sunset of the deprecated operation moved earlier, from {old} to {new}"
+        ),
+        "api-removed-before-sunset": "deprecated operation was removed before its sunset {sunset}",
+        "api-path-removed-before-sunset": "path {path} was removed before its sunset {sunset}",
+        "api-path-sunset-parse": (
+            "removed operation's x-sunset {sunset} is not an RFC 3339 date: the removal "
+            "cannot be held against it"
+        ),
+        "api-stability-decreased": "stability level decreased from {old} to {new}",
+        "api-stability-increased": "stability level increased from {old} to {new}",
+        "api-invalid-stability-level": (
+            "x-stability-level {value!r} is not one of draft, alpha, beta, stable"
+        ),
         "api-operation-id-removed": "operationId {old} removed (now {new})",
         "api-operation-id-added": "operationId {new} added",
         "api-tag-added": "tag {tag} added",
@@ -248,6 +299,26 @@ _OUTLINE: dict[tuple[str, Direction], dict[str, str]] = {
         "request-parameter-became-optional": "{in} parameter '{parameter}' became optional",
         "request-parameter-deprecated": "{in} parameter '{parameter}' deprecated",
         "request-parameter-reactivated": "{in} parameter '{parameter}' is no longer deprecated",
+        "request-parameter-removed-before-sunset": (
+            "deprecated {in} parameter '{parameter}' removed before its sunset {sunset}"
+        ),
+        "request-parameter-sunset-parse": (
+            "x-sunset {sunset} of {in} parameter '{parameter}' is not an RFC 3339 date"
+        ),
+        "request-parameter-deprecated-sunset-missing": (
+            "{in} parameter '{parameter}' deprecated without an x-sunset; the deprecation "
+            "policy asks for one at least {grace} days away"
+        ),
+        "request-parameter-sunset-date-too-small": (
+            "{in} parameter '{parameter}' deprecated with sunset {sunset}, {days} days away; "
+            "the deprecation policy asks for at least {grace}"
+        ),
+        "request-parameter-sunset-deleted": (
+            "x-sunset {old} removed from deprecated {in} parameter '{parameter}'"
+        ),
+        "request-parameter-sunset-date-changed-too-small": (
+            "sunset of deprecated {in} parameter '{parameter}' moved earlier, from {old} to {new}"
+        ),
         "new-required-request-header-property": (
             "new required property '{property}' in header '{parameter}'"
         ),
@@ -279,6 +350,7 @@ _OUTLINE: dict[tuple[str, Direction], dict[str, str]] = {
         "request-property-became-optional": "request property '{property}' became optional",
         "request-property-deprecated": "request property '{property}' deprecated",
         "request-property-reactivated": "request property '{property}' is no longer deprecated",
+        **_property_lifecycle("request"),
     },
     ("responses", "response"): {
         "response-success-status-added": "success status {status} added",
@@ -307,6 +379,7 @@ _OUTLINE: dict[tuple[str, Direction], dict[str, str]] = {
         "response-property-became-required": "response property '{property}' became required",
         "response-property-deprecated": "response property '{property}' deprecated",
         "response-property-reactivated": "response property '{property}' is no longer deprecated",
+        **_property_lifecycle("response"),
     },
     ("response-headers", "response"): {
         "response-header-added": "response {status} header '{header}' added",
@@ -331,6 +404,15 @@ _OUTLINE: dict[tuple[str, Direction], dict[str, str]] = {
         "api-security-component-added": "security scheme {name} added",
         "api-security-component-removed": "security scheme {name} removed",
     },
+}
+# The issue asks a breaking change without a major bump to warn; CHECKS.md lists it as info.
+_ISSUE_SEVERITY = {"api-major-version-not-bumped": W}
+_OUTLINE[("info", "none")] = {
+    "api-version-not-bumped": "info.version {new} was not bumped, though the API changed",
+    "api-version-decreased": "info.version decreased from {old} to {new}",
+    "api-major-version-not-bumped": (
+        "{breaking} breaking change(s) without a {needed} bump of info.version ({old} -> {new})"
+    ),
 }
 # Own ids (CHECKS.md "driftguard's own ids", core like Tier 1) and the tier-3 id that
 # completes the matrix.
@@ -376,7 +458,10 @@ RULES: list[Rule] = [
     *(
         Rule(
             rule_id,
-            LISTED.get(rule_id) or _CORE_OWN.get(rule_id) or _TIER3[rule_id],
+            _ISSUE_SEVERITY.get(rule_id)
+            or LISTED.get(rule_id)
+            or _CORE_OWN.get(rule_id)
+            or _TIER3[rule_id],
             "schema",
             message,
             direction,

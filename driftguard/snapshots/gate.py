@@ -149,6 +149,7 @@ def check(
     """
     from driftguard.openapi.compare import compare_specs
     from driftguard.openapi.document import Spec
+    from driftguard.openapi.lifecycle import Lifecycle
     from driftguard.openapi.sources import load_spec, snapshot_document
     from driftguard.policy import apply_policy
     from driftguard.snapshots.probes import collect_probes
@@ -174,7 +175,7 @@ def check(
     findings: list[Finding] = []
     if old_spec is not None:
         seen = _recorded_shapes(recorded, new_spec, old_spec)
-        findings.extend(weigh(compare_specs(old_spec, new_spec)[0], seen))
+        findings.extend(weigh(compare_specs(old_spec, new_spec, Lifecycle.of(config))[0], seen))
         run.notes.append(f"OpenAPI document compared with {where}")
     else:
         run.notes.append(f"{directory} holds no {SPEC_FILE}: the document was not compared")

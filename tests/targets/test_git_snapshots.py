@@ -90,7 +90,12 @@ def test_check_the_pull_request_against_the_snapshot_on_main(shop: Path, tmp_pat
         "OpenAPI document compared with origin/main:snapshots/openapi.json"
         in (report["run"]["notes"])
     )
-    assert ids(report, "schema") == {"response-property-renamed"}
+    # the app kept its version through a breaking change: the lifecycle rules say so too
+    assert ids(report, "schema") == {
+        "response-property-renamed",
+        "api-major-version-not-bumped",
+        "api-version-not-bumped",
+    }
     assert ids(report, "response") == {"response-field-renamed"}
     assert not (pr / "snapshots").exists()
     assert not list(scratch.iterdir())  # the copy out of git is gone
@@ -137,7 +142,11 @@ def test_diff_a_committed_snapshot_with_the_one_after_it(shop: Path) -> None:
         result = driftguard(shop, "diff", old, new, "--format", "json")
         report = report_of(result)
         assert result.returncode == 1
-        assert ids(report, "schema") == {"response-property-renamed"}
+        assert ids(report, "schema") == {
+            "response-property-renamed",
+            "api-major-version-not-bumped",
+            "api-version-not-bumped",
+        }
         assert (report["run"]["baseline"], report["run"]["target"]) == (old, new)
     result = driftguard(shop, "diff", "HEAD:snapshots", "snapshots", "--format", "json")
     assert report_of(result)["findings"] == []

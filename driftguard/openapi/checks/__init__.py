@@ -25,7 +25,15 @@ __all__ = ["CHECKS", "check", "emit", "emit_schema", "run_checks"]
 
 Check = Callable[[Site, Any], Iterable[Finding]]
 CHECKS: dict[str, list[Check]] = {}
-_MODULES = ("operations", "parameters", "bodies", "schemas", "subschemas", "properties")
+_MODULES = (
+    "operations",
+    "parameters",
+    "bodies",
+    "schemas",
+    "subschemas",
+    "properties",
+    "lifecycle",
+)
 _loaded = False
 
 

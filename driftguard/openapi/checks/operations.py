@@ -1,4 +1,6 @@
-"""Paths, operations, operation ids, tags, security, components: the API's outline."""
+"""Paths, operations, operation ids, tags, security, components: the API's outline.
+
+Removals and deprecations of operations are lifecycle checks (:mod:`.lifecycle`)."""
 
 from __future__ import annotations
 
@@ -10,16 +12,6 @@ from driftguard.openapi.checks import check, emit
 from driftguard.openapi.document import WEBHOOKS, Operation
 from driftguard.openapi.tree import OperationDiff, SecurityDiff, SpecDiff
 from driftguard.openapi.walk import Site
-
-
-@check("operation-removed")
-def operation_removed(site: Site, item: tuple[Operation, bool]) -> Iterator[Finding]:
-    operation, path_gone = item
-    deprecation = "with" if operation.deprecated else "without"
-    if path_gone:
-        yield emit(f"api-path-removed-{deprecation}-deprecation", site, path=operation.path)
-    else:
-        yield emit(f"api-removed-{deprecation}-deprecation", site, path=operation.path)
 
 
 @check("operation-added")
@@ -35,8 +27,6 @@ def operation_changed(site: Site, op: OperationDiff) -> Iterator[Finding]:
             yield emit("api-operation-id-removed", site, old=old, new=new)
         else:
             yield emit("api-operation-id-added", site, new=new)
-    if op.deprecated is not None:
-        yield emit("endpoint-deprecated" if op.deprecated[1] else "endpoint-reactivated", site)
     old_tags, new_tags = _tags(op.old.node), _tags(op.new.node)
     for tag in new_tags:
         if tag not in old_tags:

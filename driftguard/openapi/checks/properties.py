@@ -15,6 +15,7 @@ from typing import Any
 
 from driftguard.findings import Finding
 from driftguard.openapi.checks import check, emit
+from driftguard.openapi.lifecycle import sunset
 from driftguard.openapi.tree import SchemaDiff
 from driftguard.openapi.walk import Site
 
@@ -38,6 +39,14 @@ def _props(schema: dict[str, Any]) -> dict[str, Any]:
     return props if isinstance(props, dict) else {}
 
 
+def _was(schema: dict[str, Any]) -> dict[str, Any]:
+    """What a removed property's deprecation was, for the lifecycle to judge its removal."""
+    if schema.get("deprecated") is not True:
+        return {}
+    found = sunset(schema)
+    return {"deprecated": True} if found is None else {"deprecated": True, "sunset": found.written}
+
+
 def _request(site: Site, node: SchemaDiff) -> Iterator[Finding]:
     old_props, new_props = _props(node.old), _props(node.new)
     old_required = set(node.old.get("required", ()))
@@ -54,8 +63,8 @@ def _request(site: Site, node: SchemaDiff) -> Iterator[Finding]:
             yield emit("new-optional-request-property", child)
     for name in node.removed:
         if not old_props[name].get("readOnly"):
-            required = name in old_required
-            yield emit("request-property-removed", site.child(name), required=required)
+            was = {**_was(old_props[name]), "required": name in old_required}
+            yield emit("request-property-removed", site.child(name), **was)
     for old, new in node.renamed:
         yield emit("request-property-renamed", site.child(old), **{"from": old, "to": new})
     for name in node.properties:
@@ -84,7 +93,7 @@ def _response(site: Site, node: SchemaDiff) -> Iterator[Finding]:
         if old_props[name].get("writeOnly"):
             continue
         level = "required" if name in old_required else "optional"
-        yield emit(f"response-{level}-property-removed", site.child(name))
+        yield emit(f"response-{level}-property-removed", site.child(name), **_was(old_props[name]))
     for old, new in node.renamed:
         yield emit("response-property-renamed", site.child(old), **{"from": old, "to": new})
     for name in node.properties:

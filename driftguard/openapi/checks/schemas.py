@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from driftguard.findings import Finding, Severity
-from driftguard.openapi.checks import check, emit, emit_schema
+from driftguard.openapi.checks import check, emit_schema
 from driftguard.openapi.tree import SchemaDiff
 from driftguard.openapi.walk import Site
 from driftguard.rules.schema import BOUNDS
@@ -61,9 +61,6 @@ def schema_keywords(site: Site, node: SchemaDiff) -> Iterator[Finding]:
             yield from emit_schema(site, "pattern-changed", old=old, new=new)
     if "discriminator" in keywords:
         yield from _discriminator(site, *keywords["discriminator"])
-    if "deprecated" in keywords and site.where in ("request-property", "response-property"):
-        state = "deprecated" if node.new.get("deprecated") else "reactivated"
-        yield emit(f"{site.where}-{state}", site)
 
 
 def _type_text(types: list[str] | None, fmt: Any) -> str:
