@@ -365,7 +365,8 @@ def _version(
     out = []
     if after < before:
         out.append(_spec_wide("api-version-decreased", details))
-    elif after == before and findings:
+    elif after == before and any(f.operation is not None for f in findings):
+        # a change to what some operation accepts or returns, not only to components
         out.append(_spec_wide("api-version-not-bumped", details))
     breaking = sum(1 for f in findings if f.severity is Severity.BREAKING)
     needed = "major" if before[0] > 0 else "minor"
