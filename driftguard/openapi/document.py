@@ -183,9 +183,9 @@ class Spec:
             seen.add(target["$ref"])
             hop = self.canonical(self.pointer(target["$ref"]))
             if len(target) > 1 and target is not schema:
-                hop = _overlay(hop, target)
+                hop = _overlay(self._merged(hop), target)
             target = hop
-        result = (_overlay(target, schema) if len(schema) > 1 else target, ref)
+        result = (_overlay(self._merged(target), schema) if len(schema) > 1 else target, ref)
         self._effective[id(schema)] = result
         return result
 
@@ -219,6 +219,12 @@ class Spec:
         if merged is not None:
             self._merged_from[id(merged)] = schema["allOf"]
         return result
+
+    def _merged(self, schema: Schema) -> Schema:
+        """The target of a ``$ref`` before keywords beside the reference are laid over it:
+        an ``allOf`` merged first (``{$ref: Contact, type: object}`` narrows the merged
+        Contact, not the bare ``allOf``)."""
+        return self.flat(schema) if "allOf" in schema else schema
 
     def merged_from(self, schema: Schema) -> list[Schema] | None:
         """The ``allOf`` branches a schema returned by :meth:`flat` was merged from."""

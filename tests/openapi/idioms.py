@@ -113,28 +113,33 @@ def ignored_header_parameters(document: Document) -> Document:
 def base_path_moved(document: Document) -> Document:
     """``servers: [https://host/v1]`` + ``/items`` as ``servers: [https://host]`` +
     ``/v1/items``; where the servers hold no base path but every path starts with one
-    segment, that segment moves into a relative server URL instead."""
+    segment, that segment moves into the server URL instead. Path items with servers of
+    their own keep their URLs (and their paths)."""
     out = copy.deepcopy(document)
     paths = out.get("paths") or {}
-    servers = out.get("servers")
-    url = servers[0].get("url") if isinstance(servers, list) and servers else None
-    base = urlsplit(url).path.rstrip("/") if isinstance(url, str) and "{" not in url else ""
-    if base and isinstance(servers, list) and isinstance(url, str):
-        parts = urlsplit(url)
-        origin = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
-        out["servers"] = [{**servers[0], "url": origin or "/"}]
-        out["paths"] = {f"{base}{path}": item for path, item in paths.items()}
-        return out
-    # a path item or operation with servers of its own keeps its URL (and its path)
     movable = {p for p, item in paths.items() if not _own_servers(item)}
+    servers = out.get("servers")
+    server = servers[0] if isinstance(servers, list) and servers else {}
+    url = server.get("url", "") if isinstance(server, dict) else ""
+    if not isinstance(url, str) or "{" in url or (url and "://" not in url):
+        return out  # variables, or a relative URL: the URL is not plain enough to move
+    parts = urlsplit(url)
+    origin = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+    base = parts.path.rstrip("/")
+    if base:
+        rest = servers[1:] if isinstance(servers, list) else []
+        out["servers"] = [{**server, "url": origin}, *rest]
+        out["paths"] = {f"{base}{p}" if p in movable else p: i for p, i in paths.items()}
+        return out
     firsts = {path.split("/")[1] for path in movable if path.count("/") >= 2}
     if len(firsts) == 1 and all(path.count("/") >= 2 for path in movable):
         (first,) = firsts
-        out["servers"] = [{"url": f"/{first}"}]
-        out["paths"] = {
-            path.removeprefix(f"/{first}") if path in movable else path: item
-            for path, item in paths.items()
-        }
+        if "{" not in first and first:
+            out["servers"] = [{**(server or {}), "url": f"{origin}/{first}"}]
+            out["paths"] = {
+                path.removeprefix(f"/{first}") if path in movable else path: item
+                for path, item in paths.items()
+            }
     return out
 
 
