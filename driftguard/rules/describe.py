@@ -24,9 +24,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         # values and what introduces them
-        (r" from '?\{old\}'? to '?\{new\}'?", ""),
+        (r" from '?\{old\}'? to '?\{new\}'?(?: items)?", ""),
         (r" \((?:was \{old\}|now \{new\}|documented: \{documented\}|as \{branch\})\)", ""),
-        (r": \{(?:values|branches|cause)\}", ""),
+        (r"(?:: | for )\{(?:values|branches|cause)\}", ""),
         (r": \{old\} -> \{new\}", ""),
         (r" instead of \{old\}", ""),
         (r" (?:to|of|on) '?\{(?:new|old|to)\}'?", ""),
