@@ -15,10 +15,13 @@ run's notes what it kept. ``check`` also asks :meth:`Scope.probes` which probes 
   parameter names do not matter) or an operationId, looked up in both documents; one that
   neither has is a usage error, as it is for ``fuzz --operation``.
 - A finding that belongs to no operation (a removed component schema, a changed global
-  security requirement, a webhook) is kept under ``match_path``/``exclude_path``, as
-  oasdiff keeps document-level changes: a shared component or the global security reaches
-  the operations kept too, and a path filter says which paths, not "nothing but paths".
-  Under ``operations`` it is dropped: whoever names operations asks about those.
+  security requirement, a removed webhook) is kept under ``match_path``/``exclude_path``,
+  as oasdiff keeps document-level changes: a shared component or the global security
+  reaches the operations kept too, and a path filter says which paths, not "nothing but
+  paths". So is a finding of a webhook or a callback (``POST webhooks/newPet``): the API
+  sends those requests, it serves no path a pattern could select. Under ``operations``
+  both are dropped, unless the webhook or callback is named: whoever names operations asks
+  about those.
 - A filter that keeps no operation at all is a usage error: a mistyped pattern must not make
   a CI gate pass by checking nothing.
 """
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["EndpointFilter", "Scope", "compile_pattern"]
 
-_LABEL = re.compile(r"^\s*([A-Za-z]+)\s+(/\S*)\s*$")
+_LABEL = re.compile(r"^\s*([A-Za-z]+)\s+(\S+)\s*$")
 Key = tuple[str, str]  # (METHOD, path template with parameter names erased)
 
 
@@ -125,13 +128,16 @@ class EndpointFilter:
 
     def scope(self, *specs: Spec | None) -> Scope:
         """The filter applied to the operations of ``specs`` (the old and the new document)."""
-        paths: dict[Key, list[str]] = {}
+        paths: dict[Key, list[str]] = {}  # the operations served, with their paths
+        sent: set[Key] = set()  # webhooks and callbacks
         ids: dict[str, Key] = {}
         for spec in specs:
             if spec is None:
                 continue
             for known, operation in spec.operations.items():
                 paths.setdefault(known, []).append(operation.path)
+            sent.update(spec.hooks)
+            for known, operation in (*spec.operations.items(), *spec.hooks.items()):
                 operation_id = operation.node.get("operationId")
                 if isinstance(operation_id, str):
                     ids.setdefault(operation_id, known)
@@ -140,7 +146,7 @@ class EndpointFilter:
             named = set()
             for text in self.operations:
                 key = ids.get(text) or _key(text)
-                if key is None or key not in paths:
+                if key is None or (key not in paths and key not in sent):
                     raise UsageError(
                         f"operation {text!r} is in neither document (write 'METHOD /path', "
                         "e.g. 'GET /users/{id}', or an operationId)"
@@ -151,6 +157,7 @@ class EndpointFilter:
             for key, written in paths.items()
             if (named is None or key in named) and self.keeps_path(*written)
         }
+        kept.update(sent & (named or set()))
         if paths and not kept:
             raise UsageError(
                 f"the endpoint filter ({self.describe()}) keeps none of the "
@@ -174,6 +181,8 @@ class Scope:
         key = _key(operation)
         if key is None:
             return False
+        if not key[1].startswith("/"):  # a webhook or a callback: sent, not served
+            return key in self.kept if self.filter.operations else True
         if key in self.known:
             return key in self.kept
         # Not an operation of either document (a probe of a path no document has): only the

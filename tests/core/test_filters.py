@@ -214,3 +214,33 @@ def test_bad_filters_are_exit_2_with_one_error_line(
     assert (code, out) == (2, "")
     assert err.count("\n") == 1
     assert err.startswith(message)
+
+
+def _with_webhooks(name_type: str, more: dict[str, Any]) -> dict[str, Any]:
+    payload = {"type": "object", "properties": {"name": {"type": name_type}}}
+    hook = {
+        "post": {
+            "operationId": "petCreated",
+            "requestBody": {"content": {"application/json": {"schema": payload}}},
+            "responses": {"200": {"description": "received"}},
+        }
+    }
+    _, document = _documents()
+    return {**document, "webhooks": {"newPet": hook, **more}}
+
+
+def test_webhooks_are_sent_not_served_so_path_patterns_keep_them() -> None:
+    gone = {"gone": {"post": {"responses": {"200": {"description": "ok"}}}}}
+    old, new = _with_webhooks("string", gone), _with_webhooks("integer", {})
+    hooks = {
+        ("POST webhooks/newPet", "request-property-type-changed"),
+        (None, "webhook-removed"),
+    }
+    assert hooks <= _ids(driftguard.diff_specs(old, new))
+    for patterns in ({"match_path": "^/users"}, {"exclude_path": "newPet|webhooks"}):
+        assert hooks <= _ids(driftguard.diff_specs(old, new, **patterns))
+    named = driftguard.diff_specs(old, new, operations=["GET /users"])
+    assert not hooks & _ids(named)
+    for given in ("petCreated", "POST webhooks/newPet"):
+        report = driftguard.diff_specs(old, new, operations=[given])
+        assert _ids(report) == {("POST webhooks/newPet", "request-property-type-changed")}
