@@ -28,17 +28,20 @@ DRIFTGUARD = Path(sys.executable).with_name("driftguard")
 STRIPE = [str(SPECS / "stripe-2021-04.json"), str(SPECS / "stripe-2022-04.json")]
 
 
-def median_seconds(args: list[str], runs: int, cwd: str) -> float:
-    times = []
+def medians(cases: list[list[str]], runs: int, cwd: str) -> list[float]:
+    """The median wall time of each case, the cases run in turn so that a change in the
+    machine's load falls on all of them alike."""
+    times: list[list[float]] = [[] for _ in cases]
     for _ in range(runs):
-        start = time.perf_counter()
-        result = subprocess.run(
-            [str(DRIFTGUARD), *args], cwd=cwd, stdout=subprocess.DEVNULL, check=False
-        )
-        times.append(time.perf_counter() - start)
-        if result.returncode not in (0, 1):
-            raise SystemExit(f"driftguard {' '.join(args)} exited {result.returncode}")
-    return statistics.median(times)
+        for args, taken in zip(cases, times, strict=True):
+            start = time.perf_counter()
+            result = subprocess.run(
+                [str(DRIFTGUARD), *args], cwd=cwd, stdout=subprocess.DEVNULL, check=False
+            )
+            taken.append(time.perf_counter() - start)
+            if result.returncode not in (0, 1):
+                raise SystemExit(f"driftguard {' '.join(args)} exited {result.returncode}")
+    return [statistics.median(taken) for taken in times]
 
 
 def main() -> int:
@@ -47,20 +50,24 @@ def main() -> int:
     runs = parser.parse_args().runs
     missed = []
     with tempfile.TemporaryDirectory() as empty:  # no configuration file found there
-        for args, limit in (
+        listings = [
             (["checks", "--help"], 0.5),
             (["checks"], 1.0),
             (["checks", "--format", "json"], 1.0),
+        ]
+        for (args, limit), seconds in zip(
+            listings, medians([args for args, _ in listings], runs, empty), strict=True
         ):
-            seconds = median_seconds(args, runs, empty)
             print(f"driftguard {' '.join(args):<28} median {seconds * 1000:6.0f} ms")
             if seconds > limit:
                 missed.append(f"driftguard {' '.join(args)}: {seconds:.2f} s > {limit} s")
 
-        plain = median_seconds(["diff", *STRIPE], runs, empty)
+        extras = [["--match-path", "^/v1/charges"], ["--format", "summary"]]
+        plain, *others = medians(
+            [["diff", *STRIPE], *(["diff", *STRIPE, *extra] for extra in extras)], runs, empty
+        )
         print(f"{'diff (stripe pair)':<39} median {plain * 1000:6.0f} ms")
-        for extra in (["--match-path", "^/v1/charges"], ["--format", "summary"]):
-            seconds = median_seconds(["diff", *STRIPE, *extra], runs, empty)
+        for extra, seconds in zip(extras, others, strict=True):
             ratio = seconds / plain
             print(f"{'diff ' + ' '.join(extra):<39} median {seconds * 1000:6.0f} ms ({ratio:.2f}x)")
             if ratio > 1.10:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import textwrap
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from driftguard.causes import Cause
@@ -48,13 +49,18 @@ def _operation_lines(report: Report, shown: list[Cause]) -> list[str]:
     lines = []
     for operation in order:
         named = causes[operation]
-        words = [textwrap.shorten(c.message, BRIEF, placeholder=" …") for c in named]
-        text = "; ".join(words[:PER_OPERATION])
-        if len(words) > PER_OPERATION:
-            text += f"; and {len(words) - PER_OPERATION} more"
+        text = "; ".join(_brief(cause.message) for cause in named[:PER_OPERATION])
+        if len(named) > PER_OPERATION:
+            text += f"; and {len(named) - PER_OPERATION} more"
         place = f"`{operation}`" if operation else SPEC_WIDE
         lines.append(f"- {place}: {_counted(severities[operation])}: {text}")
     return lines
+
+
+@lru_cache(maxsize=4096)
+def _brief(message: str) -> str:
+    """A cause's message in a few words (one message shows beside many operations)."""
+    return textwrap.shorten(message, BRIEF, placeholder=" …")
 
 
 def _by_path(operation: str | None) -> tuple[bool, str, str]:
