@@ -163,7 +163,7 @@ class EndpointFilter:
                 f"the endpoint filter ({self.describe()}) keeps none of the "
                 f"{len(paths)} operations of the documents"
             )
-        return Scope(self, frozenset(kept), frozenset(paths))
+        return Scope(self, frozenset(kept), frozenset(paths) | sent)
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ class Scope:
 
     filter: EndpointFilter
     kept: frozenset[Key]
-    known: frozenset[Key]  # every operation of the documents
+    known: frozenset[Key]  # every operation of the documents, webhooks and callbacks too
 
     def keeps(self, operation: str | None) -> bool:
         """Whether a finding of ``operation`` (a label, or None for the whole API) is kept."""
@@ -204,8 +204,9 @@ class Scope:
         kept = [f for f in every if self.keeps(f.operation)]
         whole_api = "left out" if self.filter.operations else "kept"
         notes.append(
-            f"endpoint filter ({self.filter.describe()}): {len(self.kept)} of {len(self.known)} "
-            f"operations kept, {len(every) - len(kept)} finding(s) outside them left out "
+            f"endpoint filter ({self.filter.describe()}): {len(self.kept)} of "
+            f"{len(self.known)} operations kept, {len(every) - len(kept)} finding(s) outside "
+            "them left out "
             f"(findings about the whole API {whole_api})"
         )
         return kept

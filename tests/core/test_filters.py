@@ -244,3 +244,8 @@ def test_webhooks_are_sent_not_served_so_path_patterns_keep_them() -> None:
     for given in ("petCreated", "POST webhooks/newPet"):
         report = driftguard.diff_specs(old, new, operations=[given])
         assert _ids(report) == {("POST webhooks/newPet", "request-property-type-changed")}
+    assert (
+        driftguard.diff_specs(old, new, operations=["petCreated"])
+        .run.notes[-1]
+        .startswith("endpoint filter (operation 'petCreated'): 1 of 4 operations kept")
+    )
