@@ -25,7 +25,11 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, replacement in (
         # values and what introduces them
         (r" from '?\{old\}'? to '?\{new\}'?(?: items)?", ""),
-        (r" \((?:was \{old\}|now \{new\}|documented: \{documented\}|as \{branch\})\)", ""),
+        (
+            r" \((?:was \{old\}|now \{new\}|documented: \{documented\}|as \{branch\}"
+            r"|\{old\} -> \{new\})\)",
+            "",
+        ),
         (r"(?:: | for )\{(?:values|branches|cause)\}", ""),
         (r": \{old\} -> \{new\}", ""),
         (r" instead of \{old\}", ""),
@@ -33,9 +37,11 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\{from\} -> \{to\} \(renamed\)", "renamed"),
         # a name after its noun, and the parameter's location before it
         (r" ?'?\{(?:property|parameter|header|name|tag|scheme|requirement|scopes)\}'?", ""),
-        (r" ?'?\{(?:media|content_type|status|old|new|from|in)\}'?", ""),
+        (r" ?'?\{(?:media|content_type|status|old|new|from|in|needed)\}'?", ""),
+        (r" ?'?\{(?:sunset|value)(?:!r)?\}'?", ""),
         (r"\b(field|path) \{path\}", r"\1"),
-        # what is left stands for a thing
+        # what is left stands for a thing, or a number
+        (r"\{(?:grace|days|breaking)\}", "N"),
         (r"\{path\}", "a field"),
         (r"\{probe\}", "a probe"),
     )
