@@ -153,6 +153,9 @@ class Config(_Strict):
     ref_roots: list[str] = Field(default_factory=list)
     severity: dict[str, Severity] = Field(default_factory=dict)
     ignore_findings: list[IgnoreRule | str] = Field(default_factory=list)
+    # The operations diff and check report on: regexes searched in paths (driftguard.filters).
+    match_path: list[str] = Field(default_factory=list)
+    exclude_path: list[str] = Field(default_factory=list)
     fuzz: FuzzSettings = Field(default_factory=FuzzSettings)
     # The lifecycle (openapi/lifecycle.py): the days a deprecation's sunset must be away, for
     # stable (and unlabelled) operations and for beta ones (default: the same); draft and
@@ -183,6 +186,18 @@ class Config(_Strict):
             return {k: Severity.parse(v) if isinstance(v, str) else v for k, v in value.items()}
         except UsageError as exc:
             raise ValueError(str(exc)) from None
+
+    @field_validator("match_path", "exclude_path")
+    @classmethod
+    def _valid_patterns(cls, value: list[str]) -> list[str]:
+        from driftguard.filters import compile_pattern
+
+        for pattern in value:
+            try:
+                compile_pattern(pattern)
+            except UsageError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("probes")
     @classmethod

@@ -17,8 +17,10 @@ __all__ = [
     "common",
     "days",
     "deprecation_days",
+    "endpoints",
     "fail_on",
     "header",
+    "pattern",
     "positive_int",
     "ref_roots",
     "reporting",
@@ -87,6 +89,16 @@ def header(text: str) -> tuple[str, str]:
     if not sep or not name.strip():
         raise argparse.ArgumentTypeError(f"{text!r} is not a header (write 'Name: value')")
     return name.strip(), value.strip()
+
+
+def pattern(text: str) -> str:
+    from driftguard.filters import compile_pattern
+
+    try:
+        compile_pattern(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def common(parser: argparse.ArgumentParser) -> None:
@@ -175,3 +187,33 @@ def ref_roots(parser: argparse.ArgumentParser) -> None:
         "only the document's own directory tree, symlinks resolved; also [tool.driftguard] "
         "ref_roots)",
     )
+
+
+def endpoints(parser: argparse.ArgumentParser, *, operations: bool = False) -> None:
+    """The endpoint filter (:mod:`driftguard.filters`), for ``diff`` and ``check``."""
+    group = parser.add_argument_group("endpoints")
+    group.add_argument(
+        "--match-path",
+        action="append",
+        type=pattern,
+        metavar="REGEX",
+        help="report only operations whose path template (as written in either document) "
+        "matches REGEX, with re.search (repeatable: any may match; default: "
+        "[tool.driftguard] match_path); findings about the whole API are kept",
+    )
+    group.add_argument(
+        "--exclude-path",
+        action="append",
+        type=pattern,
+        metavar="REGEX",
+        help="leave out operations whose path template matches REGEX (repeatable; default: "
+        "[tool.driftguard] exclude_path)",
+    )
+    if operations:
+        group.add_argument(
+            "--operation",
+            action="append",
+            metavar="OP",
+            help="report only this operation: 'METHOD /path' or an operationId, of either "
+            "document (repeatable); findings about the whole API are left out",
+        )

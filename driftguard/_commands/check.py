@@ -31,6 +31,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--force", action="store_true", help="allow --update even when CI is set")
     _options.ref_roots(parser)
     _options.deprecation_days(parser)
+    _options.endpoints(parser)
     _options.reporting(parser)
     _options.common(parser)
 
@@ -47,6 +48,8 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         update=args.update,
         force=args.force,
         progress=probe_progress(args),
+        match_path=args.match_path,
+        exclude_path=args.exclude_path,
     )
     if args.update:
         args.fail_on = FailOn(None)  # the drift shown has just become the new baseline

@@ -47,6 +47,7 @@ def register(commands: Any) -> None:
         )
     _options.ref_roots(parser)
     _options.deprecation_days(parser)
+    _options.endpoints(parser, operations=True)
     _options.reporting(parser)
     _options.common(parser)
 
@@ -64,4 +65,7 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         strip_prefix_revision=args.strip_prefix_revision,
         prefix_base=args.prefix_base,
         prefix_revision=args.prefix_revision,
+        match_path=args.match_path,
+        exclude_path=args.exclude_path,
+        operations=args.operation,
     )

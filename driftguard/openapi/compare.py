@@ -11,7 +11,7 @@ documents; ``driftguard check`` calls it with the documents it has already index
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +65,9 @@ def diff_specs(
     prefix_base: str = "",
     prefix_revision: str = "",
     today: date | None = None,
+    match_path: str | Iterable[str] | None = None,
+    exclude_path: str | Iterable[str] | None = None,
+    operations: str | Iterable[str] | None = None,
 ) -> Report:
     """Compare two OpenAPI documents and classify every change for clients.
 
@@ -80,10 +83,17 @@ def diff_specs(
     (the ``servers`` base path and the path), so a base path moved between the two is no
     change. Where that cannot tell, ``strip_prefix_*`` and ``prefix_*`` rewrite the paths of
     the old (``base``) or new (``revision``) document first, as oasdiff's options do.
+    ``match_path``/``exclude_path`` (regular expressions searched in path templates; by
+    default the configuration's) and ``operations`` (``"METHOD /path"`` or operationIds)
+    narrow the report to some operations, as :mod:`driftguard.filters` describes.
     """
+    from driftguard.filters import EndpointFilter
     from driftguard.openapi.lifecycle import Lifecycle
     from driftguard.policy import apply_policy
 
+    endpoints = EndpointFilter.build(
+        match_path=match_path, exclude_path=exclude_path, operations=operations, config=config
+    )
     run, finish = RunInfo.timed()
     remote = allow_remote_refs or bool(config is not None and config.allow_remote_refs)
     old_doc, old_name = _document(old, "old", remote, config, run.notes)
@@ -99,6 +109,10 @@ def diff_specs(
         f"compared {old_name} ({len(old_spec.operations)} operations) with "
         f"{new_name} ({len(new_spec.operations)} operations)"
     )
+    if endpoints is not None:
+        scope = endpoints.scope(old_spec, new_spec)
+        findings = scope.apply(findings, run.notes)
+        run.operations = scope.operations(run.operations)
     return apply_policy(Report("diff", findings, run=finish()), config)
 
 

@@ -255,7 +255,7 @@ def test_diff_of_two_urls_sends_the_configured_headers_expanded(
     assert finding["id"] == "response-property-became-optional"
 
 
-@pytest.mark.parametrize("name", ["text", "json", "markdown", "junit", "github", "html"])
+@pytest.mark.parametrize("name", ["text", "json", "markdown", "junit", "github", "html", "summary"])
 def test_every_format_carries_the_notes_and_the_run(
     name: str, files: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
