@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +156,16 @@ class Config(Settings, _Strict):
     ref_roots: list[str] = Field(default_factory=list)
     severity: dict[str, Severity] = Field(default_factory=dict)
     ignore_findings: list[IgnoreRule | str] = Field(default_factory=list)
+    # The operations diff and check report on: regexes searched in paths (driftguard.filters).
+    match_path: list[str] = Field(default_factory=list)
+    exclude_path: list[str] = Field(default_factory=list)
     fuzz: FuzzSettings = Field(default_factory=FuzzSettings)
+    # The lifecycle (openapi/lifecycle.py): the days a deprecation's sunset must be away, for
+    # stable (and unlabelled) operations and for beta ones (default: the same); draft and
+    # alpha operations owe none. ``today``: the day sunsets are judged on (default: today, UTC).
+    deprecation_days: int = Field(default=0, ge=0)
+    deprecation_days_beta: int | None = Field(default=None, ge=0)
+    today: date | None = Field(default=None, strict=False)
 
     # Where the configuration came from; relative paths are resolved against ``root``.
     source: str | None = Field(default=None, exclude=True)
@@ -179,6 +189,18 @@ class Config(Settings, _Strict):
             return {k: Severity.parse(v) if isinstance(v, str) else v for k, v in value.items()}
         except UsageError as exc:
             raise ValueError(str(exc)) from None
+
+    @field_validator("match_path", "exclude_path")
+    @classmethod
+    def _valid_patterns(cls, value: list[str]) -> list[str]:
+        from driftguard.filters import compile_pattern
+
+        for pattern in value:
+            try:
+                compile_pattern(pattern)
+            except UsageError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("probes")
     @classmethod

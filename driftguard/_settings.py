@@ -114,6 +114,9 @@ _DEFAULTS: dict[str, Any] = {
     "auto_probes": True,
     "timeout": 10.0,
     "allow_remote_refs": False,
+    "deprecation_days": 0,
+    "deprecation_days_beta": None,
+    "today": None,
     "source": None,
 }
 _EMPTY: dict[str, type[list[Any]] | type[dict[str, Any]]] = {
@@ -123,6 +126,8 @@ _EMPTY: dict[str, type[list[Any]] | type[dict[str, Any]]] = {
     "ref_roots": list,
     "severity": dict,
     "ignore_findings": list,
+    "match_path": list,
+    "exclude_path": list,
 }
 
 

@@ -15,5 +15,6 @@ Source = Literal["schema", "response", "fuzz"]
 Direction = Literal["request", "response", "none"]
 """Which side of an exchange a rule is about (a request must stay valid, a response acceptable)."""
 
-TargetKind = Literal["app", "url", "file", "snapshot"]
-"""What a TARGET is (CONTRACT section 1)."""
+TargetKind = Literal["app", "url", "file", "snapshot", "revision"]
+"""What a TARGET is (CONTRACT section 1); ``revision`` is ``REV:PATH``, a document or a
+snapshot directory at a git revision."""

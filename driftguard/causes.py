@@ -53,8 +53,26 @@ _PLACE_WORDS = frozenset(
     }
 )
 # Details that describe the place rather than the change (already in the schema pointer).
+# Details that say where a change was seen, or why its severity was adjusted there (what
+# the responses showed, a merged allOf, a webhook, a draft operation): never what changed.
 _PLACE_DETAILS = frozenset(
-    {"property", "media", "status", "probe", "path", "new_path", "schema", "evidence"}
+    {
+        "property",
+        "media",
+        "status",
+        "probe",
+        "path",
+        "new_path",
+        "schema",
+        "evidence",
+        "merged",
+        "sent",
+        "lifecycle",
+        "stability",
+        "deprecated",
+        "sunset",
+        "required",
+    }
 )
 _SOURCE_ORDER = {source: rank for rank, source in enumerate(SOURCES)}
 

@@ -1,7 +1,18 @@
 """TARGET (CONTRACT section 1) to an OpenAPI document and, where live, a way to send requests.
 
-Detection order: ``module.path:attr`` (an ASGI app imported in-process), ``http(s)://`` (a
-live service), a ``.json``/``.yaml``/``.yml`` file, a snapshot directory.
+Detection order: ``http(s)://`` (a live service); a file or directory that exists (a
+``.json``/``.yaml``/``.yml`` document, a snapshot directory); then ``module.path:attr`` (an
+ASGI app imported in-process) or ``REV:PATH`` (a document or snapshot directory at a git
+revision, :mod:`driftguard._git`), told apart by what resolves:
+
+- a string that cannot be ``module:attr`` (``origin/main:openapi.json``, ``HEAD~1:snapshots``,
+  ``v2.0.0:api/openapi.yaml``, ``main:./snapshots``: a ``/``, ``~``, ``^``, a leading digit,
+  or a PATH ending ``.json``/``.yaml``/``.yml``) is a revision;
+- one that can be both (``main:app``, ``HEAD:snapshots``) is an app when the import system
+  finds its module (asked without importing it, the current directory on ``sys.path``), and
+  a revision otherwise, if git finds PATH at REV; when neither resolves, the error says both.
+
+Nothing here calls git before a TARGET is resolved, so ``--help`` stays fast.
 """
 
 from __future__ import annotations
@@ -42,7 +53,7 @@ class Target:
 
     @property
     def is_live(self) -> bool:
-        """Whether requests can be sent to it (an app or a URL, not a file or snapshot)."""
+        """Whether requests can be sent to it (an app or a URL, not a document or snapshot)."""
         return self.kind in ("app", "url")
 
     @property
@@ -76,25 +87,72 @@ def resolve_target(text: str | Target | None, *, spec_url: str | None = None) ->
         raise UsageError(
             "no TARGET given and no [tool.driftguard] target in pyproject.toml or driftguard.toml"
         )
-    if _APP_REF.match(text) and not Path(text).exists():
-        return Target("app", text)
     if text.startswith(("http://", "https://")):
         _check_url(text)
         return Target("url", text.rstrip("/") if not _is_document_url(text) else text, spec_url)
     path = Path(text)
+    if not path.exists():
+        kind = _app_or_revision(text)
+        if kind is not None:
+            return Target(kind, text)
     if path.suffix.lower() in SPEC_SUFFIXES:
         return Target("file", text)
     if path.is_dir():
         return Target("snapshot", text)
     if path.exists():
         raise UsageError(
-            f"{text}: not a TARGET (expected module:attr, http(s)://..., a .json/.yaml/.yml file "
-            "or a snapshot directory)"
+            f"{text}: not a TARGET (expected module:attr, http(s)://..., a .json/.yaml/.yml file, "
+            "a snapshot directory or REV:PATH)"
         )
     raise UsageError(
         f"{text}: no such file or directory (a TARGET is module:attr, http(s)://..., "
-        "a .json/.yaml/.yml file or a snapshot directory)"
+        "a .json/.yaml/.yml file, a snapshot directory or REV:PATH)"
     )
+
+
+def _app_or_revision(text: str) -> TargetKind | None:
+    """``module:attr`` or ``REV:PATH`` for a TARGET that names nothing on disk, by the rule
+    above; None when it is neither."""
+    from driftguard._git import locate, parse_revision
+
+    revision = parse_revision(text)
+    if not _APP_REF.match(text) or text.lower().endswith(SPEC_SUFFIXES):
+        return "revision" if revision is not None else None
+    module = text.partition(":")[0]
+    if revision is None or _module_found(module):
+        return "app"
+    problem = locate(revision)
+    if problem is None:
+        return "revision"
+    raise TargetError(
+        f"{text}: cannot import module {module!r}, nor read it as REV:PATH: {problem}"
+    )
+
+
+def _module_found(name: str) -> bool:
+    """Whether the import system finds module ``name``, asking its finders without importing
+    anything (a package's ``__init__`` would run otherwise)."""
+    from importlib.machinery import ModuleSpec, PathFinder
+    from importlib.util import find_spec
+
+    _cwd_on_path()
+    top, *inner = name.split(".")
+    try:
+        spec: ModuleSpec | None = find_spec(top)
+        for part in inner:
+            if spec is None or spec.submodule_search_locations is None:
+                return False
+            spec = PathFinder.find_spec(part, list(spec.submodule_search_locations))
+    except (ImportError, ValueError):
+        return True  # importing it will say what is wrong
+    return spec is not None
+
+
+def _cwd_on_path() -> None:
+    """The current directory on ``sys.path``, as uvicorn puts it."""
+    cwd = os.getcwd()
+    if cwd not in sys.path:
+        sys.path.insert(0, cwd)
 
 
 def _check_url(url: str) -> None:
@@ -121,9 +179,7 @@ def _service_base(url: str) -> str:
 def import_app(ref: str) -> Any:
     """Import ``module.path:attr`` with the current directory on ``sys.path``, like uvicorn."""
     module_name, _, attr = ref.partition(":")
-    cwd = os.getcwd()
-    if cwd not in sys.path:
-        sys.path.insert(0, cwd)
+    _cwd_on_path()
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
@@ -181,7 +237,8 @@ async def open_client(
         ) as client:
             yield client
         return
+    what = {"snapshot": "snapshot", "revision": "git revision"}.get(target.kind, "spec file")
     raise UsageError(
-        f"{target.value}: a {'snapshot' if target.kind == 'snapshot' else 'spec file'} cannot "
-        "answer requests; give a module:attr app or an http(s):// URL"
+        f"{target.value}: a {what} cannot answer requests; give a module:attr app or an "
+        "http(s):// URL"
     )

@@ -7,6 +7,7 @@ A command module owns its own arguments (``register``) and calls :func:`common` 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from driftguard._errors import UsageError
 from driftguard.findings import FailOn, Severity
@@ -14,8 +15,12 @@ from driftguard.formats import FORMATS
 
 __all__ = [
     "common",
+    "days",
+    "deprecation_days",
+    "endpoints",
     "fail_on",
     "header",
+    "pattern",
     "positive_int",
     "ref_roots",
     "reporting",
@@ -24,6 +29,7 @@ __all__ = [
     "snapshots",
     "target",
     "whole_number",
+    "with_deprecation_days",
 ]
 
 FAIL_ON_CHOICES = "breaking, warning, info, never (or ERR, WARN, INFO)"
@@ -71,11 +77,28 @@ def seconds(text: str) -> float:
     return value
 
 
+def days(text: str) -> int:
+    value = whole_number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more days")
+    return value
+
+
 def header(text: str) -> tuple[str, str]:
     name, sep, value = text.partition(":")
     if not sep or not name.strip():
         raise argparse.ArgumentTypeError(f"{text!r} is not a header (write 'Name: value')")
     return name.strip(), value.strip()
+
+
+def pattern(text: str) -> str:
+    from driftguard.filters import compile_pattern
+
+    try:
+        compile_pattern(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def common(parser: argparse.ArgumentParser) -> None:
@@ -136,6 +159,24 @@ def snapshots(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--probes", metavar="FILE", help="TOML or JSON file with a probes list")
 
 
+def deprecation_days(parser: argparse.ArgumentParser) -> None:
+    """The grace period a deprecation must give, for the commands that compare documents."""
+    parser.add_argument(
+        "--deprecation-days",
+        type=days,
+        metavar="N",
+        help="a deprecation must set an x-sunset at least N days away (default: 0, or "
+        "[tool.driftguard] deprecation_days; beta operations: deprecation_days_beta)",
+    )
+
+
+def with_deprecation_days(config: Any, args: argparse.Namespace) -> Any:
+    """``config`` with ``--deprecation-days``, when given."""
+    if args.deprecation_days is None:
+        return config
+    return config.model_copy(update={"deprecation_days": args.deprecation_days})
+
+
 def ref_roots(parser: argparse.ArgumentParser) -> None:
     """Where a file's ``$ref`` may read, for the commands that load a document."""
     parser.add_argument(
@@ -146,3 +187,33 @@ def ref_roots(parser: argparse.ArgumentParser) -> None:
         "only the document's own directory tree, symlinks resolved; also [tool.driftguard] "
         "ref_roots)",
     )
+
+
+def endpoints(parser: argparse.ArgumentParser, *, operations: bool = False) -> None:
+    """The endpoint filter (:mod:`driftguard.filters`), for ``diff`` and ``check``."""
+    group = parser.add_argument_group("endpoints")
+    group.add_argument(
+        "--match-path",
+        action="append",
+        type=pattern,
+        metavar="REGEX",
+        help="report only operations whose path template (as written in either document) "
+        "matches REGEX, with re.search (repeatable: any may match; default: "
+        "[tool.driftguard] match_path); findings about the whole API are kept",
+    )
+    group.add_argument(
+        "--exclude-path",
+        action="append",
+        type=pattern,
+        metavar="REGEX",
+        help="leave out operations whose path template matches REGEX (repeatable; default: "
+        "[tool.driftguard] exclude_path)",
+    )
+    if operations:
+        group.add_argument(
+            "--operation",
+            action="append",
+            metavar="OP",
+            help="report only this operation: 'METHOD /path' or an operationId, of either "
+            "document (repeatable); findings about the whole API are left out",
+        )

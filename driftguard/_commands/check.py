@@ -30,6 +30,8 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--force", action="store_true", help="allow --update even when CI is set")
     _options.ref_roots(parser)
+    _options.deprecation_days(parser)
+    _options.endpoints(parser)
     _options.reporting(parser)
     _options.common(parser)
 
@@ -41,11 +43,13 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         args.target,
         snapshots=args.dir,
         probes=args.probes,
-        config=config.with_ref_roots(args.ref_root),
+        config=_options.with_deprecation_days(config.with_ref_roots(args.ref_root), args),
         spec_url=args.spec_url,
         update=args.update,
         force=args.force,
         progress=probe_progress(args),
+        match_path=args.match_path,
+        exclude_path=args.exclude_path,
     )
     if args.update:
         args.fail_on = FailOn(None)  # the drift shown has just become the new baseline

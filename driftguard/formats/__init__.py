@@ -24,6 +24,7 @@ FORMATS: dict[str, str] = {
     "junit": "driftguard.formats.junit",
     "github": "driftguard.formats.github",
     "html": "driftguard.formats.html",
+    "summary": "driftguard.formats.summary",
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from driftguard._http import path_template
 from driftguard.openapi.document import Operation, Parameter, Spec
 from driftguard.openapi.schemadiff import SchemaComparer
 from driftguard.openapi.tree import (
@@ -46,11 +47,54 @@ def diff_documents(old: Spec, new: Spec) -> SpecDiff:
             result.added.append(operation)
         else:
             result.modified.append(differ.operation(previous, operation))
+    for previous, operation in _rebased(old, new, result):
+        result.modified.append(differ.operation(previous, operation))
+    # Webhooks and callbacks come and go by name (webhook-added/-removed); those on both
+    # sides are compared as operations. An operation of a 3.0 document's paths that the
+    # 3.1 document moved to webhooks is the same operation.
+    for key, operation in new.hooks.items():
+        previous = old.hooks.get(key) or _moved(operation, result)
+        if previous is not None:
+            result.modified.append(differ.operation(previous, operation))
     result.security = _security(old.document.get("security"), new.document.get("security"))
     differ.components(result)
     differ.schemas.finish()
     result.pairs = len(differ.schemas.memo)
     return result
+
+
+def _rebased(old: Spec, new: Spec, result: SpecDiff) -> list[tuple[Operation, Operation]]:
+    """Removed and added operations served at the same URL: a base path that moved between
+    ``servers`` and ``paths`` (``servers: .../v2`` + ``/droplets`` becoming ``servers: ...``
+    + ``/v2/droplets``) changes no URL a client calls."""
+    if not result.removed or not result.added:
+        return []
+    gone = {(op.method, path_template(old.base_path(op) + op.path)): op for op in result.removed}
+    pairs = []
+    for operation in list(result.added):
+        key = (operation.method, path_template(new.base_path(operation) + operation.path))
+        previous = gone.pop(key, None)
+        if previous is not None:
+            pairs.append((previous, operation))
+            result.added.remove(operation)
+            result.removed.remove(previous)
+    return pairs
+
+
+def _moved(hook: Operation, result: SpecDiff) -> Operation | None:
+    """The removed operation that ``hook`` (a webhook) is, by operationId or by name."""
+    name = hook.path.rsplit("/", 1)[-1].lower()
+    hook_id = hook.node.get("operationId")
+    for operation in result.removed:
+        if operation.method != hook.method:
+            continue
+        same_id = hook_id is not None and operation.node.get("operationId") == hook_id
+        if same_id or operation.path.strip("/").lower() == name:
+            result.removed.remove(operation)
+            result.removed_paths.discard(operation.key[1])
+            result.moved.append((operation, hook))
+            return operation
+    return None
 
 
 class _Differ:
@@ -137,9 +181,8 @@ class _Differ:
                         added.remove(candidate)
                         break
         for old_name, new_name in pairs:
-            old_media, new_media = old[old_name][1], new[new_name][1]
-            old_schema = old_media.get("schema") if isinstance(old_media, dict) else None
-            new_schema = new_media.get("schema") if isinstance(new_media, dict) else None
+            old_schema = _schema_of(old[old_name][1], self.old)
+            new_schema = _schema_of(new[new_name][1], self.new)
             schema = None
             if old_schema is not None and new_schema is not None:
                 schema = self.raw_pair(old_schema, new_schema)
@@ -238,6 +281,15 @@ class _Differ:
                     result.schemas_renamed.append((candidates[0], name))
                     renamed_from.add(candidates[0])
         result.schemas_removed = [name for name in removed if name not in renamed_from]
+
+
+def _schema_of(media: Any, spec: Spec) -> Any:
+    """A media type's schema, or None where it has none: ``schema: {}`` (or ``true``)
+    admits any value, the contract of a media type without a schema."""
+    schema = media.get("schema") if isinstance(media, dict) else None
+    if schema is None or not spec.view(spec.canonical(schema))[0]:
+        return None
+    return schema
 
 
 def _media_map(content: Any) -> dict[str, tuple[str, Any]]:

@@ -10,16 +10,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from driftguard._errors import LoadError, RefError
 from driftguard._http import METHODS, PATH_PARAMETER, Route, most_literal_first, path_template
+from driftguard.openapi.flatten import merge_all
 from driftguard.openapi.load import DATA_KEYS, NAME_MAPS
 from driftguard.openapi.normalize import Canonicalizer
 from driftguard.openapi.refs import escape, follow, lookup
 
-__all__ = ["Operation", "Parameter", "Spec"]
+__all__ = ["CALLBACKS", "IGNORED_HEADERS", "WEBHOOKS", "Operation", "Parameter", "Spec"]
 
 Schema = dict[str, Any]
+# The paths of the operations an API sends: ``webhooks/<name>`` and
+# ``callbacks/<operationId>/<name>``. A real path starts with ``/``, so they never meet one.
+WEBHOOKS = "webhooks/"
+CALLBACKS = "callbacks/"
+
+# Header parameters the OpenAPI specification says to ignore: the media types and the
+# authorization are described by requestBody, responses and security instead.
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
 @dataclass(slots=True)
@@ -58,20 +68,43 @@ class Operation:
     def deprecated(self) -> bool:
         return self.node.get("deprecated") is True
 
+    @property
+    def sent(self) -> bool:
+        """Whether the API sends this request (a webhook or a callback) rather than serves it:
+        then the receiver must accept what the request carries, as a client a response."""
+        return self.path.startswith((WEBHOOKS, CALLBACKS))
+
 
 class Spec:
     """A loaded OpenAPI document with lazy, cached ``$ref`` resolution."""
 
-    def __init__(self, document: dict[str, Any], *, where: str = "document") -> None:
+    def __init__(
+        self,
+        document: dict[str, Any],
+        *,
+        where: str = "document",
+        strip_prefix: str = "",
+        prefix: str = "",
+    ) -> None:
+        """``strip_prefix`` and ``prefix`` rewrite every path as indexed (oasdiff's
+        ``--strip-prefix-*``/``--prefix-*``), for a base path that moved in a way the
+        ``servers`` do not say."""
         self.document = document
         self.where = where
+        self._strip, self._prefix = strip_prefix.rstrip("/"), prefix.rstrip("/")
         self._pointers: dict[str, Any] = {}
         self._canonical: dict[int, tuple[Any, Schema]] = {}
         self._canonicalizer = Canonicalizer()
         # ids of canonical schemas holding no $ref anywhere (kept alive by the canonicalizer)
         self.ref_free = self._canonicalizer.ref_free
         self._effective: dict[int, tuple[Schema, str | None]] = {}
+        # id(schema with allOf) -> (it, its merged form or itself); id(merged) -> the branches
+        self._flat: dict[int, tuple[Schema, Schema]] = {}
+        self._merged_from: dict[int, list[Schema]] = {}
+        self._flattening: set[int] = set()
         self.operations: dict[tuple[str, str], Operation] = {}
+        # webhooks and callbacks, by the same key (their paths start "webhooks/", "callbacks/")
+        self.hooks: dict[tuple[str, str], Operation] = {}
         self.paths: dict[str, str] = {}  # path template -> path as written
         self._routes: list[tuple[Route, Operation]] | None = None
         self._check_references()
@@ -133,11 +166,52 @@ class Spec:
             seen.add(target["$ref"])
             hop = self.canonical(self.pointer(target["$ref"]))
             if len(target) > 1 and target is not schema:
-                hop = _overlay(hop, target)
+                hop = _overlay(self._merged(hop), target)
             target = hop
-        result = (_overlay(target, schema) if len(schema) > 1 else target, ref)
+        result = (_overlay(self._merged(target), schema) if len(schema) > 1 else target, ref)
         self._effective[id(schema)] = result
         return result
+
+    def view(self, schema: Schema) -> tuple[Schema, str | None]:
+        """What a canonical schema says, as the diff compares it: its ``$ref`` resolved
+        (:meth:`effective`) and its ``allOf`` merged (:meth:`flat`)."""
+        target, ref = self.effective(schema) if "$ref" in schema else (schema, None)
+        if "allOf" in target:
+            target = self.flat(target)
+        return target, ref
+
+    def flat(self, schema: Schema) -> Schema:
+        """``schema`` with its ``allOf`` branches (and the keywords beside them) merged into
+        one schema (:mod:`~driftguard.openapi.flatten`), or ``schema`` itself where they
+        cannot be merged. One object per schema, so merged pairs are memoised as any other."""
+        hit = self._flat.get(id(schema))
+        if hit is not None:
+            return hit[1]
+        key = id(schema)
+        if key in self._flattening:
+            return schema  # an allOf that reaches itself: compared as written
+        self._flattening.add(key)
+        try:
+            parts = [self.view(branch)[0] for branch in schema["allOf"]]
+        finally:
+            self._flattening.discard(key)
+        rest = {k: v for k, v in schema.items() if k != "allOf"}
+        merged = merge_all([*parts, rest])
+        result = schema if merged is None else merged
+        self._flat[key] = (schema, result)
+        if merged is not None:
+            self._merged_from[id(merged)] = schema["allOf"]
+        return result
+
+    def _merged(self, schema: Schema) -> Schema:
+        """The target of a ``$ref`` before keywords beside the reference are laid over it:
+        an ``allOf`` merged first (``{$ref: Contact, type: object}`` narrows the merged
+        Contact, not the bare ``allOf``)."""
+        return self.flat(schema) if "allOf" in schema else schema
+
+    def merged_from(self, schema: Schema) -> list[Schema] | None:
+        """The ``allOf`` branches a schema returned by :meth:`flat` was merged from."""
+        return self._merged_from.get(id(schema))
 
     # -- operations -------------------------------------------------------------------------
 
@@ -145,22 +219,70 @@ class Spec:
         paths = self.document.get("paths") or {}
         if not isinstance(paths, dict):
             raise LoadError(f"{self.where}: 'paths' must be an object")
-        for path, raw_item in paths.items():
+        for written, raw_item in paths.items():
             item = self.resolve(raw_item)
-            if not isinstance(item, dict):
+            if isinstance(item, dict):
+                path = self._rewrite(written)
+                self.paths.setdefault(path_template(path), path)
+                self._path_item(path, item, self.operations)
+        # Webhooks (3.1, and 3.0's x-webhooks convention) and callbacks: operations the API
+        # sends rather than serves, compared as any other under a path of their own.
+        for key in ("webhooks", "x-webhooks"):
+            hooks = self.document.get(key)
+            if isinstance(hooks, dict):
+                for name, raw_item in hooks.items():
+                    item = self.resolve(raw_item)
+                    if isinstance(item, dict):
+                        self._path_item(f"{WEBHOOKS}{name}", item, self.hooks)
+        for operation in list(self.operations.values()):
+            self._callbacks(operation)
+
+    def _rewrite(self, path: str) -> str:
+        if self._strip and (path == self._strip or path.startswith(self._strip + "/")):
+            path = path[len(self._strip) :] or "/"
+        return f"{self._prefix}{path}" if self._prefix else path
+
+    def base_path(self, operation: Operation) -> str:
+        """The path part of the server URL an operation is served under (``/v2`` for
+        ``https://api.example.com/v2``): the operation's ``servers``, else its path item's,
+        else the document's; server variables take their defaults."""
+        item = self.resolve((self.document.get("paths") or {}).get(operation.path))
+        for node in (operation.node, item if isinstance(item, dict) else {}, self.document):
+            servers = node.get("servers")
+            if isinstance(servers, list) and servers and isinstance(servers[0], dict):
+                return server_path(servers[0])
+        return ""
+
+    def _path_item(
+        self, path: str, item: dict[str, Any], into: dict[tuple[str, str], Operation]
+    ) -> None:
+        shared = self._parameters(item.get("parameters"), path, from_path_item=True)
+        for method in METHODS:
+            node = item.get(method)
+            if not isinstance(node, dict):
                 continue
-            self.paths.setdefault(path_template(path), path)
-            shared = self._parameters(item.get("parameters"), path, from_path_item=True)
-            for method in METHODS:
-                node = item.get(method)
-                if not isinstance(node, dict):
-                    continue
-                operation = Operation(method.upper(), path, node)
-                operation.parameters = {
-                    **shared,
-                    **self._parameters(node.get("parameters"), path, from_path_item=False),
-                }
-                self.operations.setdefault(operation.key, operation)
+            operation = Operation(method.upper(), path, node)
+            operation.parameters = {
+                **shared,
+                **self._parameters(node.get("parameters"), path, from_path_item=False),
+            }
+            into.setdefault(operation.key, operation)
+
+    def _callbacks(self, owner: Operation) -> None:
+        callbacks = owner.node.get("callbacks")
+        if not isinstance(callbacks, dict):
+            return
+        who = owner.node.get("operationId")
+        who = who if isinstance(who, str) else f"{owner.method.lower()}{owner.path}"
+        for name, raw in callbacks.items():
+            callback = self.resolve(raw)
+            if not isinstance(callback, dict):
+                continue
+            expressions = [(e, self.resolve(i)) for e, i in callback.items() if e[:2] != "x-"]
+            for expression, item in expressions:
+                if isinstance(item, dict):
+                    tail = f"/{expression}" if len(expressions) > 1 else ""
+                    self._path_item(f"{CALLBACKS}{who}/{name}{tail}", item, self.hooks)
 
     def _parameters(
         self, raw: Any, path: str, *, from_path_item: bool
@@ -176,6 +298,8 @@ class Spec:
             location, name = node.get("in"), node.get("name")
             if not isinstance(location, str) or not isinstance(name, str):
                 continue
+            if location == "header" and name.lower() in IGNORED_HEADERS:
+                continue  # the specification: such a definition SHALL be ignored
             schema = node.get("schema")
             if schema is None and isinstance(node.get("content"), dict):
                 for media in node["content"].values():
@@ -255,6 +379,25 @@ def _references(document: Any) -> set[str]:
                     elif type(item) is list:
                         lists.append(item)
     return refs
+
+
+def server_path(server: dict[str, Any]) -> str:
+    """The path of a Server Object's URL, variables replaced by their defaults, without a
+    trailing slash (``""`` for the root)."""
+    url = server.get("url")
+    if not isinstance(url, str):
+        return ""
+    variables = server.get("variables")
+    if isinstance(variables, dict):
+        for name, variable in variables.items():
+            default = variable.get("default") if isinstance(variable, dict) else None
+            if isinstance(default, str):
+                url = url.replace("{" + str(name) + "}", default)
+    if "://" in url:
+        url = urlsplit(url).path
+    elif url.startswith("//"):
+        url = urlsplit("http:" + url).path
+    return "/" + url.strip("/") if url.strip("/") else ""
 
 
 def _used_at(document: Any, ref: str) -> str:

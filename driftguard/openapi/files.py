@@ -18,7 +18,7 @@ from pathlib import Path
 
 from driftguard._errors import LoadError, RefError
 
-__all__ = ["MAX_BYTES", "MAX_SIZE_TEXT", "check_inside", "read_file"]
+__all__ = ["MAX_BYTES", "MAX_SIZE_TEXT", "check_inside", "read_error", "read_file", "too_big"]
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_SIZE_TEXT = "64 MiB"
@@ -45,12 +45,12 @@ def read_file(path: Path, *, referrer: str | None = None) -> bytes:
             ) from None
         raise LoadError(f"{path}: no such file") from None
     except OSError as exc:
-        raise _error(referrer, f"{path}: cannot read: {exc.strerror}") from None
+        raise read_error(referrer, f"{path}: cannot read: {exc.strerror}") from None
     try:
         info = os.fstat(fd)
         _check_kind(path, info.st_mode, referrer)
         if info.st_size > MAX_BYTES:
-            raise _too_big(path, referrer)
+            raise too_big(path, referrer)
         with os.fdopen(fd, "rb") as file:
             fd = -1  # the file object owns it now
             # As much as the file holds (asking for MAX_BYTES would allocate all of it),
@@ -59,12 +59,12 @@ def read_file(path: Path, *, referrer: str | None = None) -> bytes:
             if len(data) > info.st_size:
                 data += file.read(MAX_BYTES + 1 - len(data))
     except OSError as exc:
-        raise _error(referrer, f"{path}: cannot read: {exc.strerror}") from None
+        raise read_error(referrer, f"{path}: cannot read: {exc.strerror}") from None
     finally:
         if fd != -1:
             os.close(fd)
     if len(data) > MAX_BYTES:  # it grew while being read
-        raise _too_big(path, referrer)
+        raise too_big(path, referrer)
     return data
 
 
@@ -83,8 +83,8 @@ def _check_kind(path: Path, mode: int, referrer: str | None) -> None:
     if stat.S_ISREG(mode):
         return
     if stat.S_ISDIR(mode):
-        raise _error(referrer, f"{path}: is a directory, not an OpenAPI document")
-    raise _error(referrer, f"{path}: is {_kind(mode)}, not a regular file; refusing to read it")
+        raise read_error(referrer, f"{path}: is a directory, not an OpenAPI document")
+    raise read_error(referrer, f"{path}: is {_kind(mode)}, not a regular file; refusing to read it")
 
 
 def _kind(mode: int) -> str:
@@ -99,11 +99,14 @@ def _kind(mode: int) -> str:
     return "a special file"
 
 
-def _too_big(path: Path, referrer: str | None) -> LoadError:
-    return _error(referrer, f"{path}: larger than {MAX_SIZE_TEXT}; refusing to read it")
+def too_big(path: str | Path, referrer: str | None) -> LoadError:
+    """The refusal of a file over the size limit (one read at a git revision too)."""
+    return read_error(referrer, f"{path}: larger than {MAX_SIZE_TEXT}; refusing to read it")
 
 
-def _error(referrer: str | None, message: str) -> LoadError:
+def read_error(referrer: str | None, message: str) -> LoadError:
+    """A file that cannot be read: a :class:`LoadError` for a TARGET, a :class:`RefError`
+    saying who referred to it for a ``$ref``."""
     if referrer is None:
         return LoadError(message)
     return RefError(f"{message} (referenced from {referrer})")

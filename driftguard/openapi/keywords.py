@@ -169,8 +169,14 @@ def _subschema(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
     if key == "items" and isinstance(value, list):
         out["prefixItems"] = [recurse(v) for v in value]
         return False
-    out[key] = recurse(value)
+    schema = recurse(value)
+    if schema or key not in _TRUE_IS_ABSENT:
+        out[key] = schema
     return False
+
+
+# Subschemas that constrain nothing when they accept everything (``propertyNames: true``).
+_TRUE_IS_ABSENT = frozenset(_SINGLE_MORE)
 
 
 def _schema_map(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
@@ -222,6 +228,8 @@ HANDLERS: dict[str, _Handler] = {
     "exclusiveMinimum": _exclusive,
     "exclusiveMaximum": _exclusive,
     "default": _default,
+    # The lifecycle extensions are part of the contract's timeline (openapi/lifecycle.py).
+    **dict.fromkeys(("x-sunset", "x-stability-level"), _default),
     "discriminator": _discriminator,
     **dict.fromkeys(("format", "pattern", "contentMediaType", "contentEncoding"), _string),
     "prefixItems": _schema_list,

@@ -18,7 +18,8 @@ What is made equal (CHECKS.md's list of changes that are not changes):
   that branch, keeping its siblings;
 - titles, descriptions, examples, ``x-`` extensions and other annotations are dropped;
 - ``type`` is always a sorted list (without ``null``), inferred as ``object`` or ``array``
-  when only ``properties`` or ``items`` say so; ``additionalProperties: true`` is dropped.
+  when only ``properties`` or ``items`` say so, and from the values of an ``enum``;
+  ``additionalProperties: true`` is dropped.
 
 Key order never matters: the diff compares dictionaries, not text. How each keyword is read
 lives in :mod:`~driftguard.openapi.keywords`; this module is the walk over one schema node and
@@ -98,7 +99,7 @@ def _normalize(node: Any, recurse: Recurse) -> Schema:
     out: Schema = {}
     nullable = False
     for key, value in node.items():
-        if key in ANNOTATIONS or key.startswith("x-"):
+        if key in ANNOTATIONS or (key.startswith("x-") and key not in HANDLERS):
             continue
         handler = HANDLERS.get(key)
         if handler is not None:
@@ -208,10 +209,21 @@ def _merge(branch: Schema, rest: Schema) -> Schema | None:
     return merged
 
 
+_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", dict: "object"}
+
+
 def _infer_type(out: Schema) -> None:
-    if "type" in out or "$ref" in out or "enum" in out:
+    if "type" in out or "$ref" in out:
         return
     if not all(kind not in out for kind in COMPOSITIONS):
+        return
+    if "enum" in out:
+        # An enum's values say its type: {enum: [a, b]} is {type: string, enum: [a, b]}.
+        types = {_JSON_TYPES.get(type(value), "array") for value in out["enum"]}
+        if "number" in types:
+            types.discard("integer")
+        if types:
+            out["type"] = sorted(types)
         return
     if "properties" in out or "required" in out or "additionalProperties" in out:
         out["type"] = ["object"]

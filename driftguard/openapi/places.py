@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from driftguard.findings import Finding
+from driftguard.openapi.document import CALLBACKS, WEBHOOKS
 from driftguard.openapi.positions import Pointer
 from driftguard.openapi.refs import unescape
 from driftguard.openapi.written import At, Document, Written, child
@@ -41,7 +42,18 @@ __all__ = ["Sources", "Spot"]
 
 _BRANCH = re.compile(r"(allOf|anyOf|oneOf)\[(.*)\]\Z")
 _COMPOSITIONS = ("allOf", "anyOf", "oneOf")
-_KEYWORDS = ("[]", "additionalProperties")
+_KEYWORDS = (
+    "[]",
+    "additionalProperties",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+)
+_KEYED = re.compile(r"(prefixItems|patternProperties|dependentSchemas)\[(.*)\]\Z")
 _MAX_SCHEMAS = 64  # schemas searched for one step
 _BUNDLED = "/x-driftguard-bundled/"
 
@@ -124,7 +136,7 @@ class Sources(Written):
         item = self._operation(trail, finding.operation)
         if trail.lost or not location:
             return trail.spot()
-        if location in ("tags", "security") or location.startswith("security "):
+        if location.startswith(("tags ", "security ")) or location in ("tags", "security"):
             trail.go(child(trail.at, location.split(" ", 1)[0]))
             return trail.spot()
         into_schema = "property" in details or finding.id in _schema_rule_ids()
@@ -159,6 +171,17 @@ class Sources(Written):
         from driftguard._http import path_template
 
         method, _, path = label.partition(" ")
+        if path.startswith(WEBHOOKS):
+            name = path.removeprefix(WEBHOOKS)
+            hooks = "webhooks" if child(trail.at, "webhooks") is not None else "x-webhooks"
+            if not (trail.go(child(trail.at, hooks)) and trail.go(child(trail.at, name))):
+                return None
+            trail.go(self.deref(trail.at))
+            item = trail.at
+            trail.go(child(trail.at, method.lower()))
+            return item
+        if path.startswith(CALLBACKS):
+            return None  # the owner's callbacks: the document itself is as near as it gets
         if not trail.go(child(trail.at, "paths")):
             return None
         paths = trail.at.node if isinstance(trail.at.node, dict) else {}
@@ -282,8 +305,11 @@ def _schema_child(schema: At, segment: str) -> At | None:
         return None
     if segment == "[]":
         return child(schema, "items")
-    if segment == "additionalProperties":
-        return child(schema, "additionalProperties")
+    if segment in _KEYWORDS:
+        return child(schema, segment)
+    keyed = _KEYED.match(segment)
+    if keyed is not None:
+        return child(child(schema, keyed.group(1)), keyed.group(2))
     branch = _BRANCH.match(segment)
     if branch is not None:
         kind, label = branch.groups()

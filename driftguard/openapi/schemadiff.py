@@ -23,8 +23,32 @@ __all__ = ["SchemaComparer"]
 
 Schema = dict[str, Any]
 _MISSING: Any = object()
+# Subschemas compared pair by pair when both sides have them (a label each in the diff).
+# ``not`` and ``if`` are compared as values instead: a change inside them moves the
+# contract the other way, or both ways, so it is reported as a change of the keyword.
+_SUBSCHEMAS = (
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+)
+_SUBSCHEMA_MAPS = ("patternProperties", "dependentSchemas")
 # Keywords compared field by field below; every other keyword is compared as a value.
-_WALKED = frozenset({"properties", "required", "items", "additionalProperties", *COMPOSITIONS})
+_WALKED = frozenset(
+    {
+        "properties",
+        "required",
+        "items",
+        "additionalProperties",
+        "prefixItems",
+        *COMPOSITIONS,
+        *_SUBSCHEMAS,
+        *_SUBSCHEMA_MAPS,
+    }
+)
 
 
 class SchemaComparer:
@@ -41,8 +65,8 @@ class SchemaComparer:
 
     def pair(self, old: Schema, new: Schema) -> SchemaDiff:
         """The (memoised) diff of two canonical schemas, references resolved on each side."""
-        o, old_ref = self.old.effective(old) if "$ref" in old else (old, None)
-        n, new_ref = self.new.effective(new) if "$ref" in new else (new, None)
+        o, old_ref = self.old.view(old)
+        n, new_ref = self.new.view(new)
         key = (id(o), id(n))
         node = self.memo.get(key)
         if node is not None:
@@ -113,6 +137,8 @@ class SchemaComparer:
                     node.additional = child
             elif ov != nv:
                 node.keywords[key] = (ov, nv)
+        self._subschemas(node, o, n)
+        self._merged(node)
         switched = _switched_union(o, n)
         for kind in COMPOSITIONS:
             ob, nb = o.get(kind), n.get(kind)
@@ -125,6 +151,50 @@ class SchemaComparer:
                 branches = self._branches(kind, ob or [], nb or [])
                 if branches.added or branches.removed or branches.matched:
                     node.branches[kind] = branches
+
+    def _merged(self, node: SchemaDiff) -> None:
+        """An ``allOf`` merged on either side (:meth:`Spec.flat`) is compared merged.
+
+        Its branches are not walked: the merged properties and keywords were compared above,
+        and that is what clients see. Where both sides had an ``allOf`` whose branches
+        differ, and the merged schemas differ too, the branches added and removed are still
+        reported (``node.merged`` tells the checks that the merged changes speak for them).
+        """
+        old_branches = self.old.merged_from(node.old)
+        new_branches = self.new.merged_from(node.new)
+        if old_branches is None and new_branches is None:
+            return
+        node.merged = True
+        if old_branches is None or new_branches is None:
+            return
+        branches = self._branches("allOf", old_branches, new_branches, walk=False)
+        if self.same(node.old, node.new):  # composed otherwise, the same contract
+            branches.added = [(label, b) for label, b in branches.added if not b]
+            branches.removed = [(label, b) for label, b in branches.removed if not b]
+        if branches.added or branches.removed:
+            node.branches["allOf"] = branches
+
+    def _subschemas(self, node: SchemaDiff, o: Schema, n: Schema) -> None:
+        """Subschemas beyond properties and items: paired when on both sides, else a
+        keyword change (a map or a list records the keys or the length on each side)."""
+        for key in _SUBSCHEMAS:
+            ov, nv = o.get(key), n.get(key)
+            if ov is not None and nv is not None:
+                node.subschemas[key] = self.pair(ov, nv)
+            elif ov is not None or nv is not None:
+                node.keywords[key] = (ov, nv)
+        for key in _SUBSCHEMA_MAPS:
+            om, nm = o.get(key) or {}, n.get(key) or {}
+            for name in nm:
+                if name in om:
+                    node.subschemas[f"{key}[{name}]"] = self.pair(om[name], nm[name])
+            if om.keys() != nm.keys():
+                node.keywords[key] = (sorted(om) or None, sorted(nm) or None)
+        ol, nl = o.get("prefixItems") or [], n.get("prefixItems") or []
+        for index, (a, b) in enumerate(zip(ol, nl, strict=False)):
+            node.subschemas[f"prefixItems[{index}]"] = self.pair(a, b)
+        if len(ol) != len(nl):
+            node.keywords["prefixItems"] = (len(ol) or None, len(nl) or None)
 
     def _properties(self, node: SchemaDiff, old: Any, new: Any) -> None:
         old = old or {}
@@ -181,7 +251,11 @@ class SchemaComparer:
                 return True
         return False
 
-    def _branches(self, kind: str, old: list[Schema], new: list[Schema]) -> Branches:
+    def _branches(
+        self, kind: str, old: list[Schema], new: list[Schema], *, walk: bool = True
+    ) -> Branches:
+        """Branches paired by the best evidence there is; ``walk=False`` pairs them without
+        comparing the pairs (for merged ``allOf`` branches, compared merged instead)."""
         result = Branches()
         free_old = list(range(len(old)))
         free_new = list(range(len(new)))
@@ -190,7 +264,9 @@ class SchemaComparer:
             for j in list(free_new):
                 for i in free_old:
                     if test(old[i], new[j]):
-                        result.matched.append((_label(kind, j, new[j]), self.pair(old[i], new[j])))
+                        if walk:
+                            pair = self.pair(old[i], new[j])
+                            result.matched.append((_label(kind, j, new[j]), pair))
                         free_old.remove(i)
                         free_new.remove(j)
                         break
@@ -223,7 +299,7 @@ class SchemaComparer:
     @staticmethod
     def _shape(schema: Schema, spec: Spec) -> tuple[Any, ...]:
         """An object's type and property names, or () for anything else."""
-        effective = spec.effective(schema)[0]
+        effective = spec.view(schema)[0]
         properties = effective.get("properties")
         if not properties:
             return ()
@@ -232,13 +308,13 @@ class SchemaComparer:
     @staticmethod
     def signature(schema: Schema, spec: Spec) -> tuple[Any, ...]:
         """Type, property names and component name: cheap evidence for pairing two schemas."""
-        effective, ref = spec.effective(schema)
+        effective, ref = spec.view(schema)
         name = ref.rsplit("/", 1)[-1] if ref else ""
         return (_kind_of(effective), tuple(sorted(effective.get("properties", ()))), name)
 
     @staticmethod
     def _kind(schema: Schema, spec: Spec) -> tuple[Any, ...]:
-        return _kind_of(spec.effective(schema)[0])
+        return _kind_of(spec.view(schema)[0])
 
     # -- structural equality ----------------------------------------------------------------
 
@@ -246,8 +322,8 @@ class SchemaComparer:
         """Whether two canonical schemas accept the same values (cycles assumed equal)."""
         if not isinstance(old, dict) or not isinstance(new, dict):
             return bool(old == new)
-        o, _ = self.old.effective(old)
-        n, _ = self.new.effective(new)
+        o, _ = self.old.view(old)
+        n, _ = self.new.view(new)
         key = (id(o), id(n))
         known = self._same.get(key)
         if known is None:

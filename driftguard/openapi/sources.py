@@ -9,12 +9,15 @@ A document may come from an untrusted pull request, so what it makes driftguard 
 bounded: requests for a served document and its references go to the target's own origin
 only, and carry the configured headers nowhere else (:mod:`~driftguard.openapi.fetch`); a
 file's references stay inside its directory tree, and only regular files of a bounded size
-are read (:mod:`~driftguard.openapi.files`).
+are read (:mod:`~driftguard.openapi.files`). A document at a git revision (``REV:PATH``) is
+read with git (:mod:`driftguard._git`), and so are its references: from the same revision,
+inside the repository's tree, under the same size limit; the working tree is never read.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,7 +29,7 @@ from driftguard.openapi.fetch import fetch_bytes, run_sync
 from driftguard.openapi.files import check_inside, read_file
 from driftguard.openapi.load import check_openapi, parse_document
 from driftguard.openapi.parsing import check_depth
-from driftguard.targets import Target, import_app, open_client, resolve_target
+from driftguard.targets import SPEC_SUFFIXES, Target, import_app, open_client, resolve_target
 
 __all__ = ["app_spec", "load_spec", "snapshot_document"]
 
@@ -51,10 +54,14 @@ def load_spec(
     if isinstance(target, Mapping):
         return check_openapi(dict(target), where="<document>")
     resolved = resolve_target(target)
+    remote = _fetcher(None, timeout, headers, notes) if allow_remote_refs else None
     if resolved.kind == "file":
-        remote = _fetcher(None, timeout, headers, notes) if allow_remote_refs else None
         return _load_file(Path(resolved.value), remote, ref_roots, notes)
-    if resolved.kind == "snapshot":
+    if resolved.kind == "revision":
+        document = _load_revision(resolved.value, remote, notes)
+        if document is not None:
+            return document
+    if resolved.kind in ("snapshot", "revision"):
         from driftguard.snapshots.store import SPEC_FILE, read_spec
 
         directory = Path(resolved.value)
@@ -100,6 +107,66 @@ def _load_file(
     return bundle_refs(
         document, base=str(base), fetch_file=fetch_file, fetch_remote=fetch_remote, text=text
     )
+
+
+def _load_revision(
+    text: str, fetch_remote: Fetch | None, notes: list[str] | None
+) -> dict[str, Any] | None:
+    """The document at ``REV:PATH``, its references read from the same revision; None when
+    PATH is a directory there (a snapshot directory, read through the store), unless it is
+    named like a document (``REV:openapi.json``), as a directory TARGET is."""
+    from driftguard._git import open_revision, parse_revision
+
+    where = parse_revision(text)
+    if where is None:  # pragma: no cover - resolve_target made it a revision
+        raise LoadError(f"{text}: not REV:PATH")
+    with open_revision(where) as revision, tempfile.TemporaryDirectory() as scratch:
+        found = revision.lookup()
+        if found.kind == "tree" and not text.lower().endswith(SPEC_SUFFIXES):
+            return None
+        data = revision.read(found, name=text)
+        document = check_openapi(parse_document(data, where=text, notes=notes), where=text)
+        # References are joined as paths under an empty private directory standing for the
+        # repository's top: no link on disk can change where they lead, and what leaves it
+        # has left the repository.
+        top = Path(scratch).resolve()
+        base = top / found.path
+
+        def named(location: str) -> str:
+            if location == str(base):
+                return text
+            inside = Path(location)
+            return (
+                revision.name(inside.relative_to(top).as_posix())
+                if inside.is_relative_to(top)
+                else location
+            )
+
+        def fetch_file(location: str, referrer: str) -> Any:
+            by = named(referrer)
+            if not Path(location).is_relative_to(top):
+                raise RefError(
+                    f"{by}: reference to {location} is outside the repository; refusing to read it"
+                )
+            name = named(location)
+            try:
+                referenced = revision.resolve(Path(location).relative_to(top).as_posix(), name=name)
+            except LoadError as exc:
+                raise RefError(f"{exc} (referenced from {by})") from None
+            raw = revision.read(referenced, name=name, referrer=by)
+            return parse_document(raw, where=name, notes=notes)
+
+        def fetch_url(url: str, referrer: str) -> Any:
+            if fetch_remote is None:
+                raise RefError(
+                    f"{named(referrer)}: remote reference to {url} refused "
+                    "(pass --allow-remote-refs to follow it)"
+                )
+            return fetch_remote(url, named(referrer))
+
+        return bundle_refs(
+            document, base=str(base), fetch_file=fetch_file, fetch_remote=fetch_url, text=data
+        )
 
 
 def app_spec(app: Any, *, where: str) -> dict[str, Any]:

@@ -51,6 +51,7 @@ class SchemaDiff:
         "changed",
         "items",
         "keywords",
+        "merged",
         "new",
         "new_ref",
         "old",
@@ -58,6 +59,7 @@ class SchemaDiff:
         "properties",
         "removed",
         "renamed",
+        "subschemas",
         "wrapped",
     )
 
@@ -75,7 +77,11 @@ class SchemaDiff:
         self.items: SchemaDiff | None = None
         self.additional: SchemaDiff | None = None
         self.branches: dict[str, Branches] = {}
+        # the other subschemas on both sides, by label: ``then``, ``contains``,
+        # ``prefixItems[0]``, ``patternProperties[^x-]``, ``dependentSchemas[card]``, ...
+        self.subschemas: dict[str, SchemaDiff] = {}
         self.wrapped: tuple[str, SchemaDiff] | None = None  # old schema is now a oneOf branch
+        self.merged = False  # an allOf merged on either side: compared merged, not by branch
         self.changed = False
 
     @property
@@ -99,6 +105,7 @@ class SchemaDiff:
         for branches in self.branches.values():
             for _, child in branches.matched:
                 yield child
+        yield from self.subschemas.values()
         if self.wrapped is not None:
             yield self.wrapped[1]
 
@@ -202,6 +209,7 @@ class SpecDiff:
     added: list[Operation] = field(default_factory=list)
     removed: list[Operation] = field(default_factory=list)
     removed_paths: set[str] = field(default_factory=set)  # templates gone entirely
+    moved: list[tuple[Operation, Operation]] = field(default_factory=list)  # path -> webhook
     modified: list[OperationDiff] = field(default_factory=list)
     schemas_removed: list[str] = field(default_factory=list)
     schemas_added: list[str] = field(default_factory=list)

@@ -42,7 +42,7 @@ class Site:
     same change whichever operation it is seen from, and ``details["schema"]`` says which.
     """
 
-    __slots__ = ("anchor", "offset", "operation", "path", "root", "subject", "where")
+    __slots__ = ("anchor", "offset", "operation", "path", "root", "sent", "subject", "where")
 
     def __init__(
         self,
@@ -53,6 +53,7 @@ class Site:
         subject: tuple[tuple[str, str], ...] = (),
         anchor: str | None = None,
         offset: int = 0,
+        sent: bool = False,
     ) -> None:
         self.operation = operation
         self.where = where
@@ -61,6 +62,8 @@ class Site:
         self.subject = subject
         self.anchor = anchor
         self.offset = offset
+        # in a webhook or a callback the API sends the request and reads the response
+        self.sent = sent
 
     def __repr__(self) -> str:
         return f"Site({self.operation!r}, {self.where!r}, {self.location!r})"
@@ -86,7 +89,16 @@ class Site:
         return details
 
     def _with(self, where: str, path: str) -> Site:
-        return Site(self.operation, where, self.root, path, self.subject, self.anchor, self.offset)
+        return Site(
+            self.operation,
+            where,
+            self.root,
+            path,
+            self.subject,
+            self.anchor,
+            self.offset,
+            self.sent,
+        )
 
     def child(self, segment: str) -> Site:
         """The site of a property, items or additionalProperties below this one."""
@@ -102,7 +114,14 @@ class Site:
     def anchored(self, ref: str) -> Site:
         """This site, as the place where the referenced schema ``ref`` begins."""
         return Site(
-            self.operation, self.where, self.root, self.path, self.subject, ref, len(self.path)
+            self.operation,
+            self.where,
+            self.root,
+            self.path,
+            self.subject,
+            ref,
+            len(self.path),
+            self.sent,
         )
 
     def under(self, media: str) -> Site:
@@ -112,6 +131,7 @@ class Site:
             f"{self.root} {media}",
             self.path,
             (*self.subject, ("media", media)),
+            sent=self.sent,
         )
 
 
@@ -152,34 +172,34 @@ class _OperationWalk:
         self.direct = {side: _direct(roots) for side, roots in self.roots.items()}
 
     def _events(self, op: OperationDiff) -> Iterator[Event]:
-        label = op.new.label
+        label, sent = op.new.label, op.new.sent
         roots = self.roots
-        yield Event("operation", Site(label), op)
+        yield Event("operation", Site(label, sent=sent), op)
         for parameter in op.parameters_removed:
-            yield Event("parameter-removed", _parameter_site(label, parameter), parameter)
+            yield Event("parameter-removed", _parameter_site(label, parameter, sent), parameter)
         for parameter in op.parameters_added:
-            yield Event("parameter-added", _parameter_site(label, parameter), parameter)
+            yield Event("parameter-added", _parameter_site(label, parameter, sent), parameter)
         for old, new in op.parameters_renamed:
-            yield Event("parameter-renamed", _parameter_site(label, new), (old, new))
+            yield Event("parameter-renamed", _parameter_site(label, new, sent), (old, new))
         for pair in op.parameters:
-            site = _parameter_site(label, pair.new)
+            site = _parameter_site(label, pair.new, sent)
             yield Event("parameter", site, pair)
             roots["request"].append((site, pair.schema))
 
         body = op.request_body
         if body is not None:
-            site = Site(label, "request-body", "request body")
+            site = Site(label, "request-body", "request body", sent=sent)
             yield Event("request-body", site, body)
             # A body added or removed as a whole is one finding, not one per media type.
             if body.old is not None and body.new is not None:
                 yield from _content(site, body.content, roots["request"])
 
         for status in op.responses_removed:
-            yield Event("response-removed", _response_site(label, status), status)
+            yield Event("response-removed", _response_site(label, status, sent), status)
         for status in op.responses_added:
-            yield Event("response-added", _response_site(label, status), status)
+            yield Event("response-added", _response_site(label, status, sent), status)
         for response in op.responses:
-            site = _response_site(label, response.status)
+            site = _response_site(label, response.status, sent)
             yield Event("response", site, response)
             yield from _content(site, response.content, roots["response"])
             for header in response.headers:
@@ -188,6 +208,7 @@ class _OperationWalk:
                     "response-header",
                     f"response {response.status} header {header.name}",
                     subject=(("status", response.status), ("header", header.name)),
+                    sent=sent,
                 )
                 yield Event("header", header_site, header)
                 roots["response"].append((header_site, header.schema))
@@ -227,13 +248,14 @@ def _direct(roots: list[tuple[Site, SchemaDiff]]) -> set[int]:
     return direct
 
 
-def _parameter_site(label: str, parameter: Any) -> Site:
+def _parameter_site(label: str, parameter: Any, sent: bool) -> Site:
     where = "request-parameter"
     return Site(
         label,
         where,
         f"parameter {parameter.location} {parameter.name}",
         subject=(("in", parameter.location), ("parameter", parameter.name)),
+        sent=sent,
     )
 
 
@@ -252,8 +274,10 @@ def _content(
             roots.append((media_site, media.schema))
 
 
-def _response_site(label: str, status: str) -> Site:
-    return Site(label, "response-body", f"response {status}", subject=(("status", status),))
+def _response_site(label: str, status: str, sent: bool) -> Site:
+    return Site(
+        label, "response-body", f"response {status}", subject=(("status", status),), sent=sent
+    )
 
 
 def _schemas(
@@ -294,8 +318,16 @@ def _schemas(
             for label, child in branches.matched:
                 if child.changed:
                     queue.append((site.branch(label), child))
+        for label, child in node.subschemas.items():
+            if child.changed:
+                same = label.startswith(_SAME_INSTANCE)
+                queue.append((site.branch(label) if same else site.child(label), child))
         if node.wrapped is not None:
             queue.append((site.branch(node.wrapped[0]), node.wrapped[1]))
+
+
+# Subschemas that apply to the instance itself (a body stays a body), not to a part of it.
+_SAME_INSTANCE = ("then", "else", "dependentSchemas[")
 
 
 def _header_param(site: Site) -> Site:

@@ -5,6 +5,8 @@ and why it has its default severity, in the words of CHECKS.md's rule where it a
 
 from __future__ import annotations
 
+from driftguard.rules._lifecycle_texts import LIFECYCLE_TEXTS
+
 __all__ = ["TEXTS"]
 
 _DEPRECATE = (
@@ -269,4 +271,5 @@ TEXTS: dict[str, str] = {
     "concurrency-conflict": f"The same valid create request, sent several times at once, gave "
     f"a 5xx or two resources with one id. {_FUZZ} Real clients retry and race, so it is "
     f"breaking.",
+    **LIFECYCLE_TEXTS,
 }

@@ -160,6 +160,22 @@ _TIER2 = """
     I: request-parameter-reactivated request-parameter-removed-with-deprecation
     I: request-property-deprecated request-property-reactivated response-property-deprecated
     I: response-property-reactivated
+    # Lifecycle: sunsets, stability levels, versions
+    B: request-property-deprecated-sunset-missing request-property-deprecated-sunset-invalid
+    B: request-property-sunset-date-too-small response-property-deprecated-sunset-missing
+    B: response-property-deprecated-sunset-invalid response-property-sunset-date-too-small
+    B: api-stability-decreased request-property-stability-decreased
+    B: response-property-stability-decreased api-deprecated-sunset-parse
+    B: api-deprecated-sunset-missing api-invalid-stability-level api-sunset-date-too-small
+    B: request-parameter-deprecated-sunset-missing request-parameter-sunset-date-too-small
+    B: api-path-sunset-parse api-path-removed-before-sunset api-removed-before-sunset
+    B: sunset-deleted api-sunset-date-changed-too-small request-parameter-sunset-deleted
+    B: request-parameter-sunset-date-changed-too-small request-parameter-sunset-parse
+    B: request-parameter-removed-before-sunset
+    I: request-property-deprecated-with-sunset response-property-deprecated-with-sunset
+    I: api-version-not-bumped api-version-decreased api-major-version-not-bumped
+    I: api-stability-increased request-property-stability-increased
+    I: response-property-stability-increased endpoint-deprecated-with-sunset
     # Tags, security schemes, webhooks
     I: api-tag-added api-tag-removed api-security-component-added api-security-component-removed
     I: webhook-added
@@ -181,6 +197,65 @@ _TIER2 = """
     I: response-property-discriminator-mapping-added
     I: response-property-discriminator-mapping-deleted
     I: response-property-discriminator-mapping-changed
+    # JSON Schema 2020-12 subschemas (OpenAPI 3.1)
+    B: request-body-prefix-items-removed request-property-prefix-items-removed
+    B: response-body-prefix-items-added response-property-prefix-items-added
+    I: request-body-prefix-items-added request-property-prefix-items-added
+    I: response-body-prefix-items-removed response-property-prefix-items-removed
+    B: request-body-if-added request-body-then-added request-body-else-added
+    B: request-property-if-added request-property-then-added request-property-else-added
+    B: response-body-if-removed response-body-then-removed response-body-else-removed
+    B: response-property-if-removed response-property-then-removed response-property-else-removed
+    I: request-body-if-removed request-body-then-removed request-body-else-removed
+    I: request-property-if-removed request-property-then-removed request-property-else-removed
+    I: response-body-if-added response-body-then-added response-body-else-added
+    I: response-property-if-added response-property-then-added response-property-else-added
+    B: request-body-contains-added request-body-min-contains-increased
+    B: request-body-max-contains-decreased request-property-contains-added
+    B: request-property-min-contains-increased request-property-max-contains-decreased
+    B: response-body-contains-removed response-body-min-contains-decreased
+    B: response-body-max-contains-increased response-property-contains-removed
+    B: response-property-min-contains-decreased response-property-max-contains-increased
+    I: request-body-contains-removed request-body-min-contains-decreased
+    I: request-body-max-contains-increased request-property-contains-removed
+    I: request-property-min-contains-decreased request-property-max-contains-increased
+    I: response-body-contains-added response-body-min-contains-increased
+    I: response-body-max-contains-decreased response-property-contains-added
+    I: response-property-min-contains-increased response-property-max-contains-decreased
+    B: request-body-dependent-required-added request-body-dependent-required-changed
+    B: request-property-dependent-required-added request-property-dependent-required-changed
+    B: response-body-dependent-required-removed response-body-dependent-required-changed
+    B: response-property-dependent-required-removed response-property-dependent-required-changed
+    I: request-body-dependent-required-removed request-property-dependent-required-removed
+    I: response-body-dependent-required-added response-property-dependent-required-added
+    B: request-body-dependent-schema-added request-property-dependent-schema-added
+    B: response-body-dependent-schema-removed response-property-dependent-schema-removed
+    I: request-body-dependent-schema-removed request-property-dependent-schema-removed
+    I: response-body-dependent-schema-added response-property-dependent-schema-added
+    B: request-body-pattern-property-added request-property-pattern-property-added
+    B: response-body-pattern-property-removed response-property-pattern-property-removed
+    I: request-body-pattern-property-removed request-property-pattern-property-removed
+    I: response-body-pattern-property-added response-property-pattern-property-added
+    B: request-body-property-names-added request-property-property-names-added
+    B: response-body-property-names-removed response-property-property-names-removed
+    I: request-body-property-names-removed request-property-property-names-removed
+    I: response-body-property-names-added response-property-property-names-added
+    B: request-body-unevaluated-items-added request-body-unevaluated-properties-added
+    B: request-property-unevaluated-items-added request-property-unevaluated-properties-added
+    B: response-body-unevaluated-items-removed response-body-unevaluated-properties-removed
+    B: response-property-unevaluated-items-removed response-property-unevaluated-properties-removed
+    I: request-body-unevaluated-items-removed request-body-unevaluated-properties-removed
+    I: request-property-unevaluated-items-removed request-property-unevaluated-properties-removed
+    I: response-body-unevaluated-items-added response-body-unevaluated-properties-added
+    I: response-property-unevaluated-items-added response-property-unevaluated-properties-added
+    B: request-body-content-schema-added request-body-content-media-type-changed
+    B: request-body-content-encoding-changed request-property-content-schema-added
+    B: request-property-content-media-type-changed request-property-content-encoding-changed
+    B: response-body-content-schema-removed response-body-content-media-type-changed
+    B: response-body-content-encoding-changed response-property-content-schema-removed
+    B: response-property-content-media-type-changed response-property-content-encoding-changed
+    I: request-body-content-schema-removed request-property-content-schema-removed
+    I: response-body-content-schema-added response-property-content-schema-added
 """
 
 

@@ -126,6 +126,98 @@ _CHANGES.update(
     }
 )
 
+# JSON Schema 2020-12 subschemas (OpenAPI 3.1), and additionalProperties.
+_CHANGES.update(
+    {
+        "if-added": ("An if/then/else condition was added to it.", NARROWS),
+        "if-removed": ("Its if/then/else condition was removed.", WIDENS),
+        "if-changed": ("Its `if` condition changed: 'then' and 'else' apply elsewhere.", REPLACES),
+        "then-added": ("A `then` schema (applied when its `if` holds) was added.", NARROWS),
+        "then-removed": ("Its `then` schema was removed.", WIDENS),
+        "else-added": ("An `else` schema (applied when its `if` fails) was added.", NARROWS),
+        "else-removed": ("Its `else` schema was removed.", WIDENS),
+        "not-added": ("A `not` schema (values it must not match) was added.", NARROWS),
+        "not-removed": ("Its `not` schema was removed.", WIDENS),
+        "not-changed": ("Its `not` schema changed: other values are excluded now.", REPLACES),
+        "contains-added": ("A `contains` schema (some item must match it) was added.", NARROWS),
+        "contains-removed": ("Its `contains` schema was removed.", WIDENS),
+        "prefix-items-added": ("Its prefixItems (the schemas of the first items) grew.", WIDENS),
+        "prefix-items-removed": (
+            "Its prefixItems (the schemas of the first items) shrank.",
+            NARROWS,
+        ),
+        "pattern-property-added": (
+            "patternProperties (schemas for matching names) were added.",
+            NARROWS,
+        ),
+        "pattern-property-removed": ("Some of its patternProperties were removed.", WIDENS),
+        "dependent-schema-added": (
+            "dependentSchemas (applied when a property is present) were added.",
+            NARROWS,
+        ),
+        "dependent-schema-removed": ("Some of its dependentSchemas were removed.", WIDENS),
+        "dependent-required-added": (
+            "dependentRequired (properties required together) were added.",
+            NARROWS,
+        ),
+        "dependent-required-removed": (
+            "Some of its dependentRequired entries were removed.",
+            WIDENS,
+        ),
+        "dependent-required-changed": (
+            "Some of its dependentRequired entries now require other properties.",
+            REPLACES,
+        ),
+        "property-names-added": (
+            "A `propertyNames` schema (what names are allowed) was added.",
+            NARROWS,
+        ),
+        "property-names-removed": ("Its `propertyNames` schema was removed.", WIDENS),
+        "unevaluated-items-added": ("An `unevaluatedItems` schema was added.", NARROWS),
+        "unevaluated-items-removed": ("Its `unevaluatedItems` schema was removed.", WIDENS),
+        "unevaluated-properties-added": ("An `unevaluatedProperties` schema was added.", NARROWS),
+        "unevaluated-properties-removed": (
+            "Its `unevaluatedProperties` schema was removed.",
+            WIDENS,
+        ),
+        "content-schema-added": (
+            "A `contentSchema` (the schema of its decoded content) was added.",
+            NARROWS,
+        ),
+        "content-schema-removed": ("Its `contentSchema` was removed.", WIDENS),
+        "content-media-type-changed": ("The media type of its encoded content changed.", REPLACES),
+        "content-encoding-changed": (
+            "The encoding of its content (base64, ...) changed.",
+            REPLACES,
+        ),
+        "additional-properties-forbidden": (
+            "It no longer admits properties beyond those it lists (`additionalProperties: false`).",
+            NARROWS,
+        ),
+        "additional-properties-allowed": (
+            "It admits properties beyond those it lists again.",
+            WIDENS,
+        ),
+        "additional-properties-schema-added": (
+            "Properties beyond those it lists must now match a schema.",
+            NARROWS,
+        ),
+        "additional-properties-schema-removed": (
+            "Properties beyond those it lists may hold anything again.",
+            WIDENS,
+        ),
+    }
+)
+_EITHER_WAY = (
+    "The new schema admits some values the old one refused and refuses some it admitted, "
+    "which the spec alone cannot weigh, so it is a warning: look at which values moved."
+)
+_TOLERANT = (
+    "A client ought to ignore properties it does not know, but one that validates strictly "
+    "(a model that forbids extra fields) will not, and the spec cannot tell which kind of "
+    "client there is: a warning."
+)
+
 _KEYWORD = {
     "maximum": "maximum (the largest number allowed)",
     "exclusiveMaximum": "exclusive maximum (the number every value must stay below)",
@@ -135,6 +227,10 @@ _KEYWORD = {
     "exclusiveMinimum": "exclusive minimum (the number every value must stay above)",
     "minLength": "minLength (the shortest string allowed)",
     "minItems": "minItems (the fewest items an array may hold)",
+    "maxProperties": "maxProperties (the most properties an object may hold)",
+    "minProperties": "minProperties (the fewest properties an object may hold)",
+    "maxContains": "maxContains (the most items that may match its `contains`)",
+    "minContains": "minContains (the fewest items that must match its `contains`)",
 }
 for _keyword, (_word, _kind) in BOUNDS.items():
     _upper = _kind == "upper"
@@ -224,6 +320,10 @@ _CHANGE_REASONS: dict[str, dict[str, str]] = {
         "breaking on either side.",
     ),
 }
+for _change in ("not-changed", "if-changed"):
+    _CHANGE_REASONS[_change] = dict.fromkeys(("request", "response"), _EITHER_WAY)
+for _change in ("additional-properties-allowed", "additional-properties-schema-removed"):
+    _CHANGE_REASONS[_change] = {"response": _TOLERANT}
 for _name in ("added-annotation-only", "removed-annotation-only"):
     _CHANGE_REASONS[f"all-of-{_name}"] = dict.fromkeys(
         ("request", "response"),

@@ -23,7 +23,7 @@ from driftguard.findings import Severity
 from driftguard.rules._model import Rule
 from driftguard.rules.checks_md import LISTED, TIER1, TIER2
 
-__all__ = ["BOUNDS", "CHANGES", "RULES", "WHERE", "schema_rule"]
+__all__ = ["BOUNDS", "CHANGES", "RULES", "WHERE", "counterpart", "schema_rule"]
 
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
 
@@ -63,6 +63,10 @@ BOUNDS: dict[str, tuple[str, str]] = {
     "exclusiveMinimum": ("exclusive-min", "lower"),
     "minLength": ("min-length", "lower"),
     "minItems": ("min-items", "lower"),
+    "maxProperties": ("max-properties", "upper"),
+    "minProperties": ("min-properties", "lower"),
+    "maxContains": ("max-contains", "upper"),
+    "minContains": ("min-contains", "lower"),
 }
 
 # change -> (severity on the request side, on the response side, message)
@@ -95,6 +99,52 @@ CHANGES: dict[str, tuple[Severity, Severity, str]] = {
     "all-of-added-annotation-only": (INFO, INFO, "annotation-only allOf branches added"),
     "all-of-removed-annotation-only": (INFO, INFO, "annotation-only allOf branches removed"),
     "wrapped-in-one-of": (B, B, "was wrapped in a oneOf (as {branch})"),
+    # Subschemas of JSON Schema 2020-12 (OpenAPI 3.1): a new constraint narrows what is
+    # valid, a removed one widens it; the catalogue says what that means on each side.
+    "if-added": (B, INFO, "if/then/else condition added"),
+    "if-removed": (INFO, B, "if/then/else condition removed"),
+    "if-changed": (W, W, "if condition changed (which instances 'then' applies to)"),
+    "then-added": (B, INFO, "'then' schema added"),
+    "then-removed": (INFO, B, "'then' schema removed"),
+    "else-added": (B, INFO, "'else' schema added"),
+    "else-removed": (INFO, B, "'else' schema removed"),
+    "not-added": (B, INFO, "'not' schema added"),
+    "not-removed": (INFO, B, "'not' schema removed"),
+    "not-changed": (W, W, "'not' schema changed (what is excluded)"),
+    "contains-added": (B, INFO, "'contains' schema added"),
+    "contains-removed": (INFO, B, "'contains' schema removed"),
+    "prefix-items-added": (INFO, B, "prefixItems grew from {old} to {new} items"),
+    "prefix-items-removed": (B, INFO, "prefixItems shrank from {old} to {new} items"),
+    "pattern-property-added": (B, INFO, "patternProperties added: {values}"),
+    "pattern-property-removed": (INFO, B, "patternProperties removed: {values}"),
+    "dependent-schema-added": (B, INFO, "dependentSchemas added for {values}"),
+    "dependent-schema-removed": (INFO, B, "dependentSchemas removed for {values}"),
+    "dependent-required-added": (B, INFO, "dependentRequired added for {values}"),
+    "dependent-required-removed": (INFO, B, "dependentRequired removed for {values}"),
+    "dependent-required-changed": (B, B, "dependentRequired changed for {values}"),
+    "property-names-added": (B, INFO, "'propertyNames' schema added"),
+    "property-names-removed": (INFO, B, "'propertyNames' schema removed"),
+    "unevaluated-items-added": (B, INFO, "'unevaluatedItems' added"),
+    "unevaluated-items-removed": (INFO, B, "'unevaluatedItems' removed"),
+    "unevaluated-properties-added": (B, INFO, "'unevaluatedProperties' added"),
+    "unevaluated-properties-removed": (INFO, B, "'unevaluatedProperties' removed"),
+    "content-schema-added": (B, INFO, "'contentSchema' added"),
+    "content-schema-removed": (INFO, B, "'contentSchema' removed"),
+    "content-media-type-changed": (B, B, "contentMediaType changed from {old} to {new}"),
+    "content-encoding-changed": (B, B, "contentEncoding changed from {old} to {new}"),
+    # additionalProperties: false (or a schema) where any extra property was accepted.
+    "additional-properties-forbidden": (B, INFO, "no longer accepts additional properties"),
+    "additional-properties-allowed": (INFO, W, "accepts additional properties again"),
+    "additional-properties-schema-added": (
+        B,
+        INFO,
+        "additional properties must now match a schema",
+    ),
+    "additional-properties-schema-removed": (
+        INFO,
+        W,
+        "additional properties may be anything again",
+    ),
     "discriminator-added": (INFO, INFO, "discriminator on '{new}' added"),
     "discriminator-removed": (INFO, INFO, "discriminator on '{old}' removed"),
     "discriminator-property-name-changed": (
@@ -127,6 +177,10 @@ _BOUND_TEXT = {
     "exclusive-min": "exclusive minimum",
     "min-length": "min length",
     "min-items": "min items",
+    "max-properties": "max properties",
+    "min-properties": "min properties",
+    "max-contains": "max contains",
+    "min-contains": "min contains",
 }
 for _word, _kind in BOUNDS.values():
     for _change, (_req, _resp, _text) in (
@@ -152,6 +206,32 @@ _HEADER_PROPERTY_CHANGES = frozenset({"became-enum"})
 
 # -- ids outside the schema matrix ------------------------------------------------------------
 
+
+def _property_lifecycle(side: str) -> dict[str, str]:
+    """The sunset and stability messages of a request or a response property."""
+    subject = f"{side} property '{{property}}'"
+    return {
+        f"{side}-property-deprecated-with-sunset": f"{subject} deprecated, with sunset {{sunset}}",
+        f"{side}-property-deprecated-sunset-missing": (
+            f"{subject} deprecated without an x-sunset; the deprecation policy asks for one "
+            "at least {grace} days away"
+        ),
+        f"{side}-property-deprecated-sunset-invalid": (
+            f"x-sunset {{sunset}} of {subject} is not an RFC 3339 date"
+        ),
+        f"{side}-property-sunset-date-too-small": (
+            f"{subject} deprecated with sunset {{sunset}}, {{days}} days away; the deprecation "
+            "policy asks for at least {grace}"
+        ),
+        f"{side}-property-stability-decreased": (
+            f"stability level of {subject} decreased from {{old}} to {{new}}"
+        ),
+        f"{side}-property-stability-increased": (
+            f"stability level of {subject} increased from {{old}} to {{new}}"
+        ),
+    }
+
+
 # (area, direction) -> id -> message: the ids outside the keyword matrix.
 _OUTLINE: dict[tuple[str, Direction], dict[str, str]] = {
     ("paths", "none"): {
@@ -164,6 +244,31 @@ _OUTLINE: dict[tuple[str, Direction], dict[str, str]] = {
         "endpoint-added": "operation added",
         "endpoint-deprecated": "operation deprecated",
         "endpoint-reactivated": "operation is no longer deprecated",
+        "endpoint-deprecated-with-sunset": "operation deprecated, with sunset {sunset}",
+        "api-deprecated-sunset-missing": (
+            "operation deprecated without an x-sunset; the deprecation policy asks for one "
+            "at least {grace} days away"
+        ),
+        "api-deprecated-sunset-parse": "operation's x-sunset {sunset} is not an RFC 3339 date",
+        "api-sunset-date-too-small": (
+            "operation deprecated with sunset {sunset}, {days} days away; the deprecation "
+            "policy asks for at least {grace}"
+        ),
+        "sunset-deleted": "x-sunset {old} removed from the deprecated operation",
+        "api-sunset-date-changed-too-small": (
+            "sunset of the deprecated operation moved earlier, from {old} to {new}"
+        ),
+        "api-removed-before-sunset": "deprecated operation was removed before its sunset {sunset}",
+        "api-path-removed-before-sunset": "path {path} was removed before its sunset {sunset}",
+        "api-path-sunset-parse": (
+            "removed operation's x-sunset {sunset} is not an RFC 3339 date: the removal "
+            "cannot be held against it"
+        ),
+        "api-stability-decreased": "stability level decreased from {old} to {new}",
+        "api-stability-increased": "stability level increased from {old} to {new}",
+        "api-invalid-stability-level": (
+            "x-stability-level {value!r} is not one of draft, alpha, beta, stable"
+        ),
         "api-operation-id-removed": "operationId {old} removed (now {new})",
         "api-operation-id-added": "operationId {new} added",
         "api-tag-added": "tag {tag} added",
@@ -194,6 +299,26 @@ _OUTLINE: dict[tuple[str, Direction], dict[str, str]] = {
         "request-parameter-became-optional": "{in} parameter '{parameter}' became optional",
         "request-parameter-deprecated": "{in} parameter '{parameter}' deprecated",
         "request-parameter-reactivated": "{in} parameter '{parameter}' is no longer deprecated",
+        "request-parameter-removed-before-sunset": (
+            "deprecated {in} parameter '{parameter}' removed before its sunset {sunset}"
+        ),
+        "request-parameter-sunset-parse": (
+            "x-sunset {sunset} of {in} parameter '{parameter}' is not an RFC 3339 date"
+        ),
+        "request-parameter-deprecated-sunset-missing": (
+            "{in} parameter '{parameter}' deprecated without an x-sunset; the deprecation "
+            "policy asks for one at least {grace} days away"
+        ),
+        "request-parameter-sunset-date-too-small": (
+            "{in} parameter '{parameter}' deprecated with sunset {sunset}, {days} days away; "
+            "the deprecation policy asks for at least {grace}"
+        ),
+        "request-parameter-sunset-deleted": (
+            "x-sunset {old} removed from deprecated {in} parameter '{parameter}'"
+        ),
+        "request-parameter-sunset-date-changed-too-small": (
+            "sunset of deprecated {in} parameter '{parameter}' moved earlier, from {old} to {new}"
+        ),
         "new-required-request-header-property": (
             "new required property '{property}' in header '{parameter}'"
         ),
@@ -225,6 +350,7 @@ _OUTLINE: dict[tuple[str, Direction], dict[str, str]] = {
         "request-property-became-optional": "request property '{property}' became optional",
         "request-property-deprecated": "request property '{property}' deprecated",
         "request-property-reactivated": "request property '{property}' is no longer deprecated",
+        **_property_lifecycle("request"),
     },
     ("responses", "response"): {
         "response-success-status-added": "success status {status} added",
@@ -253,6 +379,7 @@ _OUTLINE: dict[tuple[str, Direction], dict[str, str]] = {
         "response-property-became-required": "response property '{property}' became required",
         "response-property-deprecated": "response property '{property}' deprecated",
         "response-property-reactivated": "response property '{property}' is no longer deprecated",
+        **_property_lifecycle("response"),
     },
     ("response-headers", "response"): {
         "response-header-added": "response {status} header '{header}' added",
@@ -277,6 +404,15 @@ _OUTLINE: dict[tuple[str, Direction], dict[str, str]] = {
         "api-security-component-added": "security scheme {name} added",
         "api-security-component-removed": "security scheme {name} removed",
     },
+}
+# The issue asks a breaking change without a major bump to warn; CHECKS.md lists it as info.
+_ISSUE_SEVERITY = {"api-major-version-not-bumped": W}
+_OUTLINE[("info", "none")] = {
+    "api-version-not-bumped": "info.version {new} was not bumped, though the API changed",
+    "api-version-decreased": "info.version decreased from {old} to {new}",
+    "api-major-version-not-bumped": (
+        "{breaking} breaking change(s) without a {needed} bump of info.version ({old} -> {new})"
+    ),
 }
 # Own ids (CHECKS.md "driftguard's own ids", core like Tier 1) and the tier-3 id that
 # completes the matrix.
@@ -322,7 +458,10 @@ RULES: list[Rule] = [
     *(
         Rule(
             rule_id,
-            LISTED.get(rule_id) or _CORE_OWN.get(rule_id) or _TIER3[rule_id],
+            _ISSUE_SEVERITY.get(rule_id)
+            or LISTED.get(rule_id)
+            or _CORE_OWN.get(rule_id)
+            or _TIER3[rule_id],
             "schema",
             message,
             direction,
@@ -333,6 +472,50 @@ RULES: list[Rule] = [
         for rule_id, message in messages.items()
     ),
 ]
+
+
+# The request-side id that means, for the other party, what a response-side id means (and
+# back): in a webhook or a callback the API sends the request, so its receiver is in the
+# place of a client reading a response. Object and media rules; the keyword matrix mirrors
+# itself by place (:func:`counterpart`).
+_COUNTERPARTS = {
+    "new-required-request-property": "response-required-property-added",
+    "new-required-request-property-with-default": "response-required-property-added",
+    "new-optional-request-property": "response-optional-property-added",
+    "request-property-became-required": "response-property-became-required",
+    "request-property-became-required-with-default": "response-property-became-required",
+    "request-property-became-optional": "response-property-became-optional",
+    "request-body-media-type-added": "response-media-type-added",
+    "request-body-media-type-removed": "response-media-type-removed",
+    "request-body-media-type-schema-added": "response-body-media-type-schema-added",
+    "request-body-media-type-schema-removed": "response-body-media-type-schema-removed",
+}
+_COUNTERPARTS.update({b: a for a, b in list(_COUNTERPARTS.items())})
+_OTHER_PLACE = {
+    "request-body": "response-body",
+    "request-property": "response-property",
+    "response-body": "request-body",
+    "response-property": "request-property",
+}
+_PLACES = {rule_id: place for place, rule_id in _SCHEMA_IDS.items()}
+
+
+def counterpart(rule_id: str, details: dict[str, object]) -> str | None:
+    """The id of the same change seen from the other side of the exchange, if any.
+
+    A removed request property is a removed required or optional response property,
+    as ``details["required"]`` says.
+    """
+    if rule_id == "request-property-removed":
+        return f"response-{'required' if details.get('required') else 'optional'}-property-removed"
+    if rule_id in ("response-required-property-removed", "response-optional-property-removed"):
+        return "request-property-removed"
+    if rule_id in _COUNTERPARTS:
+        return _COUNTERPARTS[rule_id]
+    place = _PLACES.get(rule_id)
+    if place is None or place[0] not in _OTHER_PLACE:
+        return None
+    return _SCHEMA_IDS.get((_OTHER_PLACE[place[0]], place[1]))
 
 
 def schema_rule(where: str, change: str) -> str | None:

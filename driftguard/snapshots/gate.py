@@ -12,6 +12,7 @@ while ``CI`` is set neither replaces a snapshot unless ``force`` says so.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ from driftguard.snapshots.store import (
     SnapshotChanges,
     ci_is_set,
     load_snapshot,
+    refuse_revision,
     write_snapshot,
 )
 
@@ -84,6 +86,7 @@ def snapshot(
     config = config if config is not None else Config()
     resolved = _target(target, config, spec_url)
     directory = _directory(snapshots, config)
+    refuse_revision(directory)  # before any probe is sent
     previous = None
     notes: list[str] = []
     if (directory / SPEC_FILE).exists() or (directory / "responses").is_dir():
@@ -137,6 +140,8 @@ def check(
     update: bool = False,
     force: bool = False,
     progress: Progress | None = None,
+    match_path: str | Iterable[str] | None = None,
+    exclude_path: str | Iterable[str] | None = None,
 ) -> Report:
     """Hold ``target`` against the snapshot in ``snapshots``: its document and every probe.
 
@@ -144,14 +149,24 @@ def check(
     drift, with the configuration's policy applied once. With ``update`` the snapshot is
     rewritten from what the target answers now (refused while ``CI`` is set, unless
     ``force``); the report still shows the drift that was accepted.
+
+    ``match_path``/``exclude_path`` (regular expressions searched in path templates; by
+    default the configuration's) narrow the report to some operations
+    (:mod:`driftguard.filters`): probes of the others are not replayed, and an update keeps
+    their records as they were (the document is always recorded whole).
     """
+    from driftguard.filters import EndpointFilter
     from driftguard.openapi.compare import compare_specs
     from driftguard.openapi.document import Spec
+    from driftguard.openapi.lifecycle import Lifecycle
     from driftguard.openapi.sources import load_spec, snapshot_document
     from driftguard.policy import apply_policy
     from driftguard.snapshots.probes import collect_probes
 
     config = config if config is not None else Config()
+    endpoints = EndpointFilter.build(
+        match_path=match_path, exclude_path=exclude_path, config=config
+    )
     if update and ci_is_set() and not force:
         raise UsageError(
             "--update is refused while CI is set: a CI run must not rewrite its own snapshot "
@@ -160,6 +175,8 @@ def check(
     run, finish = RunInfo.timed()
     resolved = _target(target, config, spec_url)
     directory = _directory(snapshots, config)
+    if update:
+        refuse_revision(directory)  # before any probe is sent
     run.target, run.baseline = str(resolved), str(directory)
     recorded = load_snapshot(directory)
     where = str(directory / SPEC_FILE)
@@ -167,20 +184,26 @@ def check(
     new_doc = load_spec(resolved, **_load_options(config), notes=run.notes)
     new_spec = Spec(new_doc, where=str(resolved))
     old_spec = None if old_doc is None else Spec(old_doc, where=where)
+    scope = None if endpoints is None else endpoints.scope(old_spec, new_spec)
     findings: list[Finding] = []
     if old_spec is not None:
         seen = _recorded_shapes(recorded, new_spec, old_spec)
-        findings.extend(weigh(compare_specs(old_spec, new_spec)[0], seen))
+        findings.extend(weigh(compare_specs(old_spec, new_spec, Lifecycle.of(config))[0], seen))
         run.notes.append(f"OpenAPI document compared with {where}")
     else:
         run.notes.append(f"{directory} holds no {SPEC_FILE}: the document was not compared")
 
     live: dict[str, ResponseRecord] = {}
+    unsent: set[str] = set()
     if resolved.is_live:
         chosen, probe_notes = collect_probes(
             config, probes_file=probes, spec=new_doc, snapshot=recorded
         )
         run.notes.extend(probe_notes)
+        if scope is not None:
+            in_scope = scope.probes(chosen, (new_spec, old_spec), run.notes)
+            unsent = {p.name for p in chosen} - {p.name for p in in_scope}
+            chosen = in_scope
         live = _replay(resolved, chosen, config, progress)
         compared = _compare_probes(chosen, live, recorded, new_spec, old_spec, config, run)
         findings.extend(compared)
@@ -192,8 +215,13 @@ def check(
     if update:
         # A document target sends no probe: its update keeps the recorded responses.
         records = live if resolved.is_live else dict(recorded.records)
+        # Probes outside the endpoint filter were not sent: their records stay as they were.
+        records.update((n, r) for n, r in recorded.records.items() if n in unsent)
         changes = write_snapshot(directory, new_doc, records, previous=recorded)
         run.notes.extend(["snapshot updated:", *(f"  {line}" for line in changes.lines())])
+    if scope is not None:
+        findings = scope.apply(findings, run.notes)
+        run.operations = scope.operations(run.operations)
     return apply_policy(Report("check", findings, run=finish()), config)
 
 

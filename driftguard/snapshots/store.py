@@ -16,6 +16,11 @@ Three promises:
   and the next command works. What a write replaced is read under the lock, at the swap.
 - A part that cannot be read (a corrupt file, ``responses`` that is not a directory, a
   record that is a directory) is a :class:`SnapshotError` naming it, and is left untouched.
+
+A snapshot committed at a git revision (``origin/main:snapshots``, a name that is no
+directory here) is read-only: it is copied out of git into a private temporary directory
+(:func:`driftguard._git.tree_copy`) and read from there exactly as any other, its errors
+naming it as the user did; writing to it is refused.
 """
 
 from __future__ import annotations
@@ -27,15 +32,18 @@ import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from driftguard._errors import DriftguardError, LoadError, SnapshotError, first_line
+from driftguard._errors import DriftguardError, LoadError, SnapshotError, UsageError, first_line
 from driftguard._io import atomic_write_text, canonical_json
 from driftguard.snapshots import _swap
 from driftguard.snapshots._swap import JOURNAL, STAGING, error
 from driftguard.snapshots._swap import RESPONSES as RESPONSES
 from driftguard.snapshots._swap import SPEC_FILE as SPEC_FILE
 from driftguard.snapshots.record import ResponseRecord
+
+if TYPE_CHECKING:
+    from driftguard._git import RevisionPath
 
 try:  # POSIX; elsewhere writes are still staged and swapped, only without the lock.
     import fcntl
@@ -49,6 +57,7 @@ __all__ = [
     "load_snapshot",
     "read_record",
     "read_spec",
+    "refuse_revision",
     "write_record",
     "write_snapshot",
     "write_spec",
@@ -175,6 +184,11 @@ def _reading(directory: str | os.PathLike[str]) -> Iterator[Path]:
     A journal seen under the shared lock (its writer died a moment ago) sends the reader to
     the exclusive lock, so that a reader never reads the middle of a swap.
     """
+    where = _revision(directory)
+    if where is not None:
+        with _revision_copy(where) as copy:
+            yield copy
+        return
     root = Path(directory)
     if not root.is_dir():
         raise SnapshotError(f"{root}: no snapshot here (run 'driftguard snapshot' to create it)")
@@ -187,6 +201,40 @@ def _reading(directory: str | os.PathLike[str]) -> Iterator[Path]:
         _swap.finish_interrupted_swap(root)
         _swap.sweep_stale_staging(root)
         yield root
+
+
+def _revision(directory: str | os.PathLike[str]) -> RevisionPath | None:
+    """``REV:PATH`` when ``directory`` is no directory here and names one at a revision."""
+    if os.path.lexists(directory):
+        return None
+    from driftguard._git import parse_revision
+
+    return parse_revision(os.fspath(directory))
+
+
+@contextlib.contextmanager
+def _revision_copy(where: RevisionPath) -> Iterator[Path]:
+    from driftguard._git import tree_copy
+
+    try:
+        with tree_copy(where) as copy:
+            try:
+                with _reading(copy) as root:
+                    yield root
+            except SnapshotError as exc:
+                raise SnapshotError(str(exc).replace(str(copy), where.text)) from None
+    except LoadError as exc:  # what git could not give
+        raise SnapshotError(str(exc)) from None
+
+
+def refuse_revision(directory: str | os.PathLike[str]) -> None:
+    """A snapshot at a git revision is read-only: writing it is a usage error."""
+    where = _revision(directory)
+    if where is not None:
+        raise UsageError(
+            f"{where}: a snapshot at a git revision is read-only (write it in a directory, "
+            f"or check out {where.rev} and update the snapshot there)"
+        )
 
 
 def _read_spec_file(path: Path) -> dict[str, Any] | None:
@@ -224,7 +272,7 @@ def load_snapshot(directory: str | os.PathLike[str]) -> Snapshot:
             raise SnapshotError(
                 f"{root}: no snapshot here (no {SPEC_FILE}; run 'driftguard snapshot')"
             )
-        return Snapshot(root, spec, records)
+    return Snapshot(Path(directory), spec, records)
 
 
 def read_spec(directory: str | os.PathLike[str]) -> dict[str, Any]:
@@ -232,12 +280,13 @@ def read_spec(directory: str | os.PathLike[str]) -> dict[str, Any]:
     with _reading(directory) as root:
         spec = _read_spec_file(root / SPEC_FILE)
     if spec is None:
-        raise SnapshotError(f"{root}: not a snapshot directory (no {SPEC_FILE})")
+        raise SnapshotError(f"{Path(directory)}: not a snapshot directory (no {SPEC_FILE})")
     return spec
 
 
 def write_spec(directory: str | os.PathLike[str], spec: Mapping[str, Any]) -> None:
     """Replace the snapshot's OpenAPI document alone, under the lock that swaps take."""
+    refuse_revision(directory)
     root = Path(directory)
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -268,6 +317,7 @@ def write_snapshot(
     old snapshot stays as it was. Everything else in the directory (``tests/``) is kept.
     """
     del previous
+    refuse_revision(directory)
     root = Path(directory)
     staged = _swap.stage(root, spec, records)
     handed_over = False  # to the swap, which removes the stage or leaves it to a journal

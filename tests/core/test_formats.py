@@ -48,8 +48,8 @@ def sample() -> Report:
     )
 
 
-def test_registry_lists_the_contract_formats() -> None:
-    assert set(FORMATS) == {"text", "json", "markdown", "junit", "github", "html"}
+def test_registry_lists_the_contract_formats_and_summary() -> None:
+    assert set(FORMATS) == {"text", "json", "markdown", "junit", "github", "html", "summary"}
 
 
 def test_unknown_format_is_a_usage_error() -> None:

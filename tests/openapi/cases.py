@@ -29,6 +29,14 @@ class Case:
     new: dict[str, Any]
     expect: tuple[tuple[str, ...], ...]
     reverse: tuple[tuple[str, ...], ...] | None
+    where: str = "document"  # the template of _documents.yaml the schemas were placed into
+    schemas: tuple[Any, Any] | None = None  # the old and new schema, for other placements
+
+    def placed(self, where: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The case's two schemas placed into another template of _documents.yaml."""
+        assert self.schemas is not None
+        template = documents()[where]
+        return place(template, self.schemas[0]), place(template, self.schemas[1])
 
     @property
     def id(self) -> str:
@@ -66,11 +74,13 @@ def load_cases() -> tuple[Case, ...]:
         default = data.get("in")
         for raw in data["cases"]:
             where = raw.get("in", default)
+            schemas = None
             if where == "document":
                 old, new = raw["old"], raw["new"]
             else:
                 template = documents()[where]
                 old, new = place(template, raw["old"]), place(template, raw["new"])
+                schemas = (raw["old"], raw["new"])
             cases.append(
                 Case(
                     file=path.stem,
@@ -79,6 +89,8 @@ def load_cases() -> tuple[Case, ...]:
                     new=new,
                     expect=_expectations(raw["expect"]),
                     reverse=_expectations(raw["reverse"]) if "reverse" in raw else None,
+                    where=where,
+                    schemas=schemas,
                 )
             )
     return tuple(cases)

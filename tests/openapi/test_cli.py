@@ -255,7 +255,7 @@ def test_diff_of_two_urls_sends_the_configured_headers_expanded(
     assert finding["id"] == "response-property-became-optional"
 
 
-@pytest.mark.parametrize("name", ["text", "json", "markdown", "junit", "github", "html"])
+@pytest.mark.parametrize("name", ["text", "json", "markdown", "junit", "github", "html", "summary"])
 def test_every_format_carries_the_notes_and_the_run(
     name: str, files: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -285,3 +285,47 @@ def test_every_format_carries_the_notes_and_the_run(
     if name in ("markdown", "html"):
         assert "driftguard 0.1.0" in out
         assert "started " in out
+
+
+def test_path_prefixes_can_be_stripped_and_added_on_either_side(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A gateway that serves /api/v2/items as /items, with no servers saying so."""
+
+    def write(name: str, path: str, maximum: int) -> str:
+        document = {
+            "openapi": "3.1.0",
+            "info": {"title": "shop", "version": "1"},
+            "paths": {
+                path: {
+                    "get": {
+                        "parameters": [
+                            {
+                                "name": "n",
+                                "in": "query",
+                                "schema": {"type": "integer", "maximum": maximum},
+                            }
+                        ],
+                        "responses": {"200": {"description": "items"}},
+                    }
+                }
+            },
+        }
+        (tmp_path / name).write_text(json.dumps(document))
+        return str(tmp_path / name)
+
+    old, new = write("old.json", "/api/v2/items", 100), write("new.json", "/items", 50)
+    code, out, _ = run(["diff", old, new, "--format", "json"], capsys)
+    assert sorted(f["id"] for f in json.loads(out)["findings"]) == [
+        "api-path-removed-without-deprecation",
+        "endpoint-added",
+    ]
+    for options in (
+        ["--strip-prefix-base", "/api/v2"],
+        ["--prefix-revision", "/api/v2/"],
+        ["--strip-prefix-base", "/api", "--prefix-revision", "/v2"],
+    ):
+        code, out, _ = run(["diff", old, new, "--format", "json", *options], capsys)
+        findings = json.loads(out)["findings"]
+        assert [f["id"] for f in findings] == ["request-parameter-max-decreased"], options
+        assert code == 1

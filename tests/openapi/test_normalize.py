@@ -159,6 +159,26 @@ def test_normalize_reaches_every_schema_of_a_document() -> None:
     result = normalize(document)
     get = result["paths"]["/a"]["get"]
     assert get["parameters"][0]["schema"] == {"type": ["string"], "nullable": True}
-    assert get["responses"]["200"]["content"]["application/json"]["schema"] == {"enum": [1]}
+    assert get["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "enum": [1],
+        "type": ["integer"],
+    }
     assert result["components"]["schemas"]["A"] == {"type": ["object"]}
     assert get["responses"]["200"]["description"] == "ok"  # not a schema: untouched
+
+
+@pytest.mark.parametrize(
+    ("values", "types"),
+    [
+        (["a", "b"], ["string"]),
+        ([1, 2], ["integer"]),
+        ([1, 2.5], ["number"]),
+        ([True], ["boolean"]),
+        (["a", 1], ["integer", "string"]),
+        ([{"a": 1}], ["object"]),
+        ([[1]], ["array"]),
+    ],
+)
+def test_an_enum_without_a_type_has_the_type_of_its_values(values: list, types: list) -> None:
+    assert normalize_schema({"enum": values})["type"] == types
+    assert normalize_schema({"enum": values}) == normalize_schema({"type": types, "enum": values})

@@ -134,10 +134,14 @@ def test_each_change_is_placed_on_its_element_in_the_new_document(
         # a referenced parameter: its component (the schema is on the same line)
         "request-parameter-max-decreased parameter query limit": ("api.yaml", 44, True),
         "request-parameter-max-length-decreased parameter query q": ("api.yaml", 12, True),
-        # inside referenced schemas: the component's property, however it was reached
-        "response-property-type-changed response 200 application/json "
-        "/allOf[1]/pet/anyOf[Cat]/lives": ("api.yaml", 63, True),
-        "response-property-type-changed response 200 application/json /allOf[Base]/id": (
+        # inside referenced schemas: the component's property, however it was reached (the
+        # allOf of User is compared merged, its branches' properties are User's)
+        "response-property-type-changed response 200 application/json /pet/anyOf[Cat]/lives": (
+            "api.yaml",
+            63,
+            True,
+        ),
+        "response-property-type-changed response 200 application/json /id": (
             "api.yaml",
             59,
             True,
@@ -233,3 +237,54 @@ def test_a_file_that_cannot_be_read_has_no_place(tmp_path: Path) -> None:
     assert Sources(str(tmp_path / "missing.json")).spot(_finding(None, "security")) is None
     (tmp_path / "bad.json").write_text("{not json")
     assert Sources(str(tmp_path / "bad.json")).spot(_finding(None, "security")) is None
+
+
+def test_subschemas_of_json_schema_2020_12_are_followed(tmp_path: Path) -> None:
+    def write(name: str, maximum: int, names: str) -> Path:
+        path = tmp_path / name
+        path.write_text(
+            f"""\
+openapi: 3.1.0
+info: {{title: shop, version: '1'}}
+paths:
+  /items:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              patternProperties:
+                '^x-':
+                  type: integer
+                  maximum: {maximum}
+              then:
+                required: [{names}]
+              prefixItems:
+                - type: string
+                - type: integer
+                  maximum: {maximum}
+      responses:
+        '201': {{description: made}}
+"""
+        )
+        return path
+
+    found = _found((write("old.yaml", 10, "a"), write("new.yaml", 5, "a, b")))
+    assert found == {
+        "request-property-max-decreased request body application/json /patternProperties[^x-]": (
+            "new.yaml",
+            12,
+            True,
+        ),
+        "request-property-max-decreased request body application/json /prefixItems[1]": (
+            "new.yaml",
+            19,
+            True,
+        ),
+        "request-property-became-required request body application/json /then/b": (
+            "new.yaml",
+            15,
+            False,
+        ),
+    }

@@ -128,7 +128,7 @@ def _strict_json(text: str) -> Any:
     return json.loads(text, parse_constant=refuse)
 
 
-@pytest.mark.parametrize("name", ["json", "text", "markdown", "junit", "github", "html"])
+@pytest.mark.parametrize("name", ["json", "text", "markdown", "junit", "github", "html", "summary"])
 def test_reports_hold_nan_infinity_and_lone_surrogates_as_valid_text(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

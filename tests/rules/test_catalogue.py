@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -182,14 +183,45 @@ def test_checks_subscribe_to_walker_events() -> None:
     assert set(CHECKS) >= {"spec", "operation", "parameter", "request-body", "media", "schema"}
 
 
-def test_every_tier1_and_own_id_is_exercised_by_a_spec_pair(checks_md: str) -> None:
+def _lifecycle_cases() -> list[Any]:
+    from tests.openapi import test_lifecycle, test_lifecycle_properties, test_versions
+
+    return [*test_lifecycle.CASES, *test_lifecycle_properties.CASES, *test_versions.CASES]
+
+
+def test_every_tier1_own_and_lifecycle_id_is_exercised_by_a_spec_pair(checks_md: str) -> None:
     exercised = set()
     for case in load_cases():
         for entry in (*case.expect, *(case.reverse or ())):
             exercised.add(entry[0])
-    missing = (set(_tier1(checks_md)) | set(_own_schema_ids(checks_md))) - exercised
+    for lifecycle_case in _lifecycle_cases():
+        exercised.update(entry[0] for entry in lifecycle_case.expect)
+    wanted = set(_tier1(checks_md)) | set(_own_schema_ids(checks_md)) | LIFECYCLE
+    missing = wanted - exercised
     assert not missing, sorted(missing)
     assert exercised <= set(rules.RULES)
+
+
+# The lifecycle ids the diff reports (CHECKS.md Tier 2), each with CHECKS.md's severity but
+# one: the issue asks a breaking change without a major version bump to be a warning.
+LIFECYCLE = frozenset(
+    rule_id
+    for rule_id in TIER2
+    if any(word in rule_id for word in ("sunset", "stability", "version", "deprecat", "reactiv"))
+) | {"api-path-removed-with-deprecation", "api-removed-with-deprecation"}
+ISSUE_SEVERITY = {"api-major-version-not-bumped": Severity.WARNING}
+
+
+def test_lifecycle_ids_have_the_documented_severities(checks_md: str) -> None:
+    section = checks_md.split("## Tier 2")[1].split("## driftguard's own")[0]
+    listed = _tier1(checks_md)
+    for level, ids in re.findall(r"^- \*\*(\w+)\*\* \(\d+\): (.*)$", section, re.MULTILINE):
+        for rule_id in re.findall(r"`([a-z0-9-]+)`", ids):
+            listed[rule_id] = Severity(level)
+    assert len(LIFECYCLE) == 44
+    for rule_id in LIFECYCLE:
+        assert rules.RULES[rule_id].severity is ISSUE_SEVERITY.get(rule_id, listed[rule_id])
+    assert listed["api-major-version-not-bumped"] is Severity.INFO  # as CHECKS.md lists it
 
 
 def test_declared_directions_agree_with_the_ids() -> None:

@@ -293,6 +293,16 @@ CHANGES = (
             doc("request-property-pattern-changed", ("POST /token", f"{TOKEN_FORM} /grant_type"))
         ),
     ),
+    Change(
+        "version-not-bumped",
+        "the bookshop is version 1.0.0 on both stacks, though its contract changed",
+        frozenset(doc("api-version-not-bumped", ("", "info.version"))),
+    ),
+    Change(
+        "major-version-not-bumped",
+        "and the upgrade breaks clients without a major bump of that version",
+        frozenset(doc("api-major-version-not-bumped", ("", "info.version"))),
+    ),
 )
 
 UNREPORTED = (

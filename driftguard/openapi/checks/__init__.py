@@ -12,19 +12,28 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from driftguard import rules
 from driftguard.findings import Finding
 from driftguard.openapi.tree import SpecDiff
 from driftguard.openapi.walk import Site, walk
-from driftguard.rules.schema import schema_rule
+from driftguard.rules.schema import counterpart, schema_rule
 
 __all__ = ["CHECKS", "check", "emit", "emit_schema", "run_checks"]
 
 Check = Callable[[Site, Any], Iterable[Finding]]
 CHECKS: dict[str, list[Check]] = {}
-_MODULES = ("operations", "parameters", "bodies", "schemas", "properties")
+_MODULES = (
+    "operations",
+    "parameters",
+    "bodies",
+    "schemas",
+    "subschemas",
+    "properties",
+    "lifecycle",
+)
 _loaded = False
 
 
@@ -57,12 +66,32 @@ def run_checks(diff: SpecDiff) -> list[Finding]:
 
 
 def emit(rule_id: str, site: Site, *, location: str | None = None, **details: Any) -> Finding:
-    return rules.finding(
+    finding = rules.finding(
         rule_id,
         operation=site.operation,
         location=site.location if location is None else location,
         details=site.details(**details),
     )
+    return _sent(finding) if site.sent else finding
+
+
+_SENT = (
+    "the API sends this request (a webhook or a callback), so its receiver must keep "
+    "accepting it as a client a response: the severity is that of {other}"
+)
+
+
+def _sent(finding: Finding) -> Finding:
+    """A finding of a webhook or callback at the severity its counterpart has: a payload
+    field that may now be missing breaks receivers, as a response field would clients."""
+    other = counterpart(finding.id, dict(finding.details))
+    if other is None:
+        return finding
+    severity = rules.get_rule(other).severity
+    if severity is finding.severity:
+        return finding
+    note = _SENT.format(other=other)
+    return replace(finding, severity=severity, details={**finding.details, "sent": note})
 
 
 def emit_schema(site: Site, change: str, **details: Any) -> Iterable[Finding]:

@@ -1,4 +1,6 @@
-"""Paths, operations, operation ids, tags, security, components: the API's outline."""
+"""Paths, operations, operation ids, tags, security, components: the API's outline.
+
+Removals and deprecations of operations are lifecycle checks (:mod:`.lifecycle`)."""
 
 from __future__ import annotations
 
@@ -7,19 +9,9 @@ from typing import Any
 
 from driftguard.findings import Finding
 from driftguard.openapi.checks import check, emit
-from driftguard.openapi.document import Operation
+from driftguard.openapi.document import WEBHOOKS, Operation
 from driftguard.openapi.tree import OperationDiff, SecurityDiff, SpecDiff
 from driftguard.openapi.walk import Site
-
-
-@check("operation-removed")
-def operation_removed(site: Site, item: tuple[Operation, bool]) -> Iterator[Finding]:
-    operation, path_gone = item
-    deprecation = "with" if operation.deprecated else "without"
-    if path_gone:
-        yield emit(f"api-path-removed-{deprecation}-deprecation", site, path=operation.path)
-    else:
-        yield emit(f"api-removed-{deprecation}-deprecation", site, path=operation.path)
 
 
 @check("operation-added")
@@ -35,15 +27,13 @@ def operation_changed(site: Site, op: OperationDiff) -> Iterator[Finding]:
             yield emit("api-operation-id-removed", site, old=old, new=new)
         else:
             yield emit("api-operation-id-added", site, new=new)
-    if op.deprecated is not None:
-        yield emit("endpoint-deprecated" if op.deprecated[1] else "endpoint-reactivated", site)
     old_tags, new_tags = _tags(op.old.node), _tags(op.new.node)
     for tag in new_tags:
         if tag not in old_tags:
-            yield emit("api-tag-added", site, location="tags", tag=tag)
+            yield emit("api-tag-added", site, location=f"tags {tag}", tag=tag)
     for tag in old_tags:
         if tag not in new_tags:
-            yield emit("api-tag-removed", site, location="tags", tag=tag)
+            yield emit("api-tag-removed", site, location=f"tags {tag}", tag=tag)
     if op.security is not None:
         yield from _security(site, op.security, "api")
 
@@ -54,16 +44,18 @@ def _tags(node: dict[str, Any]) -> list[str]:
 
 
 def _security(site: Site, diff: SecurityDiff, prefix: str) -> Iterator[Finding]:
+    # Every location names what it is about, so that two requirements added to one operation
+    # are two fingerprints (an ignore entry for one must not hide the other).
     for requirement in diff.added:
-        yield emit(
-            f"{prefix}-security-added", site, location="security", requirement=_name(requirement)
-        )
+        name = _name(requirement)
+        yield emit(f"{prefix}-security-added", site, location=f"security {name}", requirement=name)
     for requirement in diff.removed:
+        name = _name(requirement)
         yield emit(
-            f"{prefix}-security-removed", site, location="security", requirement=_name(requirement)
+            f"{prefix}-security-removed", site, location=f"security {name}", requirement=name
         )
     for requirement, scheme, added, removed in diff.scopes:
-        location = f"security {_name(requirement)}"
+        location = f"security {_name(requirement)} {scheme}"
         if added:
             yield emit(
                 f"{prefix}-security-scope-added",
@@ -92,10 +84,12 @@ def spec_changed(site: Site, diff: SpecDiff) -> Iterator[Finding]:
     for name in diff.schemas_removed:
         yield emit("api-schema-removed", site, location=f"#/components/schemas/{name}", name=name)
     for old, new in diff.schemas_renamed:
+        # At its new name: one component split in two (FastAPI's Item -> Item-Input and
+        # Item-Output) is two renames with two fingerprints.
         yield emit(
             "component-renamed",
             site,
-            location=f"#/components/schemas/{old}",
+            location=f"#/components/schemas/{new}",
             **{"from": old, "to": new},
         )
     yield from _names(
@@ -105,13 +99,9 @@ def spec_changed(site: Site, diff: SpecDiff) -> Iterator[Finding]:
         "api-security-component",
         "#/components/securitySchemes/",
     )
-    yield from _names(
-        site,
-        _mapping(diff.old.document.get("webhooks")),
-        _mapping(diff.new.document.get("webhooks")),
-        "webhook",
-        "webhooks ",
-    )
+    moved = {hook.path.removeprefix(WEBHOOKS) for _, hook in diff.moved}
+    new_hooks = {k: v for k, v in _webhooks(diff.new.document).items() if k not in moved}
+    yield from _names(site, _webhooks(diff.old.document), new_hooks, "webhook", "webhooks ")
 
 
 def _names(
@@ -122,6 +112,11 @@ def _names(
         yield emit(f"{prefix}-added", site, location=f"{where}{name}", name=name)
     for name in sorted(old.keys() - new.keys()):
         yield emit(f"{prefix}-removed", site, location=f"{where}{name}", name=name)
+
+
+def _webhooks(document: dict[str, Any]) -> dict[str, Any]:
+    """3.1's ``webhooks``, or the ``x-webhooks`` of a 3.0 document."""
+    return {**_mapping(document.get("x-webhooks")), **_mapping(document.get("webhooks"))}
 
 
 def _mapping(value: Any) -> dict[str, Any]:

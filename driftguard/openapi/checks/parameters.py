@@ -1,4 +1,4 @@
-"""Request parameters: added, removed, renamed, required, deprecated.
+"""Request parameters: added, renamed, required (removed and deprecated: :mod:`.lifecycle`).
 
 A parameter declared on the path item is a "default parameter" of every operation of the
 path; a new one is reported with CHECKS.md's ``...-default-parameter-to-existing-path`` ids.
@@ -29,14 +29,6 @@ def parameter_added(site: Site, parameter: Parameter) -> Iterator[Finding]:
         yield emit("new-optional-request-parameter", site)
 
 
-@check("parameter-removed")
-def parameter_removed(site: Site, parameter: Parameter) -> Iterator[Finding]:
-    if parameter.deprecated:
-        yield emit("request-parameter-removed-with-deprecation", site)
-    else:
-        yield emit("request-parameter-removed", site)
-
-
 @check("parameter-renamed")
 def parameter_renamed(site: Site, pair: tuple[Parameter, Parameter]) -> Iterator[Finding]:
     old, new = pair
@@ -55,7 +47,3 @@ def parameter_changed(site: Site, pair: ParameterDiff) -> Iterator[Finding]:
         yield emit("request-parameter-became-required", site)
     elif old.required and not new.required:
         yield emit("request-parameter-became-optional", site)
-    if new.deprecated and not old.deprecated:
-        yield emit("request-parameter-deprecated", site)
-    elif old.deprecated and not new.deprecated:
-        yield emit("request-parameter-reactivated", site)

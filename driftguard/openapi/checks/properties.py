@@ -15,6 +15,7 @@ from typing import Any
 
 from driftguard.findings import Finding
 from driftguard.openapi.checks import check, emit
+from driftguard.openapi.lifecycle import sunset
 from driftguard.openapi.tree import SchemaDiff
 from driftguard.openapi.walk import Site
 
@@ -38,6 +39,14 @@ def _props(schema: dict[str, Any]) -> dict[str, Any]:
     return props if isinstance(props, dict) else {}
 
 
+def _was(schema: dict[str, Any]) -> dict[str, Any]:
+    """What a removed property's deprecation was, for the lifecycle to judge its removal."""
+    if schema.get("deprecated") is not True:
+        return {}
+    found = sunset(schema)
+    return {"deprecated": True} if found is None else {"deprecated": True, "sunset": found.written}
+
+
 def _request(site: Site, node: SchemaDiff) -> Iterator[Finding]:
     old_props, new_props = _props(node.old), _props(node.new)
     old_required = set(node.old.get("required", ()))
@@ -54,7 +63,8 @@ def _request(site: Site, node: SchemaDiff) -> Iterator[Finding]:
             yield emit("new-optional-request-property", child)
     for name in node.removed:
         if not old_props[name].get("readOnly"):
-            yield emit("request-property-removed", site.child(name))
+            was = {**_was(old_props[name]), "required": name in old_required}
+            yield emit("request-property-removed", site.child(name), **was)
     for old, new in node.renamed:
         yield emit("request-property-renamed", site.child(old), **{"from": old, "to": new})
     for name in node.properties:
@@ -65,6 +75,9 @@ def _request(site: Site, node: SchemaDiff) -> Iterator[Finding]:
             yield emit(f"request-property-became-required{suffix}", site.child(name))
         elif name in old_required and name not in new_required:
             yield emit("request-property-became-optional", site.child(name))
+    for name, required in _undeclared(node, old_required, new_required):
+        state = "required" if required else "optional"
+        yield emit(f"request-property-became-{state}", site.child(name))
 
 
 def _response(site: Site, node: SchemaDiff) -> Iterator[Finding]:
@@ -80,7 +93,7 @@ def _response(site: Site, node: SchemaDiff) -> Iterator[Finding]:
         if old_props[name].get("writeOnly"):
             continue
         level = "required" if name in old_required else "optional"
-        yield emit(f"response-{level}-property-removed", site.child(name))
+        yield emit(f"response-{level}-property-removed", site.child(name), **_was(old_props[name]))
     for old, new in node.renamed:
         yield emit("response-property-renamed", site.child(old), **{"from": old, "to": new})
     for name in node.properties:
@@ -90,6 +103,21 @@ def _response(site: Site, node: SchemaDiff) -> Iterator[Finding]:
             yield emit("response-property-became-optional", site.child(name))
         elif name in new_required and name not in old_required:
             yield emit("response-property-became-required", site.child(name))
+    for name, required in _undeclared(node, old_required, new_required):
+        state = "required" if required else "optional"
+        yield emit(f"response-property-became-{state}", site.child(name))
+
+
+def _undeclared(
+    node: SchemaDiff, old_required: set[str], new_required: set[str]
+) -> Iterator[tuple[str, bool]]:
+    """Names required on one side only that neither side declares as a property: JSON
+    Schema allows ``required`` without ``properties`` (in a ``dependentSchemas`` or ``then``
+    subschema, say). ``True`` for a name that became required."""
+    declared = _props(node.old).keys() | _props(node.new).keys()
+    for name in sorted(new_required ^ old_required):
+        if name not in declared:
+            yield name, name in new_required
 
 
 def _header(site: Site, node: SchemaDiff) -> Iterator[Finding]:

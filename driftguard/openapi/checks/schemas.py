@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
-from driftguard.findings import Finding
-from driftguard.openapi.checks import check, emit, emit_schema
+from driftguard.findings import Finding, Severity
+from driftguard.openapi.checks import check, emit_schema
 from driftguard.openapi.tree import SchemaDiff
 from driftguard.openapi.walk import Site
 from driftguard.rules.schema import BOUNDS
@@ -60,9 +61,6 @@ def schema_keywords(site: Site, node: SchemaDiff) -> Iterator[Finding]:
             yield from emit_schema(site, "pattern-changed", old=old, new=new)
     if "discriminator" in keywords:
         yield from _discriminator(site, *keywords["discriminator"])
-    if "deprecated" in keywords and site.where in ("request-property", "response-property"):
-        state = "deprecated" if node.new.get("deprecated") else "reactivated"
-        yield emit(f"{site.where}-{state}", site)
 
 
 def _type_text(types: list[str] | None, fmt: Any) -> str:
@@ -107,6 +105,8 @@ def _type(site: Site, node: SchemaDiff) -> Iterator[Finding]:
     old_type, new_type = node.old.get("type"), node.new.get("type")
     old_format, new_format = node.old.get("format"), node.new.get("format")
     change = classify_type(old_type, new_type, old_format, new_format)
+    if change == "type-changed" and site.where == "request-parameter":
+        change = _serialized(node) or change
     if change is not None:
         yield from emit_schema(
             site,
@@ -114,6 +114,21 @@ def _type(site: Site, node: SchemaDiff) -> Iterator[Finding]:
             old=_type_text(old_type, old_format),
             new=_type_text(new_type, new_format),
         )
+
+
+def _serialized(node: SchemaDiff) -> str | None:
+    """A parameter that became an array of what it was (``?tag=a`` is a one-item array in
+    every style OpenAPI defines), generalized; the reverse, specialized."""
+    for scalar, array, change in (
+        (node.old, node.new, "type-generalized"),
+        (node.new, node.old, "type-specialized"),
+    ):
+        items = array.get("items")
+        if array.get("type") == ["array"] and isinstance(items, dict) and "type" in scalar:
+            within = classify_type(scalar["type"], items.get("type"), None, None)
+            if within in (None, "type-generalized", "list-of-types-widened"):
+                return change
+    return None
 
 
 def _key(value: Any) -> tuple[str, Any]:
@@ -193,7 +208,19 @@ def compositions(site: Site, node: SchemaDiff) -> Iterator[Finding]:
             if not items:
                 continue
             real = [label for label, schema in items if schema or kind != "allOf"]
-            if real:
+            if real and kind == "allOf" and node.merged:
+                # Compared merged: what the branches changed is reported property by
+                # property, at its own severity; this only says how the schema is composed.
+                for finding in emit_schema(site, f"{word}-{change}", branches=real):
+                    yield replace(
+                        finding,
+                        severity=Severity.INFO,
+                        details={**finding.details, "merged": _MERGED},
+                    )
+            elif real:
                 yield from emit_schema(site, f"{word}-{change}", branches=real)
             if len(real) < len(items):
                 yield from emit_schema(site, f"all-of-{change}-annotation-only")
+
+
+_MERGED = "allOf compared merged: its changes are reported on their own"
