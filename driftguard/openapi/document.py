@@ -95,8 +95,8 @@ class Spec:
         self._pointers: dict[str, Any] = {}
         self._canonical: dict[int, tuple[Any, Schema]] = {}
         self._canonicalizer = Canonicalizer()
-        # ids of canonical schemas holding no $ref anywhere (kept alive by the canonicalizer)
-        self.ref_free = self._canonicalizer.ref_free
+        # canonical schemas with no $ref and no boolean data inside (see Canonicalizer), by id
+        self.plain = self._canonicalizer.plain
         self._effective: dict[int, tuple[Schema, str | None]] = {}
         # id(schema with allOf) -> (it, its merged form or itself); id(merged) -> the branches
         self._flat: dict[int, tuple[Schema, Schema]] = {}

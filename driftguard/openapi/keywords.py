@@ -24,6 +24,8 @@ __all__ = [
     "Recurse",
     "canonical_value",
     "enum_key",
+    "holds_boolean_data",
+    "same_value",
 ]
 
 Schema = dict[str, Any]
@@ -85,6 +87,21 @@ def canonical_value(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: canonical_value(v) for k, v in value.items()}
     return value
+
+
+_STRICT = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=repr).encode
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two JSON values are the same value: Python's ``==`` with ``true`` not ``1``
+    and ``false`` not ``0`` anywhere inside (``default: 0`` -> ``default: false`` is a
+    change). The second look, by JSON text at C speed, is only taken for equal containers."""
+    if a != b:
+        return False
+    kind = type(a)
+    if kind is dict or kind is list:
+        return type(b) is kind and _STRICT(a) == _STRICT(b)
+    return kind is type(b)
 
 
 def enum_key(value: Any) -> tuple[int, Any]:
@@ -214,6 +231,37 @@ def _string(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
 def _ref(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
     if isinstance(value, str):
         out[key] = value
+    return False
+
+
+# Keywords whose values are schemas (normalised on their own) or never hold a boolean that
+# could pass for a number: everything else in a canonical schema is data (default, enum...).
+_NOT_DATA = frozenset(
+    {"prefixItems", *COMPOSITIONS, *_SINGLE, *_SINGLE_MORE, *_MAPS, *FLAGS}
+    | {"nullable", "type", "required", "$ref"}
+)
+
+
+def holds_boolean_data(schema: Schema) -> bool:
+    """Whether a canonical schema's own data (a default, an enum, a const) holds a boolean
+    anywhere: then Python's ``==`` is not JSON's (``False == 0``), and two such schemas need
+    :func:`same_value` rather than one ``==`` to be told the same."""
+    for key, value in schema.items():
+        if key in _NOT_DATA:
+            continue
+        kind = type(value)
+        if kind is bool:
+            return True
+        if kind is list or kind is dict:
+            stack: list[Any] = [value]
+            while stack:
+                node = stack.pop()
+                for item in node.values() if type(node) is dict else node:
+                    found = type(item)
+                    if found is bool:
+                        return True
+                    if found is list or found is dict:
+                        stack.append(item)
     return False
 
 

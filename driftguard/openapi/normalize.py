@@ -41,6 +41,7 @@ from driftguard.openapi.keywords import (
     Recurse,
     canonical_value,
     enum_key,
+    holds_boolean_data,
 )
 
 __all__ = ["Canonicalizer", "is_null_only", "normalize", "normalize_schema"]
@@ -63,16 +64,18 @@ def normalize_schema(node: Any) -> Schema:
 
 
 class Canonicalizer:
-    """:func:`normalize_schema` that also remembers which results hold no ``$ref`` at all.
+    """:func:`normalize_schema` that also remembers which results are plain: no ``$ref``
+    and no boolean in their data (a ``default: false``), anywhere inside.
 
-    Two equal reference-free canonical schemas need no further comparison: one C-level
-    ``==`` settles them. Results are kept alive here so that their ids stay theirs.
+    Two equal plain canonical schemas need no further comparison: one C-level ``==``
+    settles them (a boolean would pass for 0 or 1 there). Results are kept alive here so
+    that their ids stay theirs.
     """
 
-    __slots__ = ("_refs", "ref_free")
+    __slots__ = ("_refs", "plain")
 
     def __init__(self) -> None:
-        self.ref_free: dict[int, Schema] = {}
+        self.plain: dict[int, Schema] = {}
         self._refs = 0
 
     def schema(self, node: Any) -> Schema:
@@ -82,8 +85,9 @@ class Canonicalizer:
             self._refs == before
             and "$ref" not in out
             and not any("$ref" in branch for branch in out.get("allOf", ()))
+            and not holds_boolean_data(out)
         ):
-            self.ref_free[id(out)] = out
+            self.plain[id(out)] = out
         else:
             self._refs += 1
         return out
