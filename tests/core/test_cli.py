@@ -247,3 +247,30 @@ def test_the_program_ends_after_flushing_and_atexit_without_teardown(tmp_path: P
     assert result.returncode == 0
     assert json.loads(result.stdout)["summary"]["breaking"] == 0
     assert result.stderr == "atexit ran\n"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """``driftguard diff old new | head``: the pipe closes while the report is written,
+    which ends the program quietly, never with an internal error or a traceback."""
+    paths = {
+        f"/items{i}": {"get": {"responses": {"200": {"description": "ok"}}}} for i in range(3000)
+    }
+    old = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths}
+    new = {**old, "paths": {}}
+    for name, document in (("old.json", old), ("new.json", new)):
+        (tmp_path / name).write_text(json.dumps(document))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "driftguard.cli", "diff", "old.json", "new.json"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    with process, process.stdout, process.stderr:
+        assert process.stdout.read(10)
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        process.wait(timeout=60)
+    assert "Traceback" not in stderr
+    assert "internal error" not in stderr
+    assert process.returncode in (0, 1)
