@@ -51,7 +51,9 @@ def _module(command: str) -> ModuleType:
     return importlib.import_module(f"driftguard._commands.{command.replace('-', '_')}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with ``only`` one command's arguments (all a run of
+    that command reads: the other commands' modules are then not even imported)."""
     parser = _Parser(
         prog="driftguard",
         description="Catch API contract drift before users do: diff OpenAPI documents, "
@@ -62,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"driftguard {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for command in COMMANDS:
+    for command in COMMANDS if only is None else (only,):
         _module(command).register(commands)
     return parser
 
@@ -76,8 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    chosen = arguments[0] if arguments and arguments[0] in COMMANDS else None
+    parser = build_parser(chosen)
+    args = parser.parse_args(arguments)
     if args.command is None:
         parser.print_help()
         return 2

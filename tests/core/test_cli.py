@@ -265,7 +265,8 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
     with process, process.stdout, process.stderr:
         assert process.stdout.read(10)
         process.stdout.close()
