@@ -114,6 +114,12 @@ def enum_key(value: Any) -> tuple[int, Any]:
 
 
 def _type(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    if type(value) is str:  # the common case: one type, written as a string
+        if value == "null":
+            out["type"] = []
+            return True
+        out["type"] = [value]
+        return False
     names = value if isinstance(value, list) else [value]
     nullable = False
     kept: set[str] = set()

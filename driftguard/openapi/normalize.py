@@ -84,7 +84,7 @@ class Canonicalizer:
         if (
             self._refs == before
             and "$ref" not in out
-            and not any("$ref" in branch for branch in out.get("allOf", ()))
+            and ("allOf" not in out or not any("$ref" in b for b in out["allOf"]))
             and not holds_boolean_data(out)
         ):
             self.plain[id(out)] = out
