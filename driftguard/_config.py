@@ -8,14 +8,11 @@ An unknown key or a value of the wrong type is a :class:`ConfigError` naming fil
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any
 
 from pydantic import (
     BaseModel,
@@ -29,6 +26,11 @@ from pydantic import (
 from driftguard._discovery import find_config_file as find_config_file
 from driftguard._errors import ConfigError, UsageError
 from driftguard._http import METHODS, is_target_path
+from driftguard._settings import HeaderInput as HeaderInput
+from driftguard._settings import Headers as Headers
+from driftguard._settings import Settings
+from driftguard._settings import expand_env as expand_env
+from driftguard._settings import merge_headers as merge_headers
 from driftguard.findings import FailOn, Severity
 
 __all__ = [
@@ -134,8 +136,9 @@ class FuzzSettings(_Strict):
     allow_unsafe: bool = False
 
 
-class Config(_Strict):
-    """Everything a command reads from the configuration file, with its defaults."""
+class Config(Settings, _Strict):
+    """Everything a command reads from the configuration file, with its defaults (and,
+    from :class:`~driftguard._settings.Settings`, what a command does with them)."""
 
     target: str | None = None
     spec_url: str | None = None
@@ -209,42 +212,6 @@ class Config(_Strict):
             seen.add(probe.name)
         return value
 
-    def request_headers(self, *more: tuple[str, HeaderInput | None]) -> Headers:
-        """The headers every request of a command sends: ``[tool.driftguard] headers``, then
-        each of ``more`` (a layer of the command's own, e.g. ``--header``), expanded."""
-        source = self.source or "configuration"
-        return merge_headers((f"{source}: [tool.driftguard] headers", self.headers), *more)
-
-    @property
-    def ref_root_paths(self) -> list[Path]:
-        """``ref_roots`` as directories (relative ones against the configuration's)."""
-        return [Path(self.root) / root for root in self.ref_roots]
-
-    def with_ref_roots(self, roots: Iterable[str | Path] | None) -> Config:
-        """This configuration with more ``ref_roots`` (``--ref-root``, relative to the
-        current directory)."""
-        more = [str(Path(root).resolve()) for root in roots or ()]
-        if not more:
-            return self
-        return self.model_copy(update={"ref_roots": [*self.ref_roots, *more]})
-
-    @property
-    def snapshot_dir(self) -> Path:
-        return Path(self.root) / self.snapshots
-
-    @property
-    def fail_on_level(self) -> FailOn:
-        return FailOn.parse(self.fail_on)
-
-    def is_ignored(self, finding: Any) -> bool:
-        for rule in self.ignore_findings:
-            if isinstance(rule, str):
-                if rule in (finding.fingerprint, finding.id):
-                    return True
-            elif rule.matches(finding):
-                return True
-        return False
-
 
 def load_config(path: str | Path | None = None, *, start: Path | None = None) -> Config:
     """Read and validate the configuration; with no file anywhere, the defaults."""
@@ -313,69 +280,3 @@ _UNION_TAGS = {"str", "int", "float", "bool", "list", "IgnoreRule"}
 
 def _plain(message: str) -> str:
     return message.removeprefix("Value error, ")
-
-
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-def expand_env(value: str, *, where: str, environ: Any = None) -> str:
-    """Replace ``${NAME}`` with the environment variable; a missing one is a ConfigError."""
-    env = os.environ if environ is None else environ
-
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in env:
-            raise ConfigError(f"{where}: environment variable {name} is not set")
-        return str(env[name])
-
-    return _ENV_REF.sub(substitute, value)
-
-
-HeaderInput: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]]
-_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-
-
-@dataclass(frozen=True)
-class Headers:
-    """Request headers as sent (``values``, ``${NAME}`` expanded) and, for those that used
-    ``${NAME}``, as written (``templates``), so that a report can show the reference."""
-
-    values: dict[str, str] = field(default_factory=dict)
-    templates: dict[str, str] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return bool(self.values)
-
-
-def merge_headers(
-    *layers: tuple[str, HeaderInput | None], environ: Mapping[str, str] | None = None
-) -> Headers:
-    """Layers of headers, each ``(where it was written, headers)``, later layers winning by
-    case-insensitive name; names and values checked, ``${NAME}`` read from the environment.
-
-    The one place where configured headers become sent headers: ``diff`` and ``check`` of a
-    URL, probes and the fuzzer all go through it.
-    """
-    values: dict[str, str] = {}
-    templates: dict[str, str] = {}
-    for where, headers in layers:
-        for name, raw in _pairs(headers):
-            if not _HEADER_NAME.match(name):
-                raise UsageError(f"{where}: {name!r} is not a valid HTTP header name")
-            if not isinstance(raw, str) or "\n" in raw or "\r" in raw:
-                raise UsageError(f"{where} {name}: a header value must be one line of text")
-            value = expand_env(raw, where=f"{where} {name}", environ=environ)
-            for existing in [k for k in values if k.lower() == name.lower()]:
-                del values[existing]
-                templates.pop(existing, None)
-            values[name] = value
-            if value != raw:
-                templates[name] = raw
-    return Headers(values, templates)
-
-
-def _pairs(headers: HeaderInput | None) -> list[tuple[str, Any]]:
-    if headers is None:
-        return []
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    return [(str(k), v) for k, v in items]

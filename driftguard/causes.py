@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from driftguard._types import Source
@@ -134,6 +135,7 @@ def _response_field(path: str) -> str:
     return last.removesuffix("[*").strip("'[]") or path
 
 
+@cache
 def _change(rule_id: str) -> str:
     """What a schema rule says happened, without where: ``max-length-decreased``."""
     words = [w for w in rule_id.split("-") if w not in _PLACE_WORDS]
@@ -156,69 +158,94 @@ def _field(finding: Finding) -> str | None:
     details = finding.details
     if finding.source == "response":
         return _response_field(str(details.get("path", "")))
-    if finding.source != "schema" or not finding.id.startswith(("response-", "request-", "new-")):
+    if finding.source != "schema":
         return None
-    if "property" in finding.id and "property" in details:
-        return str(details["property"]).rsplit("/", 1)[-1]
-    if "parameter" in finding.id and "parameter" in details:
-        return str(details["parameter"])
+    for name in _field_details(finding.id):
+        if name in details:
+            value = str(details[name])
+            return value.rsplit("/", 1)[-1] if name == "property" else value
     return None
 
 
-def _transition(finding: Finding) -> list[str] | None:
+@cache
+def _field_details(rule_id: str) -> tuple[str, ...]:
+    """The details that may name the field of a schema rule's findings, in order."""
+    if not rule_id.startswith(("response-", "request-", "new-")):
+        return ()
+    return tuple(name for name in ("property", "parameter") if name in rule_id)
+
+
+def _transition(finding: Finding, field: str | None) -> list[str] | None:
     """The key of a change one producer change makes to many fields at once, and that a
     client meets the same way on each: a type turned into another (a serializer that now
     writes Decimals as strings), a field that may now be null (Optional documented as such),
-    a string spelled another way (``Z`` for ``+00:00``). Keyed by the transition alone."""
-    rule, details = finding.id, finding.details
-    if _field(finding) is None:
+    a string spelled another way (``Z`` for ``+00:00``). Keyed by the transition alone.
+    ``field`` is the finding's (:func:`_field`)."""
+    if field is None:
         return None
-    if "type-changed" in rule or "type-generalized" in rule or "type-specialized" in rule:
+    kind, details = _transition_kind(finding.id), finding.details
+    if kind == "type":
         return ["type", _base(details.get("old")), _base(details.get("new"))]
-    if rule.endswith("became-nullable"):
+    if kind == "nullable":
         return ["nullable"]
-    if rule == "response-field-format-changed":
+    if kind == "format":
         return ["format", str(details.get("old")), str(details.get("new"))]
     return None
 
 
-def _field_change(finding: Finding) -> tuple[str, str] | None:
-    """(what happened, to which field) for the changes a field can show both in the document
-    and on the wire, on either side of an exchange: removed, added, required, optional."""
-    rule = finding.id
-    field = _field(finding)
-    if field is None:
-        return None
-    if rule.endswith("-removed") and ("property" in rule or "field" in rule):
-        return "removed", field
-    if rule.endswith("-added") or rule.startswith("new-"):
-        return "added", field
-    if rule.endswith(("became-required", "became-required-with-default")):
-        return "required", field
-    if rule.endswith("became-optional"):
-        return "optional", field
+@cache
+def _transition_kind(rule: str) -> str | None:
+    if "type-changed" in rule or "type-generalized" in rule or "type-specialized" in rule:
+        return "type"
+    if rule.endswith("became-nullable"):
+        return "nullable"
+    if rule == "response-field-format-changed":
+        return "format"
     return None
 
 
-def _about_the_operation(finding: Finding) -> bool:
+@cache
+def _field_verb(rule: str) -> str | None:
+    """What a rule says happened to a field, for the changes a field can show both in the
+    document and on the wire, on either side of an exchange: removed, added, required,
+    optional."""
+    if rule.endswith("-removed") and ("property" in rule or "field" in rule):
+        return "removed"
+    if rule.endswith("-added") or rule.startswith("new-"):
+        return "added"
+    if rule.endswith(("became-required", "became-required-with-default")):
+        return "required"
+    if rule.endswith("became-optional"):
+        return "optional"
+    return None
+
+
+@cache
+def _about_the_operation(rule_id: str) -> bool:
     """An operation added, removed or deprecated is a change of its own on each operation."""
     from driftguard.rules import RULES
 
-    rule = RULES.get(finding.id)
-    return not finding.location or (rule is not None and rule.area == "paths")
+    rule = RULES.get(rule_id)
+    return rule is not None and rule.area == "paths"
 
 
 def cause_key(finding: Finding) -> str:
     """The stable key of the change ``finding`` shows (see the module docstring)."""
+    return _cause(finding)[0]
+
+
+def _cause(finding: Finding) -> tuple[str, bool]:
+    """:func:`cause_key`, and whether the finding is a type changed (see :func:`group`)."""
     details = finding.details
-    transition = _transition(finding)
-    field_change = _field_change(finding)
+    field = _field(finding)
+    transition = _transition(finding, field)
+    verb = None if field is None else _field_verb(finding.id)
     if finding.id.endswith("-renamed") and finding.id != "component-renamed":
         material = ["renamed", str(details.get("from")), str(details.get("to"))]
     elif transition is not None:
         material = ["transition", *transition]
-    elif field_change is not None:
-        material = ["field", *field_change]
+    elif verb is not None and field is not None:
+        material = ["field", verb, field]
     elif finding.source == "response":
         material = [finding.id, str(details.get("old")), str(details.get("new"))]
         if not finding.id.endswith(("status-changed", "content-type-changed")):
@@ -227,12 +254,12 @@ def cause_key(finding: Finding) -> str:
         material = [_change(finding.id), str(details["schema"]), *_what(details)]
     elif finding.source == "schema":
         material = [finding.id, finding.location, *_what(details)]
-        if _about_the_operation(finding):
+        if not finding.location or _about_the_operation(finding.id):
             material.append(finding.operation or "")
     else:  # fuzz: the same defect, whichever operation shows it
         material = [finding.id, finding.location]
     digest = hashlib.sha256("\x1f".join(material).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:16]
+    return digest.hexdigest()[:16], transition is not None and transition[0] == "type"
 
 
 def _telling(finding: Finding) -> tuple[int, int, tuple[str, str, str]]:
@@ -263,9 +290,12 @@ def _message(finding: Finding) -> str:
 
 def _consequence(finding: Finding) -> bool:
     """A keyword that comes and goes with a type (a number's bounds, a string's pattern)."""
-    return finding.source == "schema" and any(
-        word in finding.id for word in ("-max", "-min", "-pattern-", "-enum", "-exclusive-")
-    )
+    return finding.source == "schema" and _consequential(finding.id)
+
+
+@cache
+def _consequential(rule_id: str) -> bool:
+    return any(word in rule_id for word in ("-max", "-min", "-pattern-", "-enum", "-exclusive-"))
 
 
 def group(findings: Iterable[Finding]) -> list[Cause]:
@@ -275,12 +305,13 @@ def group(findings: Iterable[Finding]) -> list[Cause]:
     ``minimum`` gone with its ``number``) is part of that type change's cause.
     """
     findings = list(findings)
-    keys = {id(f): cause_key(f) for f in findings}
-    typed = {
-        (f.operation, f.location): keys[id(f)]
-        for f in findings
-        if (_transition(f) or [""])[0] == "type"
-    }
+    keys: dict[int, str] = {}
+    typed: dict[tuple[str | None, str], str] = {}  # place -> key of the type changed there
+    for finding in findings:
+        key, type_changed = _cause(finding)
+        keys[id(finding)] = key
+        if type_changed:
+            typed[(finding.operation, finding.location)] = key
     for finding in findings:
         place = (finding.operation, finding.location)
         if place in typed and _consequence(finding):

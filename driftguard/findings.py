@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from driftguard._errors import UsageError
@@ -93,7 +94,7 @@ class Finding:
     message: str
     details: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property  # (a report asks for it several times: the JSON report twice a finding)
     def fingerprint(self) -> str:
         """Stable across runs and machines: the id, operation and location, hashed.
 

@@ -57,7 +57,9 @@ def shown_causes(report: Report, options: FormatOptions) -> list[Cause]:
 
 def hidden_line(report: Report, shown: list[Cause]) -> str | None:
     """``12 info causes not shown (--show warning)``, or None when all are shown."""
-    hidden = Counter(c.severity.value for c in report.causes if c not in shown)
+    # by identity: comparing causes compares all their findings (and each cause is one key)
+    in_view = {id(cause) for cause in shown}
+    hidden = Counter(c.severity.value for c in report.causes if id(c) not in in_view)
     if not hidden:
         return None
     parts = ", ".join(f"{hidden[s.value]} {s.value}" for s in reversed(Severity) if hidden[s.value])

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from driftguard._errors import LoadError, RefError
 from driftguard._http import METHODS, PATH_PARAMETER, Route, most_literal_first, path_template
 from driftguard.openapi.flatten import merge_all
-from driftguard.openapi.load import holds_names, is_data
+from driftguard.openapi.load import DATA_KEYS, NAME_MAPS
 from driftguard.openapi.normalize import Canonicalizer
 from driftguard.openapi.refs import escape, follow, lookup
 
@@ -95,8 +95,8 @@ class Spec:
         self._pointers: dict[str, Any] = {}
         self._canonical: dict[int, tuple[Any, Schema]] = {}
         self._canonicalizer = Canonicalizer()
-        # ids of canonical schemas holding no $ref anywhere (kept alive by the canonicalizer)
-        self.ref_free = self._canonicalizer.ref_free
+        # canonical schemas with no $ref and no boolean data inside (see Canonicalizer), by id
+        self.plain = self._canonicalizer.plain
         self._effective: dict[int, tuple[Schema, str | None]] = {}
         # id(schema with allOf) -> (it, its merged form or itself); id(merged) -> the branches
         self._flat: dict[int, tuple[Schema, Schema]] = {}
@@ -124,24 +124,7 @@ class Spec:
 
         A broken reference is a broken document: say which one, and where it is used.
         """
-        refs: set[str] = set()
-        stack: list[tuple[Any, bool]] = [(self.document, False)]  # (node, its keys are names)
-        pop, push = stack.pop, stack.extend
-        while stack:
-            node, in_names = pop()
-            if type(node) is dict:
-                ref = node.get("$ref")
-                if type(ref) is str and not in_names:
-                    refs.add(ref)
-                push(
-                    [
-                        (v, holds_names(k, in_names))
-                        for k, v in node.items()
-                        if (type(v) is dict or type(v) is list) and not is_data(k, v, in_names)
-                    ]
-                )
-            elif type(node) is list:
-                push([(v, False) for v in node if type(v) is dict or type(v) is list])
+        refs = _references(self.document)
         for ref in refs:
             try:
                 self.pointer(ref)
@@ -354,6 +337,48 @@ class Spec:
         components = self.document.get("components") or {}
         schemas = components.get("schemas") if isinstance(components, dict) else None
         return schemas if isinstance(schemas, dict) else {}
+
+
+def _references(document: Any) -> set[str]:
+    """Every ``$ref`` of ``document`` that is a reference, not data (see :func:`is_data`).
+
+    One pass over the document, the largest part of indexing it, so the rules of
+    :func:`is_data` and :func:`holds_names` are spelled out inline here, and containers wait
+    on one stack per kind instead of in (node, flag) pairs: twice as fast as calling them.
+    """
+    refs: set[str] = set()
+    add = refs.add
+    objects: list[dict[str, Any]] = []  # objects whose keys are keywords (may hold "$ref")
+    names: list[dict[str, Any]] = []  # objects whose keys are names (of properties, paths...)
+    lists: list[list[Any]] = []
+    if type(document) is dict:
+        objects.append(document)
+    while objects or names or lists:
+        while objects:
+            node = objects.pop()
+            ref = node.get("$ref")
+            if type(ref) is str:
+                add(ref)
+            for key, value in node.items():
+                kind = type(value)
+                if kind is dict:
+                    if key in DATA_KEYS or key.startswith("x-"):
+                        continue
+                    (names if key in NAME_MAPS else objects).append(value)
+                elif kind is list:
+                    if key in DATA_KEYS or key.startswith("x-") or key == "examples":
+                        continue
+                    lists.append(value)
+        waiting: list[Any]
+        for waiting in (names, lists):
+            while waiting:
+                container: Any = waiting.pop()
+                for item in container.values() if type(container) is dict else container:
+                    if type(item) is dict:
+                        objects.append(item)
+                    elif type(item) is list:
+                        lists.append(item)
+    return refs
 
 
 def server_path(server: dict[str, Any]) -> str:

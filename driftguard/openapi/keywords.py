@@ -24,6 +24,8 @@ __all__ = [
     "Recurse",
     "canonical_value",
     "enum_key",
+    "holds_boolean_data",
+    "same_value",
 ]
 
 Schema = dict[str, Any]
@@ -87,6 +89,21 @@ def canonical_value(value: Any) -> Any:
     return value
 
 
+_STRICT = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=repr).encode
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two JSON values are the same value: Python's ``==`` with ``true`` not ``1``
+    and ``false`` not ``0`` anywhere inside (``default: 0`` -> ``default: false`` is a
+    change). The second look, by JSON text at C speed, is only taken for equal containers."""
+    if a != b:
+        return False
+    kind = type(a)
+    if kind is dict or kind is list:
+        return type(b) is kind and _STRICT(a) == _STRICT(b)
+    return kind is type(b)
+
+
 def enum_key(value: Any) -> tuple[int, Any]:
     """Sort numbers numerically, then strings, then everything else by its JSON text."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -97,6 +114,12 @@ def enum_key(value: Any) -> tuple[int, Any]:
 
 
 def _type(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
+    if type(value) is str:  # the common case: one type, written as a string
+        if value == "null":
+            out["type"] = []
+            return True
+        out["type"] = [value]
+        return False
     names = value if isinstance(value, list) else [value]
     nullable = False
     kept: set[str] = set()
@@ -214,6 +237,37 @@ def _string(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
 def _ref(out: Schema, key: str, value: Any, recurse: Recurse) -> bool:
     if isinstance(value, str):
         out[key] = value
+    return False
+
+
+# Keywords whose values are schemas (normalised on their own) or never hold a boolean that
+# could pass for a number: everything else in a canonical schema is data (default, enum...).
+_NOT_DATA = frozenset(
+    {"prefixItems", *COMPOSITIONS, *_SINGLE, *_SINGLE_MORE, *_MAPS, *FLAGS}
+    | {"nullable", "type", "required", "$ref"}
+)
+
+
+def holds_boolean_data(schema: Schema) -> bool:
+    """Whether a canonical schema's own data (a default, an enum, a const) holds a boolean
+    anywhere: then Python's ``==`` is not JSON's (``False == 0``), and two such schemas need
+    :func:`same_value` rather than one ``==`` to be told the same."""
+    for key, value in schema.items():
+        if key in _NOT_DATA:
+            continue
+        kind = type(value)
+        if kind is bool:
+            return True
+        if kind is list or kind is dict:
+            stack: list[Any] = [value]
+            while stack:
+                node = stack.pop()
+                for item in node.values() if type(node) is dict else node:
+                    found = type(item)
+                    if found is bool:
+                        return True
+                    if found is list or found is dict:
+                        stack.append(item)
     return False
 
 

@@ -41,6 +41,7 @@ from driftguard.openapi.keywords import (
     Recurse,
     canonical_value,
     enum_key,
+    holds_boolean_data,
 )
 
 __all__ = ["Canonicalizer", "is_null_only", "normalize", "normalize_schema"]
@@ -63,16 +64,18 @@ def normalize_schema(node: Any) -> Schema:
 
 
 class Canonicalizer:
-    """:func:`normalize_schema` that also remembers which results hold no ``$ref`` at all.
+    """:func:`normalize_schema` that also remembers which results are plain: no ``$ref``
+    and no boolean in their data (a ``default: false``), anywhere inside.
 
-    Two equal reference-free canonical schemas need no further comparison: one C-level
-    ``==`` settles them. Results are kept alive here so that their ids stay theirs.
+    Two equal plain canonical schemas need no further comparison: one C-level ``==``
+    settles them (a boolean would pass for 0 or 1 there). Results are kept alive here so
+    that their ids stay theirs.
     """
 
-    __slots__ = ("_refs", "ref_free")
+    __slots__ = ("_refs", "plain")
 
     def __init__(self) -> None:
-        self.ref_free: dict[int, Schema] = {}
+        self.plain: dict[int, Schema] = {}
         self._refs = 0
 
     def schema(self, node: Any) -> Schema:
@@ -81,9 +84,10 @@ class Canonicalizer:
         if (
             self._refs == before
             and "$ref" not in out
-            and not any("$ref" in branch for branch in out.get("allOf", ()))
+            and ("allOf" not in out or not any("$ref" in b for b in out["allOf"]))
+            and not holds_boolean_data(out)
         ):
-            self.ref_free[id(out)] = out
+            self.plain[id(out)] = out
         else:
             self._refs += 1
         return out
@@ -98,41 +102,50 @@ def _normalize(node: Any, recurse: Recurse) -> Schema:
         return {}
     out: Schema = {}
     nullable = False
+    # The hottest loop of a diff (every schema node of both documents): one lookup a key
+    # says what to do with it (see _kind).
+    kinds = _KINDS
     for key, value in node.items():
-        if key in ANNOTATIONS or (key.startswith("x-") and key not in HANDLERS):
+        kind = kinds.get(key)
+        if kind is None:
+            kind = _kind(key)
+        if kind is _KEEP:
+            out[key] = value
+        elif kind is _SKIP:
             continue
-        handler = HANDLERS.get(key)
-        if handler is not None:
-            nullable = handler(out, key, value, recurse) or nullable
-        elif key in NUMERIC:
+        elif kind is _NUMBER:
             if (
                 isinstance(value, int | float)
                 and not isinstance(value, bool)
                 and (value or key not in ZERO_IS_NO_BOUND)
             ):
                 out[key] = canonical_value(value)
-        elif key in FLAGS:
+        elif kind is _FLAG:
             if value is True:
                 out[key] = True
         else:
-            out[key] = value
-    _exclusive_bounds(node, out)
-    for kind in ("anyOf", "oneOf"):
-        branches = out.get(kind)
-        if branches is not None:
-            kept = [b for b in branches if not is_null_only(b)]
-            if len(kept) != len(branches):
-                nullable = True
-                if kept:
-                    out[kind] = kept
-                else:
-                    del out[kind]
-                    out.setdefault("type", [])
-            _values_as_enum(out, kind)
+            nullable = kind(out, key, value, recurse) or nullable
+    if "exclusiveMinimum" in node or "exclusiveMaximum" in node:
+        _exclusive_bounds(node, out)
+    if "anyOf" in out or "oneOf" in out:
+        for kind_name in ("anyOf", "oneOf"):
+            branches = out.get(kind_name)
+            if branches is not None:
+                kept = [b for b in branches if not is_null_only(b)]
+                if len(kept) != len(branches):
+                    nullable = True
+                    if kept:
+                        out[kind_name] = kept
+                    else:
+                        del out[kind_name]
+                        out.setdefault("type", [])
+                _values_as_enum(out, kind_name)
     if nullable:
         out["nullable"] = True
-    out = _collapse(out)
-    _infer_type(out)
+    if "allOf" in out or "anyOf" in out or "oneOf" in out:
+        out = _collapse(out)
+    if "type" not in out:
+        _infer_type(out)
     if "$ref" in out and len(out) > 1 and not STRUCTURAL.isdisjoint(out):
         rest = {k: v for k, v in out.items() if k not in ("$ref", "nullable")}
         _infer_type(rest)  # as normalising the branch on its own would
@@ -141,6 +154,35 @@ def _normalize(node: Any, recurse: Recurse) -> Schema:
             wrapped["nullable"] = True
         out = wrapped
     return out
+
+
+# What _normalize does with a keyword: keep, skip, a bound, a flag, or call its handler.
+_KEEP: Any = object()
+_SKIP: Any = object()
+_NUMBER: Any = object()
+_FLAG: Any = object()
+
+
+def _kind(key: str) -> Any:
+    """The treatment of ``key`` (remembered in _KINDS, which known keywords start in)."""
+    if key in ANNOTATIONS or (key.startswith("x-") and key not in HANDLERS):
+        kind = _SKIP
+    elif key in HANDLERS:
+        kind = HANDLERS[key]
+    elif key in NUMERIC:
+        kind = _NUMBER
+    elif key in FLAGS:
+        kind = _FLAG
+    else:
+        kind = _KEEP
+    if len(_KINDS) < 4096:  # keys are the document's: keep the table bounded
+        _KINDS[key] = kind
+    return kind
+
+
+_KINDS: dict[str, Any] = {}
+for _key in (*ANNOTATIONS, *HANDLERS, *NUMERIC, *FLAGS):
+    _kind(_key)
 
 
 def _exclusive_bounds(node: dict[str, Any], out: Schema) -> None:

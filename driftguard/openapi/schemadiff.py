@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from driftguard.openapi.document import Spec
-from driftguard.openapi.keywords import COMPOSITIONS, STRUCTURAL
+from driftguard.openapi.keywords import COMPOSITIONS, STRUCTURAL, same_value
 from driftguard.openapi.tree import UNCHANGED, Branches, SchemaDiff
 from driftguard.renames import pair_renames, respelling_score
 
@@ -71,8 +71,14 @@ class SchemaComparer:
         node = self.memo.get(key)
         if node is not None:
             return node
-        if old_ref is None and new_ref is None and id(o) in self.old.ref_free and o == n:
-            return UNCHANGED  # equal and reference-free: nothing below can differ
+        if (
+            old_ref is None
+            and new_ref is None
+            and id(o) in self.old.plain
+            and o == n
+            and id(n) in self.new.plain
+        ):
+            return UNCHANGED  # equal and plain on both sides: nothing below can differ
         node = SchemaDiff(o, n, old_ref, new_ref)
         self.memo[key] = node
         if old_ref is None and new_ref is None:
@@ -116,7 +122,7 @@ class SchemaComparer:
             if key in STRUCTURAL:
                 if nv is not _MISSING and self.same(ov, nv):
                     continue
-            elif ov == nv and type(ov) is type(nv):
+            elif same_value(ov, nv):
                 continue
             keywords[key] = (ov, None if nv is _MISSING else nv)
         for key, nv in n.items():
@@ -321,7 +327,7 @@ class SchemaComparer:
     def same(self, old: Any, new: Any) -> bool:
         """Whether two canonical schemas accept the same values (cycles assumed equal)."""
         if not isinstance(old, dict) or not isinstance(new, dict):
-            return bool(old == new)
+            return same_value(old, new)
         o, _ = self.old.view(old)
         n, _ = self.new.view(new)
         key = (id(o), id(n))
@@ -372,11 +378,7 @@ class SchemaComparer:
 
 def _equal(old: Any, new: Any) -> bool:
     """JSON equality, where ``true`` is not ``1`` (Python's ``==`` says it is)."""
-    if old is new:
-        return True
-    if type(old) is not type(new):
-        return False
-    return bool(old == new)
+    return old is new or same_value(old, new)
 
 
 # Keywords beside a bare composition that still say something about the whole.

@@ -13,10 +13,12 @@ later anchor win: the common case keeps the fast C path.
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
+from operator import attrgetter
 from typing import Any
 
-__all__ = ["Repeats", "compose_yaml", "load_yaml"]
+__all__ = ["Repeats", "compose_yaml", "load_yaml", "scalar_constructors"]
 
 _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -55,6 +57,24 @@ def compose_yaml(text: str) -> Any:
         finally:
             loader.dispose()
     return None  # pragma: no cover - the redefining loader accepts duplicate anchors
+
+
+@cache
+def scalar_constructors() -> dict[str, Callable[[Any], Any]]:
+    """The value of a scalar node by its tag, as the loader constructs it, for the tags of
+    JSON's values (strings, null, booleans, numbers); other tags are not here."""
+    import yaml
+
+    loader = _spec_loader()
+    table: dict[str, Callable[[Any], Any]] = {
+        "tag:yaml.org,2002:str": attrgetter("value"),  # what construct_yaml_str returns
+        "tag:yaml.org,2002:null": lambda node: None,
+    }
+    constructor = yaml.constructor.SafeConstructor()
+    for name in ("bool", "int", "float"):
+        tag = f"tag:yaml.org,2002:{name}"
+        table[tag] = partial(loader.yaml_constructors[tag], constructor)
+    return table
 
 
 def _construct(text: str, loader_class: Any) -> tuple[Any, Repeats]:

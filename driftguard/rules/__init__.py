@@ -10,7 +10,6 @@ CHECKS.md's tables), :mod:`~driftguard.rules.response` and :mod:`~driftguard.rul
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -41,21 +40,19 @@ def get_rule(rule_id: str) -> Rule:
     return rule
 
 
-class _Lenient(string.Formatter):
+class _Lenient(dict[str, Any]):
     """Message templates never crash a run: a missing detail renders as '?'."""
 
-    def get_value(self, key: Any, args: Any, kwargs: Mapping[str, Any]) -> Any:
-        if isinstance(key, str):
-            return kwargs.get(key, "?")
-        return super().get_value(key, args, kwargs)
-
-
-_FORMATTER = _Lenient()
+    def __missing__(self, key: str) -> str:
+        return "?"
 
 
 def render(template: str, values: Mapping[str, Any]) -> str:
-    """A message template filled from ``values``; a missing one shows as '?'."""
-    return _FORMATTER.format(template, **values)
+    """A message template filled from ``values``; a missing one shows as '?'.
+
+    ``str.format_map`` (C speed: a big diff renders thousands of messages) over a dict
+    whose missing keys are '?'."""
+    return template.format_map(_Lenient(values))
 
 
 def finding(

@@ -201,3 +201,77 @@ def test_quiet_drops_the_notes_of_every_report(
     report.run.notes = ["compared a with b"]
     emit(report, _args(format="json", quiet=True), config)
     assert json.loads(capsys.readouterr().out)["run"]["notes"] == []
+
+
+def test_diff_runs_without_the_cyclic_collector_and_restores_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    def record(args: argparse.Namespace, config: object) -> Report:
+        seen.append(gc.isenabled())
+        return Report("diff")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(diff_command, "run", record)
+    assert gc.isenabled()
+    assert main(["diff", "a.json", "b.json"]) == 0
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_the_program_ends_after_flushing_and_atexit_without_teardown(tmp_path: Path) -> None:
+    """``driftguard diff`` skips the interpreter's teardown (freeing the documents), but not
+    the output, nor the atexit handlers."""
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    for name in ("old.json", "new.json"):
+        (tmp_path / name).write_text(json.dumps(document))
+    code = (
+        "import atexit, sys\n"
+        "class Torn:\n"
+        "    def __del__(self): print('torn down', file=sys.stderr)\n"
+        "sys.modules['__main__'].kept = Torn()\n"
+        "atexit.register(lambda: print('atexit ran', file=sys.stderr))\n"
+        "from driftguard.cli import main\n"
+        "sys.exit(main())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, "diff", "old.json", "new.json", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["summary"]["breaking"] == 0
+    assert result.stderr == "atexit ran\n"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """``driftguard diff old new | head``: the pipe closes while the report is written,
+    which ends the program quietly, never with an internal error or a traceback."""
+    paths = {
+        f"/items{i}": {"get": {"responses": {"200": {"description": "ok"}}}} for i in range(3000)
+    }
+    old = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths}
+    new = {**old, "paths": {}}
+    for name, document in (("old.json", old), ("new.json", new)):
+        (tmp_path / name).write_text(json.dumps(document))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "driftguard.cli", "diff", "old.json", "new.json"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    with process, process.stdout, process.stderr:
+        assert process.stdout.read(10)
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        process.wait(timeout=60)
+    assert "Traceback" not in stderr
+    assert "internal error" not in stderr
+    assert process.returncode in (0, 1)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import jsonschema_rs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from driftguard import Finding, Report, Severity, UsageError
 from driftguard.findings import FailOn
@@ -153,3 +156,49 @@ def test_report_round_trips_through_json() -> None:
     report = Report("diff", [make(), make(id="x", severity=Severity.INFO)])
     again = Report.from_dict(json.loads(report.to_json()))
     assert again.to_json() == report.to_json()
+
+
+def _beyond_4300_digits(extra: int) -> int:
+    return 10 ** (5000 + extra)
+
+
+_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text()
+    | st.integers(0, 1).map(_beyond_4300_digits)
+    | st.just("lone \ud800 surrogate")
+    | st.sampled_from([Severity.BREAKING, 1.5j, b"bytes"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.lists(children, max_size=2).map(tuple)
+        | st.dictionaries(st.text(max_size=3) | st.integers(0, 3), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.text(max_size=5), _VALUES, max_size=4))
+def test_the_json_report_is_what_the_json_module_writes(data: dict[str, Any]) -> None:
+    """The report writes plain values itself (faster than json's indented encoder), and
+    leaves the rest to _io.json_text: the text is json_text's either way."""
+    from driftguard._io import json_text
+    from driftguard.report import _indented
+
+    text = _indented(data)
+    assert text is None or text == json_text(data, indent=2)
+
+
+def test_a_plain_json_report_is_written_without_the_json_module() -> None:
+    from driftguard.report import _indented
+
+    details = {"a": [1, 2.5, None, True, {"b": 'ü\n"x"'}], "c": {}, "d": [], "e": (1,)}
+    report = Report("diff", [Finding("x", Severity.INFO, "schema", "GET /", "l", "m", details)])
+    assert report.to_json() == json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
+    assert _indented(report.to_dict()) == report.to_json()
+    assert _indented({"a": float("nan")}) is None
+    assert _indented({"a": "\udc00"}) is None
+    assert _indented({1: "a"}) is None

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from driftguard.openapi.document import Spec
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from driftguard.openapi.document import Spec, _references
+from driftguard.openapi.load import DATA_KEYS, NAME_MAPS, holds_names, is_data
 
 
 def test_a_request_finds_its_operation_preferring_literal_paths() -> None:
@@ -28,3 +34,45 @@ def test_a_request_finds_its_operation_preferring_literal_paths() -> None:
     assert label("GET", "/x") is None
     assert label("GET", "/users/1/extra") is None
     assert label("GET", "/users/") is None  # a parameter is never an empty segment
+
+
+# Keys that decide whether a "$ref" below them is a reference: data keywords, name maps,
+# extensions, "examples" (a map of examples, or a schema's list of example values).
+_KEYS = st.sampled_from(["$ref", "a", "x-extra", "examples", *DATA_KEYS, *NAME_MAPS])
+_REF = st.fixed_dictionaries({"$ref": st.sampled_from(["#/a", "#/b"])})
+_JSON = st.recursive(
+    st.none() | st.just("#/c") | _REF,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(_KEYS, children, max_size=4)
+        | st.tuples(_REF, st.dictionaries(_KEYS, children, max_size=3)).map(
+            lambda pair: {**pair[1], **pair[0]}
+        )
+    ),
+    max_leaves=30,
+)
+
+
+def _references_by_the_rules(document: Any) -> set[str]:
+    """The references of ``document`` as is_data and holds_names define them, recursively."""
+    found: set[str] = set()
+
+    def visit(node: Any, in_names: bool) -> None:
+        if isinstance(node, dict):
+            if not in_names and isinstance(node.get("$ref"), str):
+                found.add(node["$ref"])
+            for key, value in node.items():
+                if not is_data(key, value, in_names):
+                    visit(value, holds_names(key, in_names))
+        elif isinstance(node, list):
+            for value in node:
+                visit(value, False)
+
+    visit(document, False)
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_KEYS, _JSON, max_size=5))
+def test_the_references_checked_are_those_the_rules_name(document: dict[str, Any]) -> None:
+    assert _references(document) == _references_by_the_rules(document)

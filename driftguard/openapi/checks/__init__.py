@@ -59,7 +59,15 @@ def _load() -> None:
 def run_checks(diff: SpecDiff) -> list[Finding]:
     _load()
     findings: list[Finding] = []
+    schema_checks = CHECKS.get("schema", ())
     for event in walk(diff):
+        if event.kind == "schema":
+            # A pair walked for what changed below it, not in it: no schema check has
+            # anything to say (each reads the pair's own changes), so none is called.
+            if event.item.local:
+                for function in schema_checks:
+                    findings.extend(function(event.site, event.item))
+            continue
         for function in CHECKS.get(event.kind, ()):
             findings.extend(function(event.site, event.item))
     return findings

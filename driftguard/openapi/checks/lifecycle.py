@@ -134,16 +134,22 @@ def parameter_lifecycle(site: Site, pair: ParameterDiff) -> Iterator[Finding]:
     yield from _life(site, _PARAMETER, pair.old.node, pair.new.node, grace)
 
 
+_PROPERTY_IDS = {
+    where: {outcome: f"{where}-{suffix}" for outcome, suffix in _PROPERTY.items()}
+    for where in ("request-property", "response-property")
+}
+
+
 @check("schema")
 def property_lifecycle(site: Site, node: SchemaDiff) -> Iterator[Finding]:
     """Request and response properties: the only schemas CHECKS.md has lifecycle ids for.
 
     CHECKS.md has no ids for a property's sunset deleted or moved earlier: those say nothing.
     """
-    if site.where not in ("request-property", "response-property"):
+    ids = _PROPERTY_IDS.get(site.where)
+    if ids is None:
         return
     keywords = node.keywords
-    ids = {outcome: f"{site.where}-{suffix}" for outcome, suffix in _PROPERTY.items()}
     if "deprecated" in keywords or "x-sunset" in keywords:
         yield from _life(site, ids, node.old, node.new, judge().grace(site.operation))
     if "x-stability-level" in keywords:
