@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from driftguard._errors import RefError
+from driftguard.openapi.parsing import check_depth
 from driftguard.openapi.refs import escape
 
 __all__ = ["BUNDLE_KEY", "DATA_KEYS", "NAME_MAPS", "Fetch", "bundle_refs", "holds_names", "is_data"]
@@ -94,6 +95,7 @@ def bundle_refs(
     raw = text if isinstance(text, str) else text.decode("utf-8", "replace")
     if not _EXTERNAL_REF_TEXT.search(raw):
         return document
+    check_depth(document, base)  # the rewriting below recurses: the loader may have left it
 
     bundled: dict[str, Any] = {}
     keys: dict[str, str] = {}  # absolute location -> key under BUNDLE_KEY

@@ -130,7 +130,12 @@ def _document(
         from driftguard.openapi.sources import load_spec
 
         said: list[str] = []
-        options: dict[str, Any] = {"allow_remote_refs": remote, "notes": said}
+        # Spec checks the depth in its own pass over the document (see load_spec).
+        options: dict[str, Any] = {
+            "allow_remote_refs": remote,
+            "notes": said,
+            "check_nesting": False,
+        }
         if config is not None:
             options["timeout"] = config.timeout
             options["headers"] = config.request_headers().values

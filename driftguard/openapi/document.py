@@ -17,6 +17,7 @@ from driftguard._http import METHODS, PATH_PARAMETER, Route, most_literal_first,
 from driftguard.openapi.flatten import merge_all
 from driftguard.openapi.load import DATA_KEYS, NAME_MAPS
 from driftguard.openapi.normalize import Canonicalizer
+from driftguard.openapi.parsing import MAX_DEPTH, too_deep
 from driftguard.openapi.refs import escape, follow, lookup
 
 __all__ = ["CALLBACKS", "IGNORED_HEADERS", "WEBHOOKS", "Operation", "Parameter", "Spec"]
@@ -124,7 +125,7 @@ class Spec:
 
         A broken reference is a broken document: say which one, and where it is used.
         """
-        refs = _references(self.document)
+        refs = _references(self.document, self.where)
         for ref in refs:
             try:
                 self.pointer(ref)
@@ -339,23 +340,36 @@ class Spec:
         return schemas if isinstance(schemas, dict) else {}
 
 
-def _references(document: Any) -> set[str]:
-    """Every ``$ref`` of ``document`` that is a reference, not data (see :func:`is_data`).
+def _references(document: Any, where: str) -> set[str]:
+    """Every ``$ref`` of ``document`` that is a reference, not data (see :func:`is_data`),
+    and a LoadError for a document nested deeper than :data:`MAX_DEPTH` (data included).
 
-    One pass over the document, the largest part of indexing it, so the rules of
-    :func:`is_data` and :func:`holds_names` are spelled out inline here, and containers wait
-    on one stack per kind instead of in (node, flag) pairs: twice as fast as calling them.
+    One pass over the document, the largest part of indexing it, and also its depth check
+    (:func:`check_depth`, which the diff's loading leaves to this pass): level by level, so
+    the depth is the number of levels. The rules of :func:`is_data` and :func:`holds_names`
+    are spelled out inline, and containers wait in one list per kind instead of in
+    (node, flag) pairs: twice as fast as calling them.
     """
     refs: set[str] = set()
     add = refs.add
     objects: list[dict[str, Any]] = []  # objects whose keys are keywords (may hold "$ref")
     names: list[dict[str, Any]] = []  # objects whose keys are names (of properties, paths...)
     lists: list[list[Any]] = []
+    data: list[Any] = []  # examples, extensions: only their depth counts
     if type(document) is dict:
         objects.append(document)
-    while objects or names or lists:
-        while objects:
-            node = objects.pop()
+    elif type(document) is list:
+        lists.append(document)
+    depth = 0
+    while objects or names or lists or data:
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise too_deep(where)
+        next_objects: list[dict[str, Any]] = []
+        next_names: list[dict[str, Any]] = []
+        next_lists: list[list[Any]] = []
+        next_data: list[Any] = []
+        for node in objects:
             ref = node.get("$ref")
             if type(ref) is str:
                 add(ref)
@@ -363,21 +377,34 @@ def _references(document: Any) -> set[str]:
                 kind = type(value)
                 if kind is dict:
                     if key in DATA_KEYS or key.startswith("x-"):
-                        continue
-                    (names if key in NAME_MAPS else objects).append(value)
+                        next_data.append(value)
+                    elif key in NAME_MAPS:
+                        next_names.append(value)
+                    else:
+                        next_objects.append(value)
                 elif kind is list:
                     if key in DATA_KEYS or key.startswith("x-") or key == "examples":
-                        continue
-                    lists.append(value)
-        waiting: list[Any]
-        for waiting in (names, lists):
-            while waiting:
-                container: Any = waiting.pop()
-                for item in container.values() if type(container) is dict else container:
-                    if type(item) is dict:
-                        objects.append(item)
-                    elif type(item) is list:
-                        lists.append(item)
+                        next_data.append(value)
+                    else:
+                        next_lists.append(value)
+        container: Any
+        for container in names:
+            for item in container.values():
+                if type(item) is dict:
+                    next_objects.append(item)
+                elif type(item) is list:
+                    next_lists.append(item)
+        for container in lists:
+            for item in container:
+                if type(item) is dict:
+                    next_objects.append(item)
+                elif type(item) is list:
+                    next_lists.append(item)
+        for container in data:
+            for item in container.values() if type(container) is dict else container:
+                if type(item) is dict or type(item) is list:
+                    next_data.append(item)
+        objects, names, lists, data = next_objects, next_names, next_lists, next_data
     return refs
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from driftguard._errors import LoadError, first_line
 
-__all__ = ["MAX_DEPTH", "MAX_NODES", "check_depth", "parse_document"]
+__all__ = ["MAX_DEPTH", "MAX_NODES", "check_depth", "parse_document", "too_deep"]
 
 MAX_NODES = 5_000_000
 # Real specifications nest a few dozen levels (Stripe: 23), generated ones may nest hundreds.
@@ -34,15 +34,22 @@ _MAX_NOTES = 20
 
 
 def parse_document(
-    text: str | bytes, *, where: str, yaml_allowed: bool = True, notes: list[str] | None = None
+    text: str | bytes,
+    *,
+    where: str,
+    yaml_allowed: bool = True,
+    notes: list[str] | None = None,
+    check_nesting: bool = True,
 ) -> Any:
     """Parse JSON (or YAML when allowed) into plain JSON data, refusing absurd documents.
 
     A key written twice in one object is reported into ``notes`` (when given), with the
-    line of its later occurrence, whose value is the one kept.
+    line of its later occurrence, whose value is the one kept. ``check_nesting=False``
+    leaves JSON's depth limit (:func:`check_depth`) to the caller, for one that walks the
+    whole document anyway before anything recurses into it (:class:`Spec` does).
     """
     with _collector_paused():
-        return _parse(text, where, yaml_allowed, notes)
+        return _parse(text, where, yaml_allowed, notes, check_nesting)
 
 
 @contextmanager
@@ -61,7 +68,9 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _parse(text: str | bytes, where: str, yaml_allowed: bool, notes: list[str] | None) -> Any:
+def _parse(
+    text: str | bytes, where: str, yaml_allowed: bool, notes: list[str] | None, nesting: bool
+) -> Any:
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -78,11 +87,12 @@ def _parse(text: str | bytes, where: str, yaml_allowed: bool, notes: list[str] |
                 ) from None
             # JSON-looking YAML ({a: 1}) is still YAML; fall through.
         except RecursionError:
-            raise _too_deep(where) from None
+            raise too_deep(where) from None
         except ValueError as exc:
             raise _bad_number(where, text, exc) from None
         else:
-            check_depth(data, where)
+            if nesting:
+                check_depth(data, where)
             if repeated and notes is not None:
                 notes.extend(_json_repeats(text, where))
             return data
@@ -115,7 +125,7 @@ def check_depth(data: Any, where: str) -> None:
     while level:
         depth += 1
         if depth > MAX_DEPTH:
-            raise _too_deep(where)
+            raise too_deep(where)
         below: list[Any] = []
         add = below.append
         for node in level:  # only dicts and lists get here
@@ -198,7 +208,7 @@ def _dotted(path: list[Any]) -> str:
     return text
 
 
-def _too_deep(where: str) -> LoadError:
+def too_deep(where: str) -> LoadError:
     return LoadError(f"{where}: nested too deeply (more than {MAX_DEPTH} levels); refusing it")
 
 
@@ -225,6 +235,6 @@ def _load_yaml(text: str, where: str, notes: list[str] | None) -> Any:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise LoadError(f"{where}: invalid YAML{at}: {problem}") from None
     except RecursionError:
-        raise _too_deep(where) from None
+        raise too_deep(where) from None
     except ValueError as exc:  # a constructor's int(): too long, or !!int on a non-number
         raise _bad_number(where, text, exc) from None

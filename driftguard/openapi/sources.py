@@ -43,8 +43,13 @@ def load_spec(
     headers: Mapping[str, str] | None = None,
     ref_roots: Sequence[str | Path] = (),
     notes: list[str] | None = None,
+    check_nesting: bool = True,
 ) -> dict[str, Any]:
     """The OpenAPI document of any TARGET, parsed, checked and with external refs bundled.
+
+    ``check_nesting=False`` leaves a file's depth limit to the caller's :class:`Spec`,
+    which checks it in the pass it makes over the document anyway (see
+    :func:`~driftguard.openapi.parsing.parse_document`).
 
     ``headers`` go only to a URL target's own origin; ``timeout`` bounds each fetch (of the
     document or of one reference) as a whole. A file's references may read files inside its
@@ -56,7 +61,7 @@ def load_spec(
     resolved = resolve_target(target)
     remote = _fetcher(None, timeout, headers, notes) if allow_remote_refs else None
     if resolved.kind == "file":
-        return _load_file(Path(resolved.value), remote, ref_roots, notes)
+        return _load_file(Path(resolved.value), remote, ref_roots, notes, check_nesting)
     if resolved.kind == "revision":
         document = _load_revision(resolved.value, remote, notes)
         if document is not None:
@@ -91,11 +96,16 @@ def snapshot_document(document: Any, *, where: str) -> dict[str, Any]:
 
 
 def _load_file(
-    path: Path, fetch_remote: Fetch | None, ref_roots: Sequence[str | Path], notes: list[str] | None
+    path: Path,
+    fetch_remote: Fetch | None,
+    ref_roots: Sequence[str | Path],
+    notes: list[str] | None,
+    check_nesting: bool = True,
 ) -> dict[str, Any]:
     where = str(path)
     text = read_file(path)
-    document = check_openapi(parse_document(text, where=where, notes=notes), where=where)
+    parsed = parse_document(text, where=where, notes=notes, check_nesting=check_nesting)
+    document = check_openapi(parsed, where=where)
     base = path.resolve()
     roots = [base.parent, *(Path(root).resolve() for root in ref_roots)]
 

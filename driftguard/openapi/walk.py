@@ -292,38 +292,49 @@ def _schemas(
     not entered: its changes are that operation's findings.
     """
     seen: set[int] = set()
-    queue: deque[tuple[Site, SchemaDiff]] = deque(roots)
+    # (the parent's site, how the child's site derives from it, the segment, the pair): a
+    # child's site is made only once it is visited, not for every pair queued.
+    queue: deque[tuple[Site, int, str, SchemaDiff]] = deque(
+        (site, _AS_IS, "", node) for site, node in roots
+    )
     while queue:
-        site, node = queue.popleft()
+        site, how, segment, node = queue.popleft()
         key = id(node)
         if not node.changed or key in seen:
             continue
         if key not in direct and (side, key) in owners and _via_ref(node):
             continue
         seen.add(key)
+        if how == _CHILD:
+            site = site.child(segment)
+        elif how == _BRANCH:
+            site = site.branch(segment)
         ref = node.new_ref or node.old_ref
         if ref is not None:
             site = site.anchored(ref)
         yield Event("schema", _header_param(site), node)
         if site.where == "response-header":
             continue  # headers are compared on their own type and nullability only
+        add = queue.append
         for name, child in node.properties.items():
             if child.changed and id(child) not in seen:
-                queue.append((site.child(name), child))
+                add((site, _CHILD, name, child))
         if node.items is not None and node.items.changed:
-            queue.append((site.child("[]"), node.items))
+            add((site, _CHILD, "[]", node.items))
         if node.additional is not None and node.additional.changed:
-            queue.append((site.child("additionalProperties"), node.additional))
+            add((site, _CHILD, "additionalProperties", node.additional))
         for branches in node.branches.values():
             for label, child in branches.matched:
                 if child.changed:
-                    queue.append((site.branch(label), child))
+                    add((site, _BRANCH, label, child))
         for label, child in node.subschemas.items():
             if child.changed:
-                same = label.startswith(_SAME_INSTANCE)
-                queue.append((site.branch(label) if same else site.child(label), child))
+                add((site, _BRANCH if label.startswith(_SAME_INSTANCE) else _CHILD, label, child))
         if node.wrapped is not None:
-            queue.append((site.branch(node.wrapped[0]), node.wrapped[1]))
+            add((site, _BRANCH, node.wrapped[0], node.wrapped[1]))
+
+
+_AS_IS, _CHILD, _BRANCH = 0, 1, 2
 
 
 # Subschemas that apply to the instance itself (a body stays a body), not to a part of it.

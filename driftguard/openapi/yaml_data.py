@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from driftguard._errors import LoadError
-from driftguard.openapi.parsing import MAX_DEPTH, MAX_NODES, _dotted, _repeat_notes, _too_deep
+from driftguard.openapi.parsing import MAX_DEPTH, MAX_NODES, _dotted, _repeat_notes, too_deep
 from driftguard.openapi.yaml_loader import Repeats, compose_yaml, load_yaml, scalar_constructors
 
 __all__ = ["yaml_data"]
@@ -162,7 +162,7 @@ def _rebuild(
         if key in active:
             raise LoadError(f"{where}: recursive YAML alias (a node contains itself)")
         if depth > MAX_DEPTH:
-            raise _too_deep(where)
+            raise too_deep(where)
         active.add(key)
         for repeated, line in repeats.get(key, ()):
             found.append((path(repeated), line))
@@ -189,7 +189,7 @@ def _rebuild(
                     below = enter(value, frame.depth + 1)
                     break
                 if frame.depth + hit[2] > MAX_DEPTH:
-                    raise _too_deep(where)
+                    raise too_deep(where)
                 frame.put(key, hit[0], hit[1], hit[2])
             else:  # frame.put(key, scalar(value), 1, 0), without the call
                 if is_map:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,4 +76,32 @@ def _references_by_the_rules(document: Any) -> set[str]:
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(_KEYS, _JSON, max_size=5))
 def test_the_references_checked_are_those_the_rules_name(document: dict[str, Any]) -> None:
-    assert _references(document) == _references_by_the_rules(document)
+    assert _references(document, "t") == _references_by_the_rules(document)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(_KEYS, _JSON, max_size=5))
+def test_the_reference_pass_refuses_exactly_what_the_depth_check_refuses(
+    document: dict[str, Any],
+) -> None:
+    """Spec's one pass is also the depth check that diff's loading leaves to it: the same
+    levels counted, data (examples, extensions) included."""
+    from driftguard._errors import LoadError
+    from driftguard.openapi import document as module
+    from driftguard.openapi.parsing import check_depth
+
+    for limit in (1, 2, 3, 4, 6):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(module, "MAX_DEPTH", limit)
+            patch.setattr("driftguard.openapi.parsing.MAX_DEPTH", limit)
+            try:
+                check_depth(document, "t")
+                expected = None
+            except LoadError as exc:
+                expected = str(exc)
+            try:
+                _references(document, "t")
+                got = None
+            except LoadError as exc:
+                got = str(exc)
+        assert got == expected, limit
