@@ -96,6 +96,8 @@ def same_value(a: Any, b: Any) -> bool:
     """Whether two JSON values are the same value: Python's ``==`` with ``true`` not ``1``
     and ``false`` not ``0`` anywhere inside (``default: 0`` -> ``default: false`` is a
     change). The second look, by JSON text at C speed, is only taken for equal containers."""
+    if a is b:
+        return True
     if a != b:
         return False
     kind = type(a)
