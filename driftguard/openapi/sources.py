@@ -17,6 +17,7 @@ inside the repository's tree, under the same size limit; the working tree is nev
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -36,7 +37,7 @@ __all__ = ["app_spec", "load_spec", "snapshot_document"]
 
 @deep
 def load_spec(
-    target: str | Target | Mapping[str, Any],
+    target: str | os.PathLike[str] | Target | Mapping[str, Any],
     *,
     allow_remote_refs: bool = False,
     timeout: float = 10.0,
@@ -58,6 +59,8 @@ def load_spec(
     """
     if isinstance(target, Mapping):
         return check_openapi(dict(target), where="<document>")
+    if isinstance(target, os.PathLike):  # a pathlib.Path, as diff_specs accepts
+        target = os.fspath(target)
     resolved = resolve_target(target)
     remote = _fetcher(None, timeout, headers, notes) if allow_remote_refs else None
     if resolved.kind == "file":

@@ -12,6 +12,7 @@ specifications, benchmarks/bench_histories.py on a directory of hundreds of APIs
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -37,15 +38,28 @@ def _operations(document: Document) -> Iterator[dict[str, Any]]:
                     yield item[method]
 
 
+_DEEP_REF = re.compile(r'"#/components/schemas/((?:[^"/\\]|\\.)+)/')
+
+
+def unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
 def split_into_all_of(document: Document) -> Document:
     """Every component object of two or more plain properties becomes
     ``allOf: [{$ref: <name>Base}, {the other properties}]``, its first property in the base."""
     out = copy.deepcopy(document)
     schemas = _schemas(out)
+    # A schema some reference points inside (``.../Item/properties/id``) keeps its layout:
+    # splitting it would break that reference, which is not a rewrite of the same document.
+    pointed_into = {
+        unescape(m.group(1)) for m in _DEEP_REF.finditer(json.dumps(document, default=str))
+    }
     for name, schema in list(schemas.items()):
         properties = schema.get("properties") if isinstance(schema, dict) else None
         if (
-            not isinstance(properties, dict)
+            name in pointed_into
+            or not isinstance(properties, dict)
             or len(properties) < 2
             or schema.get("type", "object") != "object"
             or any(k in schema for k in ("allOf", "anyOf", "oneOf", "$ref", "discriminator"))

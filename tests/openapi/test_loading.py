@@ -391,3 +391,13 @@ def test_a_plain_asgi_app_target_loads_inside_a_running_event_loop(
     finally:
         sys.modules.pop(module, None)
     assert document["paths"]["/items"]["get"]["responses"]["200"]["description"] == "the items"
+
+
+def test_a_path_object_is_a_file_target(tmp_path: Path) -> None:
+    """``load_spec(Path(...))`` reads the file, as ``diff_specs`` does with a Path."""
+    from driftguard import load_spec
+
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps(document))
+    assert load_spec(path)["info"]["title"] == "t"
