@@ -47,6 +47,7 @@ __all__ = [
 ]
 
 PROBE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+CAPTURE_NAME = r"[A-Za-z_][A-Za-z0-9_]*"  # a capture's name, used as {name} in later probes
 HTTP_METHODS = tuple(method.upper() for method in METHODS)
 
 
@@ -68,6 +69,8 @@ class ProbeConfig(_Strict):
     data: dict[str, str] | None = None  # a form body (application/x-www-form-urlencoded)
     status: int | None = None
     setup: list[str] = Field(default_factory=list)
+    # name -> path of a value in the JSON answer ($.access_token), for {name} in later probes
+    capture: dict[str, str] = Field(default_factory=dict)
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
 
@@ -93,6 +96,24 @@ class ProbeConfig(_Strict):
     def _absolute_path(cls, value: str) -> str:
         if not is_target_path(value):
             raise ValueError("must be a path on the target, starting with one '/'")
+        return value
+
+    @field_validator("capture")
+    @classmethod
+    def _capture_paths(cls, value: dict[str, str]) -> dict[str, str]:
+        from driftguard.shapes._paths import PathMatcher
+
+        for name, path in value.items():
+            if not re.fullmatch(CAPTURE_NAME, name):
+                raise ValueError(
+                    f"{name!r}: a capture name is letters, digits and '_', not starting with "
+                    "a digit (it is used as {name})"
+                )
+            try:
+                PathMatcher([path])
+            except UsageError as exc:
+                message = str(exc).replace("ignore path", "path", 1)
+                raise ValueError(f"{name}: {message}") from None
         return value
 
     @model_validator(mode="after")
@@ -226,9 +247,18 @@ def load_config(path: str | Path | None = None, *, start: Path | None = None) ->
             raise ConfigError(f"{file}: configuration file not found")
     table = _read_table(file)
     try:
-        return Config.model_validate({**table, "source": str(file), "root": str(file.parent)})
+        config = Config.model_validate({**table, "source": str(file), "root": str(file.parent)})
     except ValidationError as exc:
         raise ConfigError(_describe(file, exc)) from None
+    if config.probes:
+        # A {name} no probe captures is the file's mistake: said now, not mid-run. (Whether
+        # it is captured *before* is known once every probe's order is: collect_probes.)
+        from driftguard.snapshots.chaining import check_placeholders
+        from driftguard.snapshots.probes import probes_from_config
+
+        probes = probes_from_config(config)
+        check_placeholders(probes, dict.fromkeys((p.name for p in probes), str(file)), late=True)
+    return config
 
 
 def _read_table(file: Path) -> dict[str, Any]:
