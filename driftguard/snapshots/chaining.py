@@ -127,12 +127,16 @@ class Captured:
 
     def take(self, probe: Probe, status: int | None, body: Any, *, has_body: bool) -> None:
         """Capture ``probe``'s values from its parsed JSON answer (``has_body`` False when
-        the answer had none); a path matching nothing or several values is a failure."""
+        the answer had none, ``status`` None when it was not sent); a path matching nothing
+        or several values is a failure."""
         secret_use = {name for name, value in probe.headers.items() if _PLACEHOLDER.search(value)}
         for name, path in probe.capture.items():
             self.values.pop(name, None)
-            if not has_body:
+            if status is None:
                 found: list[Any] = []
+                reason = "the probe was not sent"
+            elif not has_body:
+                found = []
                 reason = f"{path} matched nothing: the {status} answer has no JSON body"
             else:
                 found = [value for _, value in _matches(body, PathMatcher([path]))]

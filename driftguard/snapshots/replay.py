@@ -68,6 +68,7 @@ def run_probes(
                 missing = captured.missing(probe)
                 if missing is not None:
                     records[probe.name] = ResponseRecord.no_answer(probe.request_record(), missing)
+                    captured.take(probe, None, _NO_BODY, has_body=False)
                     continue
                 record, body = await _send(client, target, probe, timeout, matcher, captured)
                 if probe.capture:

@@ -6,6 +6,7 @@ in-process and over real HTTP (uvicorn on 127.0.0.1).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -211,6 +212,25 @@ def test_configuration_errors_name_the_file_and_the_probe(
     assert not (tmp_path / "snapshots").exists()
 
 
+def test_a_probe_not_sent_captures_nothing(target: str) -> None:
+    from driftguard.snapshots.probes import Probe
+    from driftguard.snapshots.replay import run_probes
+    from driftguard.targets import resolve_target
+
+    auth = {"Authorization": "Bearer {token}"}
+    probes = [
+        Probe("login", "POST", "/token", data={"username": "a"}, capture={"token": "$.nope"}),
+        Probe("create", "POST", "/notes", headers=auth, json={"t": 1}, capture={"id": "$.id"}),
+        Probe("read", path="/notes/{id}", headers=auth),
+    ]
+    records = run_probes(resolve_target(target), probes)
+    assert records["login"].status == 422  # no password: FastAPI's 422, and no access_token
+    assert records["create"].error == (
+        "not sent: probe login: capture token: $.nope matched nothing in the 422 answer"
+    )
+    assert records["read"].error == "not sent: probe create: capture id: the probe was not sent"
+
+
 @pytest.mark.parametrize(
     ("capture", "reason"),
     [
@@ -236,18 +256,25 @@ def status_change(out: str) -> dict[str, Any]:
     return dict(found)
 
 
+@pytest.mark.parametrize("over", ["in-process", "http"])
 def test_a_422_says_what_the_service_wanted(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, over: str
 ) -> None:
     configure(tmp_path, LOGIN, ME)
     assert run(capsys, "snapshot", "tests.snapshots.chain_app:chain_v1")[0] == 0
-    with serve(chain_app.chain_v2) as url:
-        code, out, _ = run(capsys, "check", url, "--format", "json")
+    with contextlib.ExitStack() as stack:
+        if over == "http":
+            target = stack.enter_context(serve(chain_app.chain_v2))
+        else:
+            target = "tests.snapshots.chain_app:chain_v2"
+        code, out, _ = run(capsys, "check", target, "--format", "json")
+        text = run(capsys, "check", target)[1]
     assert code == 1
     found = status_change(out)
     assert (found["details"]["old"], found["details"]["new"]) == (200, 422)
     assert found["details"]["reason"] == "query.fields: Field required"
     assert found["message"] == "a-me answered 422 instead of 200: query.fields: Field required"
+    assert "status: 200 -> 422 in live responses: query.fields: Field required" in text
 
 
 def test_an_exception_in_process_says_what_and_where(
@@ -273,13 +300,16 @@ def test_an_exception_in_process_says_what_and_where(
         f"(raised at {exception['where']})"
     )
     assert not any(token in out for token in list(chain_app.chain_v3.state.tokens))
+    text = run(capsys, "check", "tests.snapshots.chain_app:chain_v3")[1]
+    assert "in live responses: ZeroDivisionError: quota used up by {token} (raised at " in text
+    assert not any(token in text for token in list(chain_app.chain_v3.state.tokens))
 
 
 def test_the_note_counts_only_operations_no_probe_covers(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, target: str
 ) -> None:
     configure(tmp_path, LOGIN, ME, NOTES, auto=True)
-    code, out, _ = run(capsys, "snapshot", "tests.snapshots.chain_app:chain_v1")
+    code, out, _ = run(capsys, "snapshot", target)
     assert code == 0, out
     (note,) = [line for line in out.splitlines() if "no automatic probe" in line]
     assert note == (
