@@ -315,13 +315,14 @@ def collect_probes(
                 )
             chosen[name] = probe
     if spec is not None and config.auto_probes:
-        sent = {(p.method, p.path) for p in chosen.values()}
+        routes = _get_routes(spec)
+        # An operation another probe already sends to (the login's token or a created id in
+        # hand) needs no automatic probe, nor a note saying it has none.
+        covered = {_route_of(routes, p) for p in chosen.values()}
         autos, skipped = _auto_probes(spec, with_credentials=bool(config.headers))
         for probe in autos:
-            if probe.name not in chosen and (probe.method, probe.path) not in sent:
+            if probe.name not in chosen and _route_of(routes, probe) not in covered:
                 chosen[probe.name] = probe
-        # An operation another probe sends to (a login's token in hand) needs no automatic one.
-        covered = _covered(spec, chosen.values())
         left = [f"GET {t}: {why}" for t, why in skipped if t not in covered]
         if left:
             notes.append(f"no automatic probe for {len(left)} GET operation(s): {'; '.join(left)}")
@@ -330,21 +331,19 @@ def collect_probes(
     return ordered, notes
 
 
-def _covered(spec: Mapping[str, Any], probes: Iterable[Probe]) -> set[str]:
-    """The GET path templates of the spec that one of ``probes`` sends a request to (each
-    request belonging to the most literal route it matches, as :meth:`Spec.find` says)."""
+def _get_routes(spec: Mapping[str, Any]) -> list[Route]:
     paths = spec.get("paths") or {}
-    routes = most_literal_first(
+    return most_literal_first(
         Route(template, "GET")
         for template, item in paths.items()
         if isinstance(item, dict) and "get" in item
     )
-    covered: set[str] = set()
-    for probe in probes:
-        route = next((r for r in routes if r.matches(probe.method, probe.path)), None)
-        if route is not None:
-            covered.add(route.template)
-    return covered
+
+
+def _route_of(routes: list[Route], probe: Probe) -> str | None:
+    """The GET path template a probe's request belongs to (the most literal route it
+    matches, as :meth:`Spec.find` says), if any."""
+    return next((r.template for r in routes if r.matches(probe.method, probe.path)), None)
 
 
 def _sources(

@@ -316,3 +316,26 @@ def test_the_note_counts_only_operations_no_probe_covers(
         "note: no automatic probe for 2 GET operation(s): GET /notes: needs credentials; "
         "GET /reports/{report_id}: path parameter 'report_id' has no example or default"
     )
+
+
+def test_an_operation_a_probe_covers_gets_no_automatic_probe() -> None:
+    """``/notes/{note_id}`` filled from a capture is the operation of its automatic probe."""
+    from driftguard._config import Config
+    from driftguard.snapshots.probes import collect_probes
+
+    config = Config.model_validate(
+        {
+            "headers": {"Authorization": "Bearer x"},  # credentials: autos for secured GETs
+            "probes": [
+                {"name": "new", "method": "POST", "path": "/notes", "capture": {"id": "$.id"}},
+                {"name": "read", "path": "/notes/{id}"},
+                {"name": "seen-by-me", "path": "/seen?me=1"},
+            ],
+        }
+    )
+    probes, notes = collect_probes(config, spec=chain_app.chain_v1.openapi())
+    assert [p.name for p in probes] == ["new", "read", "seen-by-me", "get-notes", "get-users-me"]
+    assert notes == [
+        "no automatic probe for 1 GET operation(s): GET /reports/{report_id}: "
+        "path parameter 'report_id' has no example or default"
+    ]
