@@ -3,9 +3,10 @@
 They come from four places, the first that names a probe winning: ``--probes FILE``, the
 configuration, the snapshot (a probe recorded once is replayed until it is removed), and the
 spec itself (every ``GET`` whose parameters can all be filled from examples or defaults).
-A probe may ``setup`` others first (create a user, then read it); each probe runs once per
-run, in dependency order, against one client: in-process for an app (its lifespan run
-around all probes), over HTTP for a URL.
+A probe may ``setup`` others first (create a user, then read it) and ``capture`` values from
+its answer for the probes after it (:mod:`~driftguard.snapshots.chaining`); each probe runs
+once per run, in the order written and after its setup, against one client: in-process for
+an app (its lifespan run around all probes), over HTTP for a URL.
 """
 
 from __future__ import annotations
