@@ -130,7 +130,9 @@ def _recorded_capture(name: str, capture: Any) -> dict[str, str]:
     if capture is None:
         return {}
     try:
-        return dict(ProbeConfig(name=name, path="/", capture=capture).capture)
+        return dict(
+            ProbeConfig.model_validate({"name": "x", "path": "/", "capture": capture}).capture
+        )
     except ValueError:
         raise SnapshotError(
             f"probe {name}: corrupt snapshot: 'capture' must map names to paths like $.access_token"

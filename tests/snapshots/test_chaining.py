@@ -339,3 +339,54 @@ def test_an_operation_a_probe_covers_gets_no_automatic_probe() -> None:
         "no automatic probe for 1 GET operation(s): GET /reports/{report_id}: "
         "path parameter 'report_id' has no example or default"
     ]
+
+
+def test_placeholders_are_filled_by_kind_of_place() -> None:
+    """A path placeholder is one URL-encoded segment (a value cannot leave the target); a
+    body value that is only a placeholder keeps the captured type; ${ENV} stays the
+    environment's."""
+    from driftguard.snapshots.chaining import Captured
+    from driftguard.snapshots.probes import Probe
+
+    captured = Captured()
+    login = Probe("login", capture={"id": "$.id", "name": "$.who.name"})
+    captured.take(login, 200, {"id": 42, "who": {"name": "//evil.example/a b"}}, has_body=True)
+    probe = Probe(
+        "use",
+        path="/notes/{name}/{id}",
+        params={"owner": "{id}", "q": "by {name}"},
+        headers={"X-Owner": "{id}", "Authorization": "Bearer ${TOKEN}"},
+        json={"owner": "{id}", "label": "note {id}", "tags": ["{name}"]},
+    )
+    filled = captured.fill(probe, headers={"X-Owner": "{id}"})
+    assert filled["path"] == "/notes/%2F%2Fevil.example%2Fa%20b/42"
+    assert filled["params"] == {"owner": 42, "q": "by //evil.example/a b"}
+    assert filled["headers"] == {"X-Owner": "42"}
+    assert filled["json"] == {"owner": 42, "label": "note 42", "tags": ["//evil.example/a b"]}
+    assert probe.request_record()["headers"] == {
+        "X-Owner": "{id}",
+        "Authorization": "<redacted>",
+    }
+
+
+def test_a_probes_file_with_an_unknown_placeholder_names_the_file(tmp_path: Path) -> None:
+    from driftguard import ConfigError
+    from driftguard._config import Config
+    from driftguard.snapshots.probes import collect_probes
+
+    file = tmp_path / "probes.toml"
+    file.write_text('[[probes]]\nname = "me"\npath = "/users/me"\nheaders = { X-Id = "{id}" }\n')
+    with pytest.raises(ConfigError) as caught:
+        collect_probes(Config(), probes_file=file)
+    assert str(caught.value) == (
+        f"{file}: probe me: header X-Id uses {{id}}, which no probe before it captures "
+        '(captured: none; capture it with capture = { id = "$.field" } on a setup probe)'
+    )
+
+
+def test_a_corrupt_capture_in_a_snapshot_is_a_snapshot_error() -> None:
+    from driftguard import SnapshotError
+    from driftguard.snapshots.probes import Probe
+
+    with pytest.raises(SnapshotError, match="probe p: corrupt snapshot: 'capture' must map"):
+        Probe.from_record("p", {"method": "GET", "path": "/", "capture": {"t": 3}})
