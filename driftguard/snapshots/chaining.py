@@ -120,16 +120,22 @@ class CaptureFailure:
 class Captured:
     """The values captured so far in one run, and what may not be shown of them."""
 
-    def __init__(self) -> None:
+    def __init__(self, probes: Sequence[Probe] = ()) -> None:
         self.values: dict[str, Any] = {}
         self.failures: dict[str, CaptureFailure] = {}
         self.redactor = Redactor()
+        # Names a probe sends in a header: credentials, whatever they are called.
+        self._in_headers = {
+            name
+            for probe in probes
+            for value in probe.headers.values()
+            for name in _PLACEHOLDER.findall(value)
+        }
 
     def take(self, probe: Probe, status: int | None, body: Any, *, has_body: bool) -> None:
         """Capture ``probe``'s values from its parsed JSON answer (``has_body`` False when
         the answer had none, ``status`` None when it was not sent); a path matching nothing
         or several values is a failure."""
-        secret_use = {name for name, value in probe.headers.items() if _PLACEHOLDER.search(value)}
         for name, path in probe.capture.items():
             self.values.pop(name, None)
             if status is None:
@@ -153,7 +159,8 @@ class Captured:
             value = found[0]
             self.values[name] = value
             text = str(value)
-            if len(text) >= 4 and (is_secret_name(name) or is_secret_name(path) or secret_use):
+            secret = is_secret_name(name) or is_secret_name(path) or name in self._in_headers
+            if len(text) >= 4 and secret:
                 # A credential a later probe sends: shown as its placeholder wherever it
                 # appears (an answer echoing it, an exception quoting it).
                 self.redactor.secrets[text] = "{" + name + "}"

@@ -55,7 +55,7 @@ def run_probes(
     matcher = PathMatcher(ignore)
     common = dict(headers or {})
 
-    captured = Captured()
+    captured = Captured(probes)
 
     async def run_all() -> dict[str, ResponseRecord]:
         records: dict[str, ResponseRecord] = {}

@@ -390,3 +390,19 @@ def test_a_corrupt_capture_in_a_snapshot_is_a_snapshot_error() -> None:
 
     with pytest.raises(SnapshotError, match="probe p: corrupt snapshot: 'capture' must map"):
         Probe.from_record("p", {"method": "GET", "path": "/", "capture": {"t": 3}})
+
+
+def test_a_value_sent_in_a_header_is_a_credential_wherever_it_shows() -> None:
+    from driftguard.snapshots.chaining import Captured
+    from driftguard.snapshots.probes import Probe
+    from driftguard.snapshots.record import ResponseRecord
+
+    capturing = Probe("p", capture={"ref": "$.ref", "note": "$.note"})
+    captured = Captured([capturing, Probe("use", headers={"X-Ref": "{ref}"})])
+    captured.take(capturing, 200, {"ref": "abcdef123", "note": "n-12345"}, has_body=True)
+    echoed = ResponseRecord.from_json({"echo": "abcdef123", "note": "n-12345"})
+    scrubbed = captured.scrub(echoed)
+    assert scrubbed.sample == {"echo": "{ref}", "note": "n-12345"}  # an id is no secret
+    assert scrubbed.shape is not None
+    assert scrubbed.shape.fields["echo"].example is None
+    assert scrubbed.shape.fields["note"].example == "n-12345"
