@@ -12,9 +12,10 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -51,6 +52,29 @@ CAPTURE_NAME = r"[A-Za-z_][A-Za-z0-9_]*"  # a capture's name, used as {name} in 
 HTTP_METHODS = tuple(method.upper() for method in METHODS)
 
 
+def _capture_name(name: str) -> str:
+    if not re.fullmatch(CAPTURE_NAME, name):
+        raise ValueError(
+            "a capture name is letters, digits and '_', not starting with a digit "
+            "(it is used as {name})"
+        )
+    return name
+
+
+def _capture_path(path: str) -> str:
+    from driftguard.shapes._paths import PathMatcher
+
+    try:
+        PathMatcher([path])
+    except UsageError as exc:
+        raise ValueError(str(exc).replace("ignore path", "path", 1)) from None
+    return path
+
+
+CaptureName = Annotated[str, AfterValidator(_capture_name)]
+CapturePath = Annotated[str, AfterValidator(_capture_path)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -70,7 +94,7 @@ class ProbeConfig(_Strict):
     status: int | None = None
     setup: list[str] = Field(default_factory=list)
     # name -> path of a value in the JSON answer ($.access_token), for {name} in later probes
-    capture: dict[str, str] = Field(default_factory=dict)
+    capture: dict[CaptureName, CapturePath] = Field(default_factory=dict)
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
 
@@ -96,24 +120,6 @@ class ProbeConfig(_Strict):
     def _absolute_path(cls, value: str) -> str:
         if not is_target_path(value):
             raise ValueError("must be a path on the target, starting with one '/'")
-        return value
-
-    @field_validator("capture")
-    @classmethod
-    def _capture_paths(cls, value: dict[str, str]) -> dict[str, str]:
-        from driftguard.shapes._paths import PathMatcher
-
-        for name, path in value.items():
-            if not re.fullmatch(CAPTURE_NAME, name):
-                raise ValueError(
-                    f"{name!r}: a capture name is letters, digits and '_', not starting with "
-                    "a digit (it is used as {name})"
-                )
-            try:
-                PathMatcher([path])
-            except UsageError as exc:
-                message = str(exc).replace("ignore path", "path", 1)
-                raise ValueError(f"{name}: {message}") from None
         return value
 
     @model_validator(mode="after")
