@@ -12,9 +12,10 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -47,7 +48,31 @@ __all__ = [
 ]
 
 PROBE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+CAPTURE_NAME = r"[A-Za-z_][A-Za-z0-9_]*"  # a capture's name, used as {name} in later probes
 HTTP_METHODS = tuple(method.upper() for method in METHODS)
+
+
+def _capture_name(name: str) -> str:
+    if not re.fullmatch(CAPTURE_NAME, name):
+        raise ValueError(
+            "a capture name is letters, digits and '_', not starting with a digit "
+            "(it is used as {name})"
+        )
+    return name
+
+
+def _capture_path(path: str) -> str:
+    from driftguard.shapes._paths import PathMatcher
+
+    try:
+        PathMatcher([path])
+    except UsageError as exc:
+        raise ValueError(str(exc).replace("ignore path", "path", 1)) from None
+    return path
+
+
+CaptureName = Annotated[str, AfterValidator(_capture_name)]
+CapturePath = Annotated[str, AfterValidator(_capture_path)]
 
 
 class _Strict(BaseModel):
@@ -68,6 +93,8 @@ class ProbeConfig(_Strict):
     data: dict[str, str] | None = None  # a form body (application/x-www-form-urlencoded)
     status: int | None = None
     setup: list[str] = Field(default_factory=list)
+    # name -> path of a value in the JSON answer ($.access_token), for {name} in later probes
+    capture: dict[CaptureName, CapturePath] = Field(default_factory=dict)
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
 
@@ -226,9 +253,18 @@ def load_config(path: str | Path | None = None, *, start: Path | None = None) ->
             raise ConfigError(f"{file}: configuration file not found")
     table = _read_table(file)
     try:
-        return Config.model_validate({**table, "source": str(file), "root": str(file.parent)})
+        config = Config.model_validate({**table, "source": str(file), "root": str(file.parent)})
     except ValidationError as exc:
         raise ConfigError(_describe(file, exc)) from None
+    if config.probes:
+        # A {name} no probe captures is the file's mistake: said now, not mid-run. (Whether
+        # it is captured *before* is known once every probe's order is: collect_probes.)
+        from driftguard.snapshots.chaining import check_placeholders
+        from driftguard.snapshots.probes import probes_from_config
+
+        probes = probes_from_config(config)
+        check_placeholders(probes, dict.fromkeys((p.name for p in probes), str(file)), late=True)
+    return config
 
 
 def _read_table(file: Path) -> dict[str, Any]:

@@ -278,7 +278,9 @@ def _message(finding: Finding) -> str:
         return finding.message
     if finding.source == "response" and rule.brief and "path" in details:
         field = _response_field(str(details["path"]))
-        return render(rule.brief, {**details, "path": field}) + " in live responses"
+        text = render(rule.brief, {**details, "path": field}) + " in live responses"
+        reason = details.get("reason")  # why a probe's status changed (snapshots.gate)
+        return f"{text}: {reason}" if isinstance(reason, str) and reason else text
     schema = details.get("schema")
     if finding.source != "schema" or not isinstance(schema, str) or "property" not in details:
         return finding.message

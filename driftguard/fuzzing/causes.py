@@ -7,16 +7,11 @@ at fault, never the generated value, so that fingerprints hold across seeds.
 
 from __future__ import annotations
 
-import functools
-import os
-import sys
-import sysconfig
-import traceback
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from driftguard._raised import app_frame, clip
 from driftguard.fuzzing.auth import Slot
 from driftguard.fuzzing.evidence import Cause
 from driftguard.fuzzing.schema import field_pointer
@@ -38,12 +33,6 @@ __all__ = [
 
 # FastAPI/Starlette's own answer to a body that is not JSON: every app gives it.
 _FRAMEWORK_400 = {"detail": "There was an error parsing the body"}
-
-
-def clip(text: str, limit: int = 200) -> str:
-    """``text`` on one line (white space folded), cut at ``limit`` characters."""
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[:limit] + "..."
 
 
 def unique(causes: list[Cause]) -> list[Cause]:
@@ -71,7 +60,7 @@ def exception_cause(error: BaseException) -> Cause:
     module = type(error).__module__
     name = kind if module in ("builtins", "__main__") else f"{module}.{kind}"
     message = clip(str(error), 300)
-    frame = _app_frame(error)
+    frame = app_frame(error)
     where = f" in {frame.name}" if frame is not None else ""
     cause = f"{kind}: {message}" if message else kind
     details: dict[str, Any] = {
@@ -83,28 +72,6 @@ def exception_cause(error: BaseException) -> Cause:
         },
     }
     return Cause("server-error", f"exception {kind}{where}", details)
-
-
-@functools.cache
-def _library_roots() -> tuple[str, ...]:
-    paths = sysconfig.get_paths()
-    roots = {paths.get(name, "") for name in ("stdlib", "platstdlib", "purelib", "platlib")}
-    roots.update(p for p in sys.path if p.endswith(("site-packages", "dist-packages")))
-    roots.add(str(Path(__file__).resolve().parent) + os.sep)  # driftguard's own frames
-    return tuple(sorted(r for r in roots if r))
-
-
-def _app_frame(error: BaseException) -> traceback.FrameSummary | None:
-    """The innermost frame of the traceback in the user's code (not a library's)."""
-    roots = _library_roots()
-    # Without reading source lines: only file, line and function names are shown.
-    frames = traceback.StackSummary.extract(
-        traceback.walk_tb(error.__traceback__), lookup_lines=False
-    )
-    for frame in reversed(frames):
-        if not frame.filename.startswith(roots) and not frame.filename.startswith("<"):
-            return frame
-    return None
 
 
 def missing_header(name: str, status: int) -> Cause:

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from driftguard._config import Config
 from driftguard._deep import deep
 from driftguard._errors import DriftguardError, SnapshotError, TargetError, UsageError
+from driftguard._raised import clip
+from driftguard._redact import redact_text
 from driftguard.findings import Finding, RunInfo
 from driftguard.report import Report
 from driftguard.snapshots.evidence import Seen, weigh
@@ -259,9 +261,54 @@ def _compare_probes(
         drift = compare_response(
             before, live[probe.name], probe=probe.name, operation=operation, ignore=ignore
         )
-        findings.extend(drift.findings)
+        findings.extend(_explained(found, live[probe.name]) for found in drift.findings)
     run.operations = sorted(operations)
     return findings
+
+
+def _explained(found: Finding, record: ResponseRecord) -> Finding:
+    """A ``response-status-changed`` finding that says why, when the answer is an error:
+    the detail of its body (a 422's messages), or the exception an in-process app raised
+    and where. Both as the target sent them, redacted (they may quote a credential)."""
+    from dataclasses import replace
+
+    status = record.status
+    if found.id != "response-status-changed" or status is None or status < 400:
+        return found
+    details = dict(found.details)
+    exception = record.extra.get("exception")
+    if isinstance(exception, str):
+        raised = record.extra.get("raised")
+        where = f" (raised at {raised})" if isinstance(raised, str) else ""
+        reason = f"{exception}{where}"
+        kind, _, text = exception.partition(": ")
+        details["exception"] = {"type": kind, "message": text, "where": raised}
+    else:
+        reason = _error_detail(record.sample)
+    if not reason:
+        return found
+    details["reason"] = reason = redact_text(clip(reason, 300))
+    return replace(found, message=f"{found.message}: {reason}", details=details)
+
+
+def _error_detail(body: Any) -> str:
+    """What an error body says went wrong: FastAPI's ``detail`` (each message of a 422 with
+    the field it is about), a ``message``/``error``/``title`` text, else nothing."""
+    if not isinstance(body, dict):
+        return ""
+    detail = body.get("detail")
+    if isinstance(detail, list):
+        parts = []
+        for item in detail:
+            if isinstance(item, dict) and "msg" in item:
+                loc = item.get("loc")
+                field = ".".join(str(p) for p in loc) if isinstance(loc, list) else ""
+                parts.append(f"{field}: {item['msg']}" if field else str(item["msg"]))
+        return "; ".join(parts)
+    for key in ("detail", "message", "error", "title"):
+        if isinstance(body.get(key), str):
+            return str(body[key])
+    return ""
 
 
 def _recorded_shapes(recorded: Snapshot, new_spec: Spec, old_spec: Spec) -> Seen:

@@ -3,9 +3,10 @@
 They come from four places, the first that names a probe winning: ``--probes FILE``, the
 configuration, the snapshot (a probe recorded once is replayed until it is removed), and the
 spec itself (every ``GET`` whose parameters can all be filled from examples or defaults).
-A probe may ``setup`` others first (create a user, then read it); each probe runs once per
-run, in dependency order, against one client: in-process for an app (its lifespan run
-around all probes), over HTTP for a URL.
+A probe may ``setup`` others first (create a user, then read it) and ``capture`` values from
+its answer for the probes after it (:mod:`~driftguard.snapshots.chaining`); each probe runs
+once per run, in the order written and after its setup, against one client: in-process for
+an app (its lifespan run around all probes), over HTTP for a URL.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from urllib.parse import quote
 
 from driftguard._config import Config, ProbeConfig
 from driftguard._errors import ConfigError, SnapshotError
-from driftguard._http import is_target_path
-from driftguard._redact import REDACTED, redact, redact_headers
+from driftguard._http import Route, is_target_path, most_literal_first
+from driftguard._redact import REDACTED, redact
 from driftguard.openapi.refs import resolve
 from driftguard.openapi.security import requires_auth
+from driftguard.snapshots.chaining import check_placeholders, stored_header
 from driftguard.snapshots.record import record_name
 from driftguard.snapshots.store import Snapshot
 
@@ -53,6 +55,7 @@ class Probe:
     data: Mapping[str, str] | None = None
     status: int | None = None
     setup: tuple[str, ...] = ()
+    capture: Mapping[str, str] = field(default_factory=dict)
     origin: Origin = "config"
 
     @classmethod
@@ -67,6 +70,7 @@ class Probe:
             data=dict(probe.data) if probe.data is not None else None,
             status=probe.status,
             setup=tuple(probe.setup),
+            capture=dict(probe.capture),
             origin=origin,
         )
 
@@ -94,6 +98,7 @@ class Probe:
             data=dict(request["data"]) if isinstance(request.get("data"), dict) else None,
             status=request.get("status") if isinstance(request.get("status"), int) else None,
             setup=tuple(str(s) for s in request.get("setup") or ()),
+            capture=_recorded_capture(name, request.get("capture")),
             origin="snapshot",
         )
 
@@ -103,7 +108,7 @@ class Probe:
         if self.params:
             data["params"] = redact(dict(self.params))
         if self.headers:
-            data["headers"] = redact_headers(dict(self.headers))
+            data["headers"] = {k: stored_header(k, v) for k, v in self.headers.items()}
         if self.json is not None:
             data["json"] = redact(self.json)
         if self.data is not None:
@@ -112,11 +117,26 @@ class Probe:
             data["status"] = self.status
         if self.setup:
             data["setup"] = list(self.setup)
+        if self.capture:
+            data["capture"] = dict(self.capture)
         return data
 
     @property
     def label(self) -> str:
         return f"{self.method} {self.path}"
+
+
+def _recorded_capture(name: str, capture: Any) -> dict[str, str]:
+    if capture is None:
+        return {}
+    try:
+        return dict(
+            ProbeConfig.model_validate({"name": "x", "path": "/", "capture": capture}).capture
+        )
+    except ValueError:
+        raise SnapshotError(
+            f"probe {name}: corrupt snapshot: 'capture' must map names to paths like $.access_token"
+        ) from None
 
 
 def probes_from_config(config: Config) -> list[Probe]:
@@ -205,21 +225,28 @@ def auto_probes(
     are sent only when they have an example. Operations that declare security are skipped
     unless credentials are configured. Returns the probes and a note per skipped operation.
     """
+    probes, skipped = _auto_probes(spec, with_credentials=with_credentials)
+    return probes, [f"GET {template}: {why}" for template, why in skipped]
+
+
+def _auto_probes(
+    spec: Mapping[str, Any], *, with_credentials: bool
+) -> tuple[list[Probe], list[tuple[str, str]]]:
+    """:func:`auto_probes`, with each skipped operation as (path template, why)."""
     probes: list[Probe] = []
-    skipped: list[str] = []
+    skipped: list[tuple[str, str]] = []
     names: set[str] = set()
     for template, item in sorted((spec.get("paths") or {}).items()):
         item = resolve(spec, item)
         operation = item.get("get") if isinstance(item, dict) else None
         if not isinstance(operation, dict):
             continue
-        label = f"GET {template}"
         if requires_auth(spec, operation) and not with_credentials:
-            skipped.append(f"{label}: needs credentials")
+            skipped.append((template, "needs credentials"))
             continue
         body = resolve(spec, operation.get("requestBody") or {})
         if isinstance(body, dict) and body.get("required"):
-            skipped.append(f"{label}: needs a request body")
+            skipped.append((template, "needs a request body"))
             continue
         parameters: dict[tuple[str, str], Mapping[str, Any]] = {}
         for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
@@ -246,7 +273,7 @@ def auto_probes(
                 missing = f"{where} parameter {name!r} cannot be sent by a probe"
                 break
         if missing:
-            skipped.append(f"{label}: {missing}")
+            skipped.append((template, missing))
             continue
         name = record_name("GET", template)
         base, counter = name, 2
@@ -291,16 +318,53 @@ def collect_probes(
                 )
             chosen[name] = probe
     if spec is not None and config.auto_probes:
-        sent = {(p.method, p.path) for p in chosen.values()}
-        autos, skipped = auto_probes(spec, with_credentials=bool(config.headers))
+        routes = _get_routes(spec)
+        # An operation another probe already sends to (the login's token or a created id in
+        # hand) needs no automatic probe, nor a note saying it has none.
+        covered = {_route_of(routes, p) for p in chosen.values()}
+        autos, skipped = _auto_probes(spec, with_credentials=bool(config.headers))
         for probe in autos:
-            if probe.name not in chosen and (probe.method, probe.path) not in sent:
+            if probe.name not in chosen and _route_of(routes, probe) not in covered:
                 chosen[probe.name] = probe
-        if skipped:
-            notes.append(
-                f"no automatic probe for {len(skipped)} GET operation(s): {'; '.join(skipped)}"
-            )
-    return order_probes(chosen.values()), notes
+        left = [f"GET {t}: {why}" for t, why in skipped if t not in covered]
+        if left:
+            notes.append(f"no automatic probe for {len(left)} GET operation(s): {'; '.join(left)}")
+    ordered = order_probes(chosen.values())
+    check_placeholders(ordered, _sources(chosen.values(), config, probes_file, snapshot))
+    return ordered, notes
+
+
+def _get_routes(spec: Mapping[str, Any]) -> list[Route]:
+    paths = spec.get("paths") or {}
+    return most_literal_first(
+        Route(template, "GET")
+        for template, item in paths.items()
+        if isinstance(item, dict) and "get" in item
+    )
+
+
+def _route_of(routes: list[Route], probe: Probe) -> str | None:
+    """The GET path template a probe's request belongs to (the most literal route it
+    matches, as :meth:`Spec.find` says), if any."""
+    return next((r.template for r in routes if r.matches(probe.method, probe.path)), None)
+
+
+def _sources(
+    probes: Iterable[Probe],
+    config: Config,
+    probes_file: str | Path | None,
+    snapshot: Snapshot | None,
+) -> dict[str, str]:
+    """Where each probe was written, for an error about it."""
+    where: dict[str, str] = {}
+    for probe in probes:
+        if probe.origin == "file" and probes_file is not None:
+            where[probe.name] = str(probes_file)
+        elif probe.origin == "config" and config.source:
+            where[probe.name] = config.source
+        elif probe.origin == "snapshot" and snapshot is not None:
+            where[probe.name] = str(snapshot.directory / "responses" / f"{probe.name}.json")
+    return where
 
 
 def _lower(headers: Mapping[str, str]) -> set[str]:
@@ -308,7 +372,9 @@ def _lower(headers: Mapping[str, str]) -> set[str]:
 
 
 def order_probes(probes: Iterable[Probe]) -> list[Probe]:
-    """Probes with every ``setup`` dependency before its dependents; name order otherwise."""
+    """Probes in the order given (the order they are written), each after its ``setup``.
+
+    A probe listed in several setups runs once, before the first probe that needs it."""
     by_name = {p.name: p for p in probes}
     ordered: list[Probe] = []
     state: dict[str, int] = {}  # 1 visiting, 2 done
@@ -329,6 +395,6 @@ def order_probes(probes: Iterable[Probe]) -> list[Probe]:
         state[probe.name] = 2
         ordered.append(probe)
 
-    for name in sorted(by_name):
-        visit(by_name[name], ())
+    for probe in by_name.values():
+        visit(probe, ())
     return ordered

@@ -3,11 +3,13 @@
 A ``console`` block right after ``<!-- readme-example: cwd=WHERE -->`` is run: each ``$``
 line is a driftguard command, the lines after it are its standard output, and a line ``...``
 stands for any number of lines left out. ``WHERE`` is ``specs`` (the real specifications in
-../shared/specs) or ``empty`` (a directory without a configuration file).
+../shared/specs), ``empty`` (a directory without a configuration file) or ``project`` (this
+repository, whose pyproject.toml configures example_app, run with a fresh database).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -17,6 +19,10 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+EXAMPLE_APP_ENV = {
+    "SECRET_KEY": "readme-secret-key-that-is-long-enough-0123456789",
+    "RATES_API_URL": "http://127.0.0.1:9",
+}
 MARK = re.compile(r"<!-- readme-example: cwd=(\w+) -->\n```console\n(.*?)\n```", re.S)
 Example = tuple[str, list[str], list[str]]
 
@@ -62,12 +68,16 @@ def test_a_readme_example_is_what_the_command_prints(
     where: str, command: list[str], expected: list[str], specs_dir: Path, tmp_path: Path
 ) -> None:
     assert command[0] == "driftguard"
-    cwd = {"specs": specs_dir, "empty": tmp_path}[where]
+    cwd = {"specs": specs_dir, "empty": tmp_path, "project": README.parent}[where]
+    env = None
+    if where == "project":  # example_app, configured by the project's pyproject.toml
+        env = {**os.environ, **EXAMPLE_APP_ENV, "DATABASE_PATH": str(tmp_path / "app.db")}
     result = subprocess.run(
         [sys.executable, "-m", "driftguard.cli", *command[1:]],
         capture_output=True,
         text=True,
         cwd=cwd,
+        env=env,
         timeout=120,
         check=False,
     )

@@ -94,7 +94,12 @@ def test_an_exception_in_the_app_is_recorded_as_a_500() -> None:
 
     records = run_probes(Target("app", "boom"), [Probe("b", path="/boom")], app=app)
     assert records["b"].status == 500
-    assert records["b"].extra == {"exception": "RuntimeError: kaput"}
+    # ... and where the app raised it: the file below the current directory, its line.
+    line = boom.__code__.co_firstlineno + 2
+    assert records["b"].extra == {
+        "exception": "RuntimeError: kaput",
+        "raised": f"tests/snapshots/test_replay.py:{line} in boom",
+    }
 
 
 def test_a_form_body_probe_logs_in_and_its_password_is_redacted() -> None:
