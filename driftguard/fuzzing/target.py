@@ -21,9 +21,10 @@ def resolve(target: Any, config: Config) -> tuple[Target, Any, str | None]:
     """The target, the app object for in-process targets, and how to serve it for replays."""
     if isinstance(target, str | Target) or target is None:
         text = target if target is not None else config.target
-        resolved = resolve_target(text, spec_url=config.spec_url)
+        resolved = resolve_target(text, spec_url=config.spec_url, app_dir=config.app_path)
         if resolved.kind == "app":
-            return resolved, import_app(resolved.value), f"uvicorn {resolved.value}"
+            app = import_app(resolved.value, app_dir=resolved.app_dir)
+            return resolved, app, f"uvicorn {resolved.value}"
         if resolved.kind == "url":
             return resolved, None, None
         raise UsageError(
