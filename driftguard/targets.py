@@ -168,13 +168,14 @@ def _missing_part(name: str, app_dir: str | None) -> str | None:
             spec: ModuleSpec | None = find_spec(top)
             found = top
             for part in inner:
-                if spec is None or spec.submodule_search_locations is None:
+                if spec is None:
                     break
                 found = f"{found}.{part}"
-                spec = PathFinder.find_spec(part, list(spec.submodule_search_locations))
+                places = spec.submodule_search_locations  # None: a module, not a package
+                spec = None if places is None else PathFinder.find_spec(part, list(places))
         except (ImportError, ValueError):
             return None  # importing it will say what is wrong
-    return None if spec is not None and found == name else found
+    return None if spec is not None else found
 
 
 @contextmanager

@@ -106,6 +106,8 @@ def test_a_module_not_found_names_the_part_missing_and_where_it_looked(tmp_path:
         "is --app-dir or [tool.driftguard] app_dir, by default the configuration file's "
         "directory)"
     )
+    with pytest.raises(TargetError, match=r"no module 'myapp\.main\.inner' in"):
+        import_app("myapp.main.inner:app", app_dir=tmp_path)  # main is a module, not a package
     with pytest.raises(TargetError, match=r"the app directory .*nowhere does not exist"):
         import_app("myapp.main:app", app_dir=tmp_path / "nowhere")
 
