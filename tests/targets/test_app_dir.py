@@ -12,6 +12,7 @@ import pytest
 import driftguard
 from driftguard._config import load_config
 from driftguard._errors import TargetError
+from driftguard.fuzzing.target import resolve
 from driftguard.targets import import_app
 from tests.projects import CONFIG, project
 from tests.targets.repos import driftguard as run_cli
@@ -129,3 +130,17 @@ def test_library_calls_import_from_the_app_dir_and_leave_sys_path_alone(
     assert sys.path == before
     assert report.findings == []
     assert (tmp_path / "snapshots" / "responses" / "get-item.json").is_file()
+
+
+def test_a_fuzz_replay_serves_the_app_from_its_app_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = "app_dir_fuzz_pkg"
+    tests = project(tmp_path, package=package)
+    config = load_config(tmp_path / "pyproject.toml")
+    monkeypatch.chdir(tests)
+    _, app, serve = resolve(None, config)
+    assert callable(app)
+    assert serve == f"uvicorn --app-dir {tmp_path} {package}.main:app"
+    monkeypatch.chdir(tmp_path)
+    assert resolve(None, config)[2] == f"uvicorn {package}.main:app"
