@@ -168,6 +168,9 @@ class Config(Settings, _Strict):
     from :class:`~driftguard._settings.Settings`, what a command does with them)."""
 
     target: str | None = None
+    # Where a module:attr target is imported from (relative to this file; default: its
+    # directory), as uvicorn's --app-dir.
+    app_dir: str | None = None
     spec_url: str | None = None
     snapshots: str = "snapshots"
     fail_on: str = "breaking"

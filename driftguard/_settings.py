@@ -45,6 +45,7 @@ class Settings:
 
     if TYPE_CHECKING:  # declared (and validated) by Config
         target: str | None
+        app_dir: str | None
         spec_url: str | None
         snapshots: str
         fail_on: str
@@ -86,6 +87,19 @@ class Settings:
         return self.model_copy(update={"ref_roots": [*self.ref_roots, *more]})
 
     @property
+    def app_path(self) -> Path:
+        """Where a ``module:attr`` target is imported from: ``app_dir`` (relative to the
+        configuration's directory), else that directory (the current one without a file)."""
+        return (Path(self.root) / (self.app_dir or ".")).resolve()
+
+    def with_app_dir(self, directory: str | Path | None) -> Self:
+        """This configuration importing apps from ``directory`` (``--app-dir``, relative to
+        the current directory), when given."""
+        if directory is None:
+            return self
+        return self.model_copy(update={"app_dir": str(Path(directory).resolve())})
+
+    @property
     def snapshot_dir(self) -> Path:
         return Path(self.root) / self.snapshots
 
@@ -107,6 +121,7 @@ class Settings:
 # holds the two together); containers are made anew for each Unconfigured.
 _DEFAULTS: dict[str, Any] = {
     "target": None,
+    "app_dir": None,
     "spec_url": None,
     "snapshots": "snapshots",
     "fail_on": "breaking",

@@ -158,9 +158,10 @@ def _run(args: argparse.Namespace) -> int:
     module = _module(args.command)
     config: Any = None
     if getattr(module, "USES_CONFIG", True):
+        from driftguard._commands._options import with_app_dir
         from driftguard._settings import read_settings
 
-        config = read_settings(args.config)
+        config = with_app_dir(read_settings(args.config), args)
     result: Report | int = module.run(args, config)
     if isinstance(result, int):
         return result

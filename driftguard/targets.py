@@ -9,8 +9,14 @@ revision, :mod:`driftguard._git`), told apart by what resolves:
   ``v2.0.0:api/openapi.yaml``, ``main:./snapshots``: a ``/``, ``~``, ``^``, a leading digit,
   or a PATH ending ``.json``/``.yaml``/``.yml``) is a revision;
 - one that can be both (``main:app``, ``HEAD:snapshots``) is an app when the import system
-  finds its module (asked without importing it, the current directory on ``sys.path``), and
+  finds its module (asked without importing it, the app directory on ``sys.path``), and
   a revision otherwise, if git finds PATH at REV; when neither resolves, the error says both.
+
+An app is imported from its app directory (``--app-dir``, ``[tool.driftguard] app_dir``, by
+default the configuration file's directory, else the current directory), put first on
+``sys.path`` for the import only: a library call leaves ``sys.path`` as it found it (the
+module stays imported). The command line keeps the directory on ``sys.path`` for the whole
+run, as uvicorn does, so a module the app imports late is found too.
 
 Nothing here calls git before a TARGET is resolved, so ``--help`` stays fast.
 """
@@ -21,9 +27,10 @@ import importlib
 import os
 import re
 import sys
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+import traceback
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,7 +42,14 @@ from driftguard._errors import (
 )
 from driftguard._types import TargetKind
 
-__all__ = ["IN_PROCESS_BASE_URL", "Target", "import_app", "open_client", "resolve_target"]
+__all__ = [
+    "IN_PROCESS_BASE_URL",
+    "Target",
+    "app_directory",
+    "import_app",
+    "open_client",
+    "resolve_target",
+]
 
 
 _APP_REF = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
@@ -50,6 +64,8 @@ class Target:
     kind: TargetKind
     value: str
     spec_url: str | None = None
+    # Where an app's module is imported from (None: the current directory).
+    app_dir: str | None = None
 
     @property
     def is_live(self) -> bool:
@@ -79,9 +95,17 @@ class Target:
         return self.value
 
 
-def resolve_target(text: str | Target | None, *, spec_url: str | None = None) -> Target:
-    """Classify a TARGET string; ``None`` is a usage error (callers fall back to config)."""
+def resolve_target(
+    text: str | Target | None,
+    *,
+    spec_url: str | None = None,
+    app_dir: str | os.PathLike[str] | None = None,
+) -> Target:
+    """Classify a TARGET string; ``None`` is a usage error (callers fall back to config).
+    ``app_dir`` is where a ``module:attr`` is looked for (default: the current directory)."""
     if isinstance(text, Target):
+        if text.kind == "app" and text.app_dir is None and app_dir is not None:
+            return replace(text, app_dir=os.fspath(app_dir))
         return text
     if not text:
         raise UsageError(
@@ -92,9 +116,10 @@ def resolve_target(text: str | Target | None, *, spec_url: str | None = None) ->
         return Target("url", text.rstrip("/") if not _is_document_url(text) else text, spec_url)
     path = Path(text)
     if not path.exists():
-        kind = _app_or_revision(text)
+        directory = os.fspath(app_dir) if app_dir is not None else None
+        kind = _app_or_revision(text, directory)
         if kind is not None:
-            return Target(kind, text)
+            return Target(kind, text, app_dir=directory if kind == "app" else None)
     if path.suffix.lower() in SPEC_SUFFIXES:
         return Target("file", text)
     if path.is_dir():
@@ -110,7 +135,7 @@ def resolve_target(text: str | Target | None, *, spec_url: str | None = None) ->
     )
 
 
-def _app_or_revision(text: str) -> TargetKind | None:
+def _app_or_revision(text: str, app_dir: str | None) -> TargetKind | None:
     """``module:attr`` or ``REV:PATH`` for a TARGET that names nothing on disk, by the rule
     above; None when it is neither."""
     from driftguard._git import locate, parse_revision
@@ -119,40 +144,57 @@ def _app_or_revision(text: str) -> TargetKind | None:
     if not _APP_REF.match(text) or text.lower().endswith(SPEC_SUFFIXES):
         return "revision" if revision is not None else None
     module = text.partition(":")[0]
-    if revision is None or _module_found(module):
+    if revision is None or _missing_part(module, app_dir) is None:
         return "app"
     problem = locate(revision)
     if problem is None:
         return "revision"
     raise TargetError(
-        f"{text}: cannot import module {module!r}, nor read it as REV:PATH: {problem}"
+        f"{text}: cannot import module {module!r} (looked in {_where(app_dir)}), nor read it "
+        f"as REV:PATH: {problem}"
     )
 
 
-def _module_found(name: str) -> bool:
-    """Whether the import system finds module ``name``, asking its finders without importing
-    anything (a package's ``__init__`` would run otherwise)."""
+def _missing_part(name: str, app_dir: str | None) -> str | None:
+    """The first part of module ``name`` (``myapp``, ``myapp.main``) that the import system
+    does not find from ``app_dir``, None when it finds the whole; its finders are asked
+    without importing anything (a package's ``__init__`` would run otherwise)."""
     from importlib.machinery import ModuleSpec, PathFinder
     from importlib.util import find_spec
 
-    _cwd_on_path()
     top, *inner = name.split(".")
+    with app_directory(app_dir):
+        try:
+            spec: ModuleSpec | None = find_spec(top)
+            found = top
+            for part in inner:
+                if spec is None:
+                    break
+                found = f"{found}.{part}"
+                places = spec.submodule_search_locations  # None: a module, not a package
+                spec = None if places is None else PathFinder.find_spec(part, list(places))
+        except (ImportError, ValueError):
+            return None  # importing it will say what is wrong
+    return None if spec is not None else found
+
+
+@contextmanager
+def app_directory(app_dir: str | os.PathLike[str] | None) -> Iterator[str]:
+    """The app directory (default: the current one) first on ``sys.path`` while the block
+    runs, then taken off again if it was put there (what the block added stays)."""
+    directory = os.path.abspath(app_dir) if app_dir is not None else os.getcwd()
+    added = not sys.path or os.path.abspath(sys.path[0]) != directory  # "" is the cwd
+    if added:
+        sys.path.insert(0, directory)
     try:
-        spec: ModuleSpec | None = find_spec(top)
-        for part in inner:
-            if spec is None or spec.submodule_search_locations is None:
-                return False
-            spec = PathFinder.find_spec(part, list(spec.submodule_search_locations))
-    except (ImportError, ValueError):
-        return True  # importing it will say what is wrong
-    return spec is not None
+        yield directory
+    finally:
+        if added and directory in sys.path:
+            sys.path.remove(directory)
 
 
-def _cwd_on_path() -> None:
-    """The current directory on ``sys.path``, as uvicorn puts it."""
-    cwd = os.getcwd()
-    if cwd not in sys.path:
-        sys.path.insert(0, cwd)
+def _where(app_dir: str | None) -> str:
+    return os.path.abspath(app_dir) if app_dir is not None else os.getcwd()
 
 
 def _check_url(url: str) -> None:
@@ -176,20 +218,32 @@ def _service_base(url: str) -> str:
     return url.rstrip("/")
 
 
-def import_app(ref: str) -> Any:
-    """Import ``module.path:attr`` with the current directory on ``sys.path``, like uvicorn."""
+def import_app(ref: str, *, app_dir: str | os.PathLike[str] | None = None) -> Any:
+    """Import ``module.path:attr`` with ``app_dir`` (default: the current directory) first on
+    ``sys.path``, like uvicorn's ``--app-dir``; ``sys.path`` is restored afterwards."""
     module_name, _, attr = ref.partition(":")
-    _cwd_on_path()
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            raise TargetError(f"{ref}: cannot import module {module_name!r}") from None
-        raise TargetError(f"{ref}: importing {module_name!r} failed: {one_line(exc)}") from None
-    except SystemExit as exc:
-        raise TargetError(f"{ref}: importing {module_name!r} exited ({exc.code})") from None
-    except Exception as exc:
-        raise TargetError(f"{ref}: importing {module_name!r} failed: {one_line(exc)}") from None
+    directory = os.fspath(app_dir) if app_dir is not None else None
+    where = _where(directory)
+    if directory is not None and not os.path.isdir(directory):
+        raise TargetError(f"{ref}: the app directory {where} does not exist")
+    missing = _missing_part(module_name, directory)
+    if missing is not None:
+        raise TargetError(
+            f"{ref}: cannot import module {module_name!r}: no module {missing!r} in {where} "
+            "or elsewhere on sys.path (the app directory is --app-dir or [tool.driftguard] "
+            "app_dir, by default the configuration file's directory)"
+        )
+    with app_directory(directory):
+        try:
+            module = importlib.import_module(module_name)
+        except SystemExit as exc:
+            raise TargetError(
+                f"{ref}: importing {module_name!r} from {where} exited ({exc.code}){_at(exc)}"
+            ) from None
+        except Exception as exc:
+            raise TargetError(
+                f"{ref}: importing {module_name!r} from {where} raised {one_line(exc)}{_at(exc)}"
+            ) from None
     obj: Any = module
     for part in attr.split("."):
         try:
@@ -199,6 +253,19 @@ def import_app(ref: str) -> Any:
     if not callable(obj):
         raise TargetError(f"{ref}: {attr!r} is not an ASGI app (not callable)")
     return obj
+
+
+def _at(exc: BaseException) -> str:
+    """`` (at file:line)`` of where an exception was raised, the import system's own
+    frames left out."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if not frame.filename.startswith("<") and frame.filename != __file__
+    ]
+    if not frames:
+        return ""
+    return f" (at {frames[-1].filename}:{frames[-1].lineno})"
 
 
 @asynccontextmanager
@@ -219,7 +286,7 @@ async def open_client(
     if target.kind == "app":
         from driftguard._asgi import lifespan
 
-        asgi = app if app is not None else import_app(target.value)
+        asgi = app if app is not None else import_app(target.value, app_dir=target.app_dir)
         async with (
             lifespan(asgi, name=target.value),
             httpx.AsyncClient(

@@ -7,6 +7,8 @@ A command module owns its own arguments (``register``) and calls :func:`common` 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from typing import Any
 
 from driftguard._errors import UsageError
@@ -14,9 +16,11 @@ from driftguard.findings import FailOn, Severity
 from driftguard.formats import FORMATS
 
 __all__ = [
+    "app_dir",
     "common",
     "days",
     "deprecation_days",
+    "directory",
     "endpoints",
     "fail_on",
     "header",
@@ -29,6 +33,7 @@ __all__ = [
     "snapshots",
     "target",
     "whole_number",
+    "with_app_dir",
     "with_deprecation_days",
 ]
 
@@ -148,9 +153,41 @@ def reporting(parser: argparse.ArgumentParser) -> None:
 
 
 def target(parser: argparse.ArgumentParser) -> None:
-    """TARGET and --spec-url, for the commands that look at one target."""
+    """TARGET, --spec-url and --app-dir, for the commands that look at one target."""
     parser.add_argument("target", nargs="?", metavar="TARGET")
     parser.add_argument("--spec-url", metavar="URL", help="where a URL target serves its spec")
+    app_dir(parser)
+
+
+def directory(text: str) -> str:
+    if not os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a directory")
+    return text
+
+
+def app_dir(parser: argparse.ArgumentParser) -> None:
+    """Where a module:attr TARGET is imported from, for every command that takes a TARGET."""
+    parser.add_argument(
+        "--app-dir",
+        type=directory,
+        metavar="DIR",
+        help="import a module:attr TARGET from DIR, put first on sys.path, as uvicorn's "
+        "--app-dir (default: [tool.driftguard] app_dir, else the configuration file's "
+        "directory, else the current directory)",
+    )
+
+
+def with_app_dir(config: Any, args: argparse.Namespace) -> Any:
+    """``config`` with ``--app-dir``, when the command takes it; the app directory then
+    stays first on ``sys.path`` for the rest of the run, as under uvicorn, so that what an
+    app imports only when a request comes is found too."""
+    if not hasattr(args, "app_dir"):
+        return config
+    config = config.with_app_dir(args.app_dir)
+    path = str(config.app_path)
+    if not sys.path or sys.path[0] != path:
+        sys.path.insert(0, path)
+    return config
 
 
 def snapshots(parser: argparse.ArgumentParser) -> None:

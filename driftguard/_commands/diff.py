@@ -45,6 +45,7 @@ def register(commands: Any) -> None:
             metavar="PREFIX",
             help=f"put PREFIX before every path of {role}",
         )
+    _options.app_dir(parser)
     _options.ref_roots(parser)
     _options.deprecation_days(parser)
     _options.endpoints(parser, operations=True)

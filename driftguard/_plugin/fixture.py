@@ -269,7 +269,8 @@ def _record(obj: Any, ignore: list[str]) -> ResponseRecord:
 
 
 def _document_of(app_or_target: Any, config: Any) -> dict[str, Any]:
-    """An app object, a TARGET string, or the configured target, as an OpenAPI document."""
+    """An app object, a TARGET string, or the configured target, as an OpenAPI document; a
+    ``module:attr`` is imported from the configuration's app directory, from any cwd."""
     from driftguard._errors import UsageError
     from driftguard.openapi.sources import app_spec, load_spec
 
@@ -278,5 +279,6 @@ def _document_of(app_or_target: Any, config: Any) -> dict[str, Any]:
         if not app_or_target:
             raise UsageError("check_schema() needs an app or a TARGET, or [tool.driftguard] target")
     if isinstance(app_or_target, str | Path):
-        return load_spec(str(app_or_target))
+        app_dir = config.app_path if config is not None else None
+        return load_spec(str(app_or_target), app_dir=app_dir)
     return app_spec(app_or_target, where=f"check_schema({type(app_or_target).__name__})")

@@ -6,6 +6,8 @@ from ``app.openapi()`` and it has no ``module:attr`` to tell a user how to serve
 
 from __future__ import annotations
 
+import os
+import shlex
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,9 +23,10 @@ def resolve(target: Any, config: Config) -> tuple[Target, Any, str | None]:
     """The target, the app object for in-process targets, and how to serve it for replays."""
     if isinstance(target, str | Target) or target is None:
         text = target if target is not None else config.target
-        resolved = resolve_target(text, spec_url=config.spec_url)
+        resolved = resolve_target(text, spec_url=config.spec_url, app_dir=config.app_path)
         if resolved.kind == "app":
-            return resolved, import_app(resolved.value), f"uvicorn {resolved.value}"
+            app = import_app(resolved.value, app_dir=resolved.app_dir)
+            return resolved, app, _serve(resolved)
         if resolved.kind == "url":
             return resolved, None, None
         raise UsageError(
@@ -34,6 +37,14 @@ def resolve(target: Any, config: Config) -> tuple[Target, Any, str | None]:
         name = getattr(target, "title", None) or type(target).__name__
         return Target("app", f"<{name}>"), target, None
     raise UsageError(f"{target!r} is not a TARGET (module:attr, http(s)://... or an ASGI app)")
+
+
+def _serve(target: Target) -> str:
+    """How to serve an app for a replay, from the directory the run was started in."""
+    app_dir = target.app_dir
+    if app_dir is None or os.path.abspath(app_dir) == os.getcwd():
+        return f"uvicorn {target.value}"
+    return f"uvicorn --app-dir {shlex.quote(app_dir)} {target.value}"
 
 
 def base_url(target_base: str, spec: Mapping[str, Any]) -> str:

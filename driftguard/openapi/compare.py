@@ -140,6 +140,7 @@ def _document(
             options["timeout"] = config.timeout
             options["headers"] = config.request_headers().values
             options["ref_roots"] = config.ref_root_paths
+            options["app_dir"] = config.app_path
         target = str(value) if isinstance(value, Path) else value
         document = load_spec(target, **options)
         notes.extend(note for note in said if note not in notes)  # a file diffed with itself

@@ -45,6 +45,7 @@ def load_spec(
     ref_roots: Sequence[str | Path] = (),
     notes: list[str] | None = None,
     check_nesting: bool = True,
+    app_dir: str | Path | None = None,
 ) -> dict[str, Any]:
     """The OpenAPI document of any TARGET, parsed, checked and with external refs bundled.
 
@@ -56,12 +57,13 @@ def load_spec(
     document or of one reference) as a whole. A file's references may read files inside its
     directory tree and inside ``ref_roots``; ``allow_remote_refs`` lets them reach other
     origins. What the reading has to tell (a key written twice) is appended to ``notes``.
+    A ``module:attr`` is imported from ``app_dir`` (default: the current directory).
     """
     if isinstance(target, Mapping):
         return check_openapi(dict(target), where="<document>")
     if isinstance(target, os.PathLike):  # a pathlib.Path, as diff_specs accepts
         target = os.fspath(target)
-    resolved = resolve_target(target)
+    resolved = resolve_target(target, app_dir=app_dir)
     remote = _fetcher(None, timeout, headers, notes) if allow_remote_refs else None
     if resolved.kind == "file":
         return _load_file(Path(resolved.value), remote, ref_roots, notes, check_nesting)
@@ -84,7 +86,7 @@ def load_spec(
         return bundle_refs(
             document, base=url, fetch_file=_refuse_file, fetch_remote=fetcher, text=text
         )
-    return _load_app_spec(resolved.value)
+    return _load_app_spec(resolved)
 
 
 def snapshot_document(document: Any, *, where: str) -> dict[str, Any]:
@@ -194,14 +196,15 @@ def app_spec(app: Any, *, where: str) -> dict[str, Any]:
     return check_openapi(_as_json(document, where), where=where)
 
 
-def _load_app_spec(ref: str) -> dict[str, Any]:
-    app = import_app(ref)
+def _load_app_spec(target: Target) -> dict[str, Any]:
+    ref = target.value
+    app = import_app(ref, app_dir=target.app_dir)
     if callable(getattr(app, "openapi", None)):
         return app_spec(app, where=ref)
 
     # A plain ASGI app: ask it for its document the way a client would.
     async def fetch() -> bytes:
-        async with open_client(Target("app", ref)) as client:
+        async with open_client(target, app=app) as client:
             response = await client.get("/openapi.json")
             if response.status_code != 200:
                 raise LoadError(f"{ref}: GET /openapi.json answered {response.status_code}")

@@ -8,15 +8,19 @@ Wrap the transport of the httpx client that talks to a downstream service::
 
 Every successful JSON response is reduced to a shape and compared with the one recorded
 for its route (``snapshots/downstream/rates/get-rates-base.json``, the same record format
-as ``driftguard snapshot``). In tests (``on_drift="raise"``) drift raises
+as ``driftguard snapshot``, written atomically and redacted by the same store). A relative
+directory is relative to the configuration file's directory (``[tool.driftguard]`` in
+pyproject.toml or driftguard.toml, found from the current directory up), so a test run from
+``tests/`` reads the project's records; without a directory it is ``<snapshots>/downstream``. In tests (``on_drift="raise"``) drift raises
 :class:`DownstreamDriftError`, failing the test that caused the call; in production
 (``on_drift="warn"``) it is logged once per distinct drift on the ``driftguard.downstream``
 logger and the response is returned untouched, so a renamed field upstream is seen in the
 logs before it is seen as a wrong price.
 
-Modes: ``check`` compares (the default), ``record`` (re)writes the records, ``auto`` records
-what is missing and compares the rest. The mode can also come from the environment
-variable ``DRIFTGUARD_DOWNSTREAM``; nothing is ever recorded while ``CI`` is set.
+Modes: ``auto`` (the default) records what is missing and compares the rest, ``check`` only
+compares (a missing record is drift), ``record`` (re)writes the records. The mode can also
+come from the environment variable ``DRIFTGUARD_DOWNSTREAM``. Nothing is ever recorded
+while ``CI`` is set: there a missing record is drift, whose message says how to create it.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import Literal
 
 import httpx
 
+from driftguard._discovery import find_config_file
 from driftguard._errors import DriftguardError, UsageError
 from driftguard._http import Route, is_json_media_type, media_type_of
 from driftguard._redact import redact
@@ -74,7 +79,7 @@ class DriftRecorder:
 
     def __init__(
         self,
-        directory: str | os.PathLike[str],
+        directory: str | os.PathLike[str] | None = None,
         *,
         service: str,
         mode: Mode | None = None,
@@ -86,12 +91,12 @@ class DriftRecorder:
     ) -> None:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", service):
             raise UsageError(f"downstream service name {service!r} must be file-name-safe")
-        chosen = mode or os.environ.get(ENV_MODE, "").strip().lower() or "check"
+        chosen = mode or os.environ.get(ENV_MODE, "").strip().lower() or "auto"
         if chosen not in MODES:
             raise UsageError(f"downstream mode {chosen!r}: choose from {', '.join(MODES)}")
         if on_drift not in ("raise", "warn"):
             raise UsageError(f"on_drift={on_drift!r}: choose 'raise' or 'warn'")
-        self.directory = Path(directory) / service
+        self.directory = _base_directory(directory) / service
         self.service = service
         self.mode: Mode = chosen
         self.on_drift: OnDrift = on_drift
@@ -149,9 +154,10 @@ class DriftRecorder:
             return Report("check")
         if recorded is None:
             hint = (
-                "not recorded because CI is set"
+                "CI is set, so nothing is recorded: run once outside CI (or with "
+                f"{ENV_MODE}=record) to record it, review it and commit it"
                 if recording
-                else f"record it with mode='record' or {ENV_MODE}=record"
+                else f"record it with mode='auto' or {ENV_MODE}=record"
             )
             return self._drift(f"no recorded shape for {probe} at {path} ({hint})")
         report = compare_response(
@@ -192,6 +198,20 @@ class DriftRecorder:
             self._warned.add(key)
         if fresh:
             logger.warning("driftguard: %s", text)
+
+
+def _base_directory(directory: str | os.PathLike[str] | None) -> Path:
+    """Where the records live: as given when absolute, else relative to the configuration
+    file's directory (the current one without a file); by default ``<snapshots>/downstream``."""
+    if directory is None:
+        from driftguard._settings import read_settings
+
+        return read_settings().snapshot_dir / "downstream"
+    path = Path(directory)
+    if path.is_absolute():
+        return path
+    found = find_config_file()
+    return (found.parent if found is not None else Path.cwd()) / path
 
 
 class DriftTransport(httpx.AsyncBaseTransport):

@@ -328,7 +328,9 @@ def _recorded_shapes(recorded: Snapshot, new_spec: Spec, old_spec: Spec) -> Seen
 def _target(target: str | Target | None, config: Config, spec_url: str | None) -> Target:
     from driftguard.targets import resolve_target
 
-    return resolve_target(target or config.target, spec_url=spec_url or config.spec_url)
+    return resolve_target(
+        target or config.target, spec_url=spec_url or config.spec_url, app_dir=config.app_path
+    )
 
 
 def _directory(snapshots: str | Path | None, config: Config) -> Path:

@@ -236,8 +236,8 @@ def test_an_app_that_cannot_be_imported(
     code, _, err = run(["diff", "no_such_module_dg:app", "no_such_module_dg:app"], capsys)
     assert code == 2
     assert err == (  # it could have been REV:PATH too: the one line says both what was tried
-        "error: no_such_module_dg:app: cannot import module 'no_such_module_dg', nor read it "
-        f"as REV:PATH: not inside a git repository ({tmp_path})\n"
+        "error: no_such_module_dg:app: cannot import module 'no_such_module_dg' (looked in "
+        f"{tmp_path}), nor read it as REV:PATH: not inside a git repository ({tmp_path})\n"
     )
 
 

@@ -152,7 +152,8 @@ async def test_an_added_field_is_not_drift_by_default(
 async def test_a_missing_record(stub: tuple[str, dict[str, Any]], tmp_path: Path) -> None:
     url, _ = stub
     with pytest.raises(DownstreamDriftError, match="no recorded shape for rates/get-rates-base"):
-        await fetch(url, recorder(tmp_path, on_drift="raise"))
+        await fetch(url, recorder(tmp_path, mode="check", on_drift="raise"))
+    assert not (tmp_path / "rates").exists()
 
 
 @pytest.mark.anyio

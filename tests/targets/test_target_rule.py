@@ -122,14 +122,16 @@ def test_when_neither_resolves_one_line_says_what_was_tried(ambiguous: Path) -> 
     result = driftguard(ambiguous, "diff", "main:nothing", "openapi.json")
     assert result.returncode == 2
     assert result.stderr == (
-        "error: main:nothing: cannot import module 'main', nor read it as REV:PATH: no such "
-        f"file or directory at revision main (looked for nothing in {ambiguous})\n"
+        f"error: main:nothing: cannot import module 'main' (looked in {ambiguous}), nor read "
+        "it as REV:PATH: no such file or directory at revision main (looked for nothing in "
+        f"{ambiguous})\n"
     )
     result = driftguard(ambiguous, "check", "missing_module:app")
     assert result.returncode == 2
     assert result.stderr == (
-        "error: missing_module:app: cannot import module 'missing_module', nor read it as "
-        f"REV:PATH: unknown revision 'missing_module' in the git repository {ambiguous}\n"
+        "error: missing_module:app: cannot import module 'missing_module' (looked in "
+        f"{ambiguous}), nor read it as REV:PATH: unknown revision 'missing_module' in the git "
+        f"repository {ambiguous}\n"
     )
 
 
