@@ -96,7 +96,7 @@ class Target:
 
 
 def resolve_target(
-    text: str | Target | None,
+    text: str | os.PathLike[str] | Target | None,
     *,
     spec_url: str | None = None,
     app_dir: str | os.PathLike[str] | None = None,
@@ -107,6 +107,8 @@ def resolve_target(
         if text.kind == "app" and text.app_dir is None and app_dir is not None:
             return replace(text, app_dir=os.fspath(app_dir))
         return text
+    if isinstance(text, os.PathLike):  # a pathlib.Path: a file or a snapshot directory
+        text = os.fspath(text)
     if not text:
         raise UsageError(
             "no TARGET given and no [tool.driftguard] target in pyproject.toml or driftguard.toml"

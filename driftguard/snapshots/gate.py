@@ -12,6 +12,7 @@ while ``CI`` is set neither replaces a snapshot unless ``force`` says so.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,7 +67,7 @@ class SnapshotResult:
 
 @deep
 def snapshot(
-    target: str | Target | None = None,
+    target: str | os.PathLike[str] | Target | None = None,
     *,
     snapshots: str | Path | None = None,
     probes: str | Path | None = None,
@@ -133,7 +134,7 @@ def snapshot(
 
 @deep
 def check(
-    target: str | Target | None = None,
+    target: str | os.PathLike[str] | Target | None = None,
     *,
     snapshots: str | Path | None = None,
     probes: str | Path | None = None,
@@ -325,7 +326,9 @@ def _recorded_shapes(recorded: Snapshot, new_spec: Spec, old_spec: Spec) -> Seen
     return seen
 
 
-def _target(target: str | Target | None, config: Config, spec_url: str | None) -> Target:
+def _target(
+    target: str | os.PathLike[str] | Target | None, config: Config, spec_url: str | None
+) -> Target:
     from driftguard.targets import resolve_target
 
     return resolve_target(

@@ -154,3 +154,16 @@ def test_help_and_parsing_never_call_git(tmp_path: Path) -> None:
         check=True,
     )
     assert probe.stdout == "False\n"
+
+
+def test_a_path_object_is_a_target_for_the_library(tmp_path: Path) -> None:
+    """``snapshot``, ``check`` and ``load_spec`` take a pathlib.Path as they take its text."""
+    import driftguard
+
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps(document))
+    driftguard.snapshot(spec, snapshots=tmp_path / "snapshots")
+    report = driftguard.check(spec, snapshots=tmp_path / "snapshots")
+    assert report.summary["breaking"] == 0
+    assert driftguard.load_spec(spec)["info"]["title"] == "t"
