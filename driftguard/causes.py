@@ -25,6 +25,7 @@ names no probe).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -130,9 +131,14 @@ def _count(n: int, noun: str) -> str:
 
 
 def _response_field(path: str) -> str:
-    """The field a response path ends in: ``$.lines[*].unit_price`` -> ``unit_price``."""
+    """The field a response path ends in: ``$.lines[*].unit_price`` -> ``unit_price``, and
+    ``$.detail[0].loc[1]`` -> ``loc`` (a value's path names the item it was found in)."""
+    path = _TRAILING_ITEMS.sub("", path) or path
     last = path.rstrip("]").rsplit(".", 1)[-1] if "." in path else path
     return last.removesuffix("[*").strip("'[]") or path
+
+
+_TRAILING_ITEMS = re.compile(r"(?:\[(?:\*|\d+)\])+\Z")
 
 
 @cache

@@ -24,6 +24,7 @@ from driftguard._http import is_target_path
 from driftguard._redact import REDACTED, redact, redact_headers
 from driftguard.openapi.refs import resolve
 from driftguard.openapi.security import requires_auth
+from driftguard.shapes.values import ValueRule
 from driftguard.snapshots.record import record_name
 from driftguard.snapshots.store import Snapshot
 
@@ -54,6 +55,7 @@ class Probe:
     status: int | None = None
     setup: tuple[str, ...] = ()
     origin: Origin = "config"
+    values: ValueRule | None = None  # which values are compared as well as the shape
 
     @classmethod
     def from_config(cls, probe: ProbeConfig, origin: Origin = "config") -> Probe:
@@ -68,6 +70,9 @@ class Probe:
             status=probe.status,
             setup=tuple(probe.setup),
             origin=origin,
+            values=ValueRule.of(
+                probe.values, ignore_order=probe.ignore_order, tolerance=probe.tolerance
+            ),
         )
 
     @classmethod
@@ -84,6 +89,10 @@ class Probe:
                 f"probe {name}: recorded path {path!r} is not a path on the target; "
                 "refusing to replay it"
             )
+        try:
+            values = ValueRule.from_record(request.get("values"))
+        except ValueError as exc:
+            raise SnapshotError(f"probe {name}: corrupt snapshot: {exc}") from None
         return cls(
             name=name,
             method=str(request.get("method", "GET")).upper(),
@@ -95,6 +104,7 @@ class Probe:
             status=request.get("status") if isinstance(request.get("status"), int) else None,
             setup=tuple(str(s) for s in request.get("setup") or ()),
             origin="snapshot",
+            values=values,
         )
 
     def request_record(self) -> dict[str, Any]:
@@ -112,6 +122,8 @@ class Probe:
             data["status"] = self.status
         if self.setup:
             data["setup"] = list(self.setup)
+        if self.values is not None:
+            data["values"] = self.values.to_record()
         return data
 
     @property

@@ -104,5 +104,7 @@ async def _send(
             return ResponseRecord(
                 500, "text/plain", None, request, extra={"exception": one_line(exc)}
             )
-        return ResponseRecord.from_response(response, request=request, ignore=ignore)
+        return ResponseRecord.from_response(
+            response, request=request, ignore=ignore, values=probe.values
+        )
     raise AssertionError("unreachable")  # pragma: no cover
