@@ -373,8 +373,21 @@ def test_checks_lists_the_rule(capsys: pytest.CaptureFixture[str]) -> None:
     assert "values" in rule["description"]
 
 
-def test_a_causes_group_is_built_from_findings() -> None:
+def test_value_changes_of_one_field_are_one_cause() -> None:
+    """Every 422's error code, every price of a table: one field's values, one cause."""
     one = compare_values({"c": "a"}, {"c": "b"}, None, probe="x", operation="GET /x")
-    two = compare_values({"c": "a"}, {"c": "b"}, None, probe="y", operation="GET /y")
-    other = compare_values({"c": "a"}, {"c": "z"}, None, probe="z", operation="GET /z")
-    assert len(group([*one, *two, *other])) == 2
+    two = compare_values({"c": "q"}, {"c": "r"}, None, probe="y", operation="GET /y")
+    other = compare_values({"d": "a"}, {"d": "b"}, None, probe="z", operation="GET /z")
+    causes = group([*one, *two, *other])
+    assert sorted(len(c.findings) for c in causes) == [1, 2]
+
+
+def test_a_value_joins_the_cause_of_its_field_s_shape_change() -> None:
+    """9 -> 9.99 where the field went from integer to number is one change, not two."""
+    from driftguard.shapes import compare_shapes, infer_shape
+
+    shape = compare_shapes(infer_shape([{"p": 9}]), [{"p": 9.99}], probe="plans").findings
+    values = compare_values([{"p": 9}], [{"p": 9.99}], None, probe="plans")
+    assert [f.id for f in shape] == ["response-field-format-changed"]
+    [cause] = group([*shape, *values])
+    assert cause.id == "response-value-changed"
