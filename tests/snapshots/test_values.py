@@ -9,7 +9,9 @@ service makes per call (ids, clocks, tokens) differing on every response.
 from __future__ import annotations
 
 import json
+import re
 import secrets
+import shlex
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from pydantic import BaseModel, Field
+from pydantic import Field, create_model
 
 import driftguard
 from driftguard.causes import group
@@ -25,18 +27,11 @@ from driftguard.cli import main
 from driftguard.shapes import PathMatcher
 from driftguard.shapes.values import ValueRule, compare_values, select_values
 from driftguard.snapshots.record import ResponseRecord
+from tests.core.test_readme import README, _matches
 from tests.servers import serve
 
 OLD, NEW = "tests.snapshots.test_values:old_app", "tests.snapshots.test_values:new_app"
 TOKENS: list[str] = []
-
-
-class ItemV1(BaseModel):
-    quantity: int = Field(ge=1)
-
-
-class ItemV2(BaseModel):
-    quantity: int = Field(gt=0)  # the same rule for integers, another error code
 
 
 def create_app(version: int) -> FastAPI:
@@ -74,17 +69,16 @@ def create_app(version: int) -> FastAPI:
     def rate() -> dict[str, float]:
         return {"rate": 1.2345 if version == 1 else 1.2346}
 
-    if version == 1:
+    # The same model and handler in both versions but for the constraint: gt=0 is the same
+    # rule for integers as ge=1, with another error code.
+    bound = {"ge": 1} if version == 1 else {"gt": 0}
+    item_model = create_model("Item", quantity=(int, Field(**bound)))
 
-        @app.post("/items", status_code=201)
-        def add(item: ItemV1) -> dict[str, int]:
-            return {"quantity": item.quantity}
-    else:
+    def add(item: Any) -> dict[str, int]:
+        return {"quantity": item.quantity}
 
-        @app.post("/items", status_code=201)
-        def add_v2(item: ItemV2) -> dict[str, int]:
-            return {"quantity": item.quantity}
-
+    add.__annotations__["item"] = item_model  # a class made at run time, not a name
+    app.post("/items", status_code=201)(add)
     return app
 
 
@@ -391,3 +385,19 @@ def test_a_value_joins_the_cause_of_its_field_s_shape_change() -> None:
     assert [f.id for f in shape] == ["response-field-format-changed"]
     [cause] = group([*shape, *values])
     assert cause.id == "response-value-changed"
+
+
+def test_the_readme_example_is_a_real_run(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = README.read_text(encoding="utf-8")
+    found = re.search(
+        r"<!-- values-example -->\n```toml\n(.*?)```\n\n```console\n(.*?)\n```", text, re.S
+    )
+    assert found is not None
+    (tmp_path / "driftguard.toml").write_text(found.group(1), encoding="utf-8")
+    for chunk in re.split(r"^\$ ", found.group(2), flags=re.M)[1:]:
+        command, *expected = chunk.rstrip("\n").split("\n")
+        code, out, err = run(capsys, *shlex.split(command)[1:])
+        assert code in (0, 1), err
+        assert _matches(expected, out.rstrip("\n").split("\n")), out
