@@ -401,3 +401,23 @@ def test_the_readme_example_is_a_real_run(
         code, out, err = run(capsys, *shlex.split(command)[1:])
         assert code in (0, 1), err
         assert _matches(expected, out.rstrip("\n").split("\n")), out
+
+
+PLUGIN_TEST = """
+import httpx
+
+def test_plans(driftguard):
+    body = {"plans": [{"name": "pro", "price": PRICE}], "generated_at": "2024-01-01T00:00:00Z"}
+    driftguard.check(httpx.Response(200, json=body), values=["$.plans[*].price"])
+"""
+
+
+def test_the_pytest_fixture_compares_named_values(pytester: pytest.Pytester) -> None:
+    lean = ("-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:anyio")
+    pytester.makepyfile(test_plans=PLUGIN_TEST.replace("PRICE", "9.99"))
+    pytester.runpytest(*lean, "--driftguard-update").assert_outcomes(passed=1)
+    pytester.runpytest(*lean).assert_outcomes(passed=1)
+    pytester.makepyfile(test_plans=PLUGIN_TEST.replace("PRICE", "10.99"))
+    result = pytester.runpytest(*lean)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*$.plans[[]0].price: 9.99 -> 10.99 (value)  [[]breaking]"])
