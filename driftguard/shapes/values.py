@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from driftguard._errors import UsageError
 from driftguard._redact import REDACTED, is_secret_name, looks_secret, redact
 from driftguard._types import Json
 from driftguard.findings import Finding
@@ -79,7 +80,9 @@ class ValueRule:
         """The inverse of :meth:`to_record`; ValueError for what it never writes."""
         if data is None:
             return None
-        paths = data.get("paths") if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            raise ValueError("'values' must be an object")
+        paths = data.get("paths")
         ignore_order, tolerance = (data.get(k) for k in ("ignore_order", "tolerance"))
         if not (
             paths is True or (isinstance(paths, list) and all(isinstance(p, str) for p in paths))
@@ -91,7 +94,7 @@ class ValueRule:
             raise ValueError("'values' options must be a boolean and a number")
         try:
             rule = cls.of(paths, ignore_order=bool(ignore_order), tolerance=float(tolerance or 0))
-        except Exception as exc:  # a path the parser refuses
+        except UsageError as exc:  # a path the parser refuses
             raise ValueError(f"'values': {exc}") from None
         return rule
 

@@ -340,13 +340,14 @@ def test_invalid_values_config_is_exit_2(
     assert what in line
 
 
+@pytest.mark.parametrize("corrupt", [{"paths": "everything"}, "everything", {"paths": ["$["]}])
 def test_a_corrupt_values_entry_in_a_snapshot_is_exit_2(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, corrupt: Any
 ) -> None:
     assert run(capsys, "snapshot", OLD)[0] == 0
     file = tmp_path / "snapshots/responses/profile.json"
     record = json.loads(file.read_text())
-    record["request"]["values"] = {"paths": "everything"}
+    record["request"]["values"] = corrupt
     file.write_text(json.dumps(record))
     (tmp_path / "driftguard.toml").write_text("auto_probes = false\n", encoding="utf-8")
     code, _, err = run(capsys, "check", OLD)
