@@ -95,6 +95,10 @@ class ProbeConfig(_Strict):
     setup: list[str] = Field(default_factory=list)
     # name -> path of a value in the JSON answer ($.access_token), for {name} in later probes
     capture: dict[CaptureName, CapturePath] = Field(default_factory=dict)
+    # Values compared as well as shapes (driftguard.shapes.values): true, or ignore-style paths.
+    values: bool | list[str] = False
+    ignore_order: bool = False  # arrays of compared values as multisets
+    tolerance: float = Field(default=0.0, ge=0)  # how far compared numbers may differ
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
 
@@ -126,6 +130,24 @@ class ProbeConfig(_Strict):
     def _one_body(self) -> ProbeConfig:
         if self.json_body is not None and self.data is not None:
             raise ValueError("a probe sends either a json or a form (data) body, not both")
+        return self
+
+    @field_validator("values")
+    @classmethod
+    def _value_paths(cls, value: bool | list[str]) -> bool | list[str]:
+        if isinstance(value, list):
+            from driftguard.shapes import PathMatcher
+
+            try:
+                PathMatcher(value)
+            except UsageError as exc:
+                raise ValueError(str(exc).replace("ignore path", "values path", 1)) from None
+        return value
+
+    @model_validator(mode="after")
+    def _value_options(self) -> ProbeConfig:
+        if self.values is False and (self.ignore_order or self.tolerance):
+            raise ValueError("ignore_order and tolerance say how values are compared: set values")
         return self
 
 

@@ -13,7 +13,8 @@ A cause's key comes from *what* changed, never from where it was seen:
   used by requests and responses is one cause);
 - any other schema change: the rule, the place within an operation and what changed (a
   ``422`` response added to twenty operations is one cause);
-- a live response: the rule, the field and what it changed from and to;
+- a live response: the rule, the field and what it changed from and to (a compared value:
+  the field alone, since its values differ per item);
 - a fuzz defect: the rule and its location (the same exception in the same function, the
   same unchecked parameter), on however many operations.
 
@@ -25,6 +26,7 @@ names no probe).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -130,9 +132,14 @@ def _count(n: int, noun: str) -> str:
 
 
 def _response_field(path: str) -> str:
-    """The field a response path ends in: ``$.lines[*].unit_price`` -> ``unit_price``."""
+    """The field a response path ends in: ``$.lines[*].unit_price`` -> ``unit_price``, and
+    ``$.detail[0].loc[1]`` -> ``loc`` (a value's path names the item it was found in)."""
+    path = _TRAILING_ITEMS.sub("", path) or path
     last = path.rstrip("]").rsplit(".", 1)[-1] if "." in path else path
     return last.removesuffix("[*").strip("'[]") or path
+
+
+_TRAILING_ITEMS = re.compile(r"(?:\[(?:\*|\d+)\])+\Z")
 
 
 @cache
@@ -246,6 +253,10 @@ def _cause(finding: Finding) -> tuple[str, bool]:
         material = ["transition", *transition]
     elif verb is not None and field is not None:
         material = ["field", verb, field]
+    elif finding.id == "response-value-changed" and field is not None:
+        # The values of one field, whatever they changed from and to: a price table, the
+        # error codes of every 422 (one error model), one host spelling per URL.
+        material = ["value", field]
     elif finding.source == "response":
         material = [finding.id, str(details.get("old")), str(details.get("new"))]
         if not finding.id.endswith(("status-changed", "content-type-changed")):
@@ -300,11 +311,32 @@ def _consequential(rule_id: str) -> bool:
     return any(word in rule_id for word in ("-max", "-min", "-pattern-", "-enum", "-exclusive-"))
 
 
+def _join_values_to_their_field(findings: list[Finding], keys: dict[int, str]) -> None:
+    shaped: dict[tuple[str, str], str] = {}
+    for finding in findings:
+        if finding.source == "response" and finding.id != "response-value-changed":
+            place = (str(finding.details.get("probe")), str(finding.details.get("path")))
+            shaped.setdefault(place, keys[id(finding)])
+    if not shaped:
+        return
+    for finding in findings:
+        if finding.id == "response-value-changed":
+            path = _INDEXES.sub("[*]", str(finding.details.get("path")))
+            key = shaped.get((str(finding.details.get("probe")), path))
+            if key is not None:
+                keys[id(finding)] = key
+
+
+_INDEXES = re.compile(r"\[\d+\]")
+
+
 def group(findings: Iterable[Finding]) -> list[Cause]:
     """The causes of ``findings``: the most severe first, then in report order.
 
     A bound or pattern removed where a type changed at the same place (a Decimal's
-    ``minimum`` gone with its ``number``) is part of that type change's cause.
+    ``minimum`` gone with its ``number``) is part of that type change's cause, and so is a
+    compared value of a field whose shape changed in the same probe (9 -> 9.99 where the
+    field went from integer to number).
     """
     findings = list(findings)
     keys: dict[int, str] = {}
@@ -318,6 +350,7 @@ def group(findings: Iterable[Finding]) -> list[Cause]:
         place = (finding.operation, finding.location)
         if place in typed and _consequence(finding):
             keys[id(finding)] = typed[place]
+    _join_values_to_their_field(findings, keys)
     by_key: dict[str, list[Finding]] = {}
     for finding in findings:
         by_key.setdefault(keys[id(finding)], []).append(finding)

@@ -23,6 +23,7 @@ from driftguard.report import Report
 from driftguard.rules import brief
 
 if TYPE_CHECKING:
+    from driftguard.shapes.values import ValueRule
     from driftguard.snapshots.record import ResponseRecord
 
 __all__ = ["SnapshotFixture", "case_twin", "cause_lines", "drift_lines", "safe_name"]
@@ -124,13 +125,22 @@ class SnapshotFixture:
         self._used.add(relative)
         return relative
 
-    def check(self, obj: Any, name: str | None = None, ignore: Sequence[str] = ()) -> None:
+    def check(
+        self,
+        obj: Any,
+        name: str | None = None,
+        ignore: Sequence[str] = (),
+        values: bool | Sequence[str] = False,
+    ) -> None:
         """Compare ``obj`` (a response, or parsed JSON) with its snapshot; fail on drift.
 
         The status and media type of a response are part of its snapshot. ``ignore`` takes
         field paths whose shape may vary (``$..created_at``), added to the configured ones.
+        ``values`` (True, or paths as in ``ignore``) names values compared as well as the
+        shape, as a probe's ``values`` does; a 4xx's error codes always are.
         """
         from driftguard.shapes import compare_response
+        from driftguard.shapes.values import ValueRule, compare_values
         from driftguard.snapshots.store import read_record, write_record
 
         relative = self._relative(name)
@@ -146,7 +156,8 @@ class SnapshotFixture:
             )
         ignored = [*self._ignore, *ignore]
         try:
-            live = _record(obj, ignored)
+            rule = ValueRule.of(values if isinstance(values, bool) else list(values))
+            live = _record(obj, ignored, rule)
         except DriftguardError as exc:
             self._failed(relative, f"driftguard: {exc}")
         if not path.exists():
@@ -162,7 +173,11 @@ class SnapshotFixture:
             recorded = read_record(path)
         except DriftguardError as exc:
             self._failed(relative, f"driftguard: {exc}")
-        report = compare_response(recorded, live, probe=Path(relative).stem, ignore=ignored)
+        stem = Path(relative).stem
+        report = compare_response(recorded, live, probe=stem, ignore=ignored)
+        if (recorded.status, recorded.media_type) == (live.status, live.media_type):
+            changed = compare_values(recorded.values, live.values, rule, probe=stem)
+            report = Report("check", [*report.findings, *changed])
         report = apply_policy(report, self._config)
         self._settle(relative, report, lambda: write_record(path, live), "response")
 
@@ -260,12 +275,12 @@ class SnapshotFixture:
         return str(self._root / relative)
 
 
-def _record(obj: Any, ignore: list[str]) -> ResponseRecord:
+def _record(obj: Any, ignore: list[str], values: ValueRule | None) -> ResponseRecord:
     from driftguard.snapshots.record import ResponseRecord
 
     if hasattr(obj, "status_code") and hasattr(obj, "headers"):
-        return ResponseRecord.from_response(obj, ignore=ignore)
-    return ResponseRecord.from_json(obj, status=None, media_type=None, ignore=ignore)
+        return ResponseRecord.from_response(obj, ignore=ignore, values=values)
+    return ResponseRecord.from_json(obj, status=None, media_type=None, ignore=ignore, values=values)
 
 
 def _document_of(app_or_target: Any, config: Any) -> dict[str, Any]:

@@ -239,6 +239,10 @@ TEXTS: dict[str, str] = {
     f"{_LIVE} Careful clients parse both, naive ones compare strings: a warning.",
     "response-array-items-changed": f"The items of an array changed shape. {_LIVE} Clients "
     f"that walk the array parse the old items, so it is breaking.",
+    "response-value-changed": f"A value the probe compares changed (its values setting, or the "
+    f"error codes of a 4xx). {_LIVE} It was named as the contract (values = true or a list of "
+    f"paths; for a 4xx, FastAPI's detail[*].type and detail[*].loc by default), and clients "
+    f"that map it (an error code, a price) break, so it is breaking.",
     "response-status-changed": f"The probe was answered with another status code than the one "
     f"recorded. {_LIVE} Clients branch on the status, so it is breaking.",
     "response-content-type-changed": f"The probe was answered with another media type than the "

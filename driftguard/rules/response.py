@@ -60,6 +60,12 @@ RULES: list[Rule] = [
         "{path}: items {old} -> {new}",
     ),
     _response(
+        "response-value-changed",
+        Severity.BREAKING,
+        "{path}: {old!r} -> {new!r} in the response of {probe}",
+        "{path}: {old!r} -> {new!r} (value)",
+    ),
+    _response(
         "response-status-changed",
         Severity.BREAKING,
         "{probe} answered {new} instead of {old}",

@@ -239,6 +239,7 @@ def _compare_probes(
 ) -> list[Finding]:
     """Each probe's live answer against its record, under the operation it belongs to."""
     from driftguard.shapes import PathMatcher, compare_response
+    from driftguard.shapes.values import compare_values
 
     ignore = PathMatcher(config.ignore)
     operations: set[str] = set()
@@ -259,10 +260,14 @@ def _compare_probes(
                 "'driftguard check --update' records it"
             )
             continue
-        drift = compare_response(
-            before, live[probe.name], probe=probe.name, operation=operation, ignore=ignore
-        )
-        findings.extend(_explained(found, live[probe.name]) for found in drift.findings)
+        now = live[probe.name]
+        drift = compare_response(before, now, probe=probe.name, operation=operation, ignore=ignore)
+        findings.extend(_explained(found, now) for found in drift.findings)
+        if (before.status, before.media_type) == (now.status, now.media_type):
+            values = compare_values(
+                before.values, now.values, probe.values, probe=probe.name, operation=operation
+            )
+            findings.extend(values)
     run.operations = sorted(operations)
     return findings
 

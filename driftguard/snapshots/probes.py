@@ -25,6 +25,7 @@ from driftguard._http import Route, is_target_path, most_literal_first
 from driftguard._redact import REDACTED, redact
 from driftguard.openapi.refs import resolve
 from driftguard.openapi.security import requires_auth
+from driftguard.shapes.values import ValueRule
 from driftguard.snapshots.chaining import check_placeholders, stored_header
 from driftguard.snapshots.record import record_name
 from driftguard.snapshots.store import Snapshot
@@ -57,6 +58,7 @@ class Probe:
     setup: tuple[str, ...] = ()
     capture: Mapping[str, str] = field(default_factory=dict)
     origin: Origin = "config"
+    values: ValueRule | None = None  # which values are compared as well as the shape
 
     @classmethod
     def from_config(cls, probe: ProbeConfig, origin: Origin = "config") -> Probe:
@@ -72,6 +74,9 @@ class Probe:
             setup=tuple(probe.setup),
             capture=dict(probe.capture),
             origin=origin,
+            values=ValueRule.of(
+                probe.values, ignore_order=probe.ignore_order, tolerance=probe.tolerance
+            ),
         )
 
     @classmethod
@@ -88,6 +93,10 @@ class Probe:
                 f"probe {name}: recorded path {path!r} is not a path on the target; "
                 "refusing to replay it"
             )
+        try:
+            values = ValueRule.from_record(request.get("values"))
+        except ValueError as exc:
+            raise SnapshotError(f"probe {name}: corrupt snapshot: {exc}") from None
         return cls(
             name=name,
             method=str(request.get("method", "GET")).upper(),
@@ -100,6 +109,7 @@ class Probe:
             setup=tuple(str(s) for s in request.get("setup") or ()),
             capture=_recorded_capture(name, request.get("capture")),
             origin="snapshot",
+            values=values,
         )
 
     def request_record(self) -> dict[str, Any]:
@@ -119,6 +129,8 @@ class Probe:
             data["setup"] = list(self.setup)
         if self.capture:
             data["capture"] = dict(self.capture)
+        if self.values is not None:
+            data["values"] = self.values.to_record()
         return data
 
     @property

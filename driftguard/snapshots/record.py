@@ -21,6 +21,7 @@ from driftguard._http import is_json_media_type, media_type_of
 from driftguard._redact import is_secret_name, looks_secret, redact
 from driftguard._types import Json
 from driftguard.shapes import PathMatcher, Shape, infer_shape
+from driftguard.shapes.values import ValueRule, select_values, selection_rule
 
 __all__ = ["RECORD_VERSION", "ResponseRecord", "record_name", "redact_shape"]
 
@@ -52,6 +53,8 @@ class ResponseRecord:
     ``request`` is None for records of parsed JSON (the pytest fixture's
     ``driftguard.check(response.json())``), as is ``status``. A request that got no answer
     at all (a dropped connection, a timeout) is recorded with status 0 and its ``error``.
+    ``values`` is the redacted part of the body whose values are compared
+    (:mod:`driftguard.shapes.values`), None when the probe compares none.
     """
 
     status: int | None
@@ -60,6 +63,7 @@ class ResponseRecord:
     request: Mapping[str, Any] | None = None
     sample: Any = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    values: Any = None
 
     @classmethod
     def no_answer(cls, request: Mapping[str, Any] | None, error: str) -> ResponseRecord:
@@ -81,11 +85,17 @@ class ResponseRecord:
         media_type: str | None = "application/json",
         request: Mapping[str, Any] | None = None,
         ignore: PathMatcher | tuple[str, ...] | list[str] = (),
+        values: ValueRule | None = None,
     ) -> ResponseRecord:
-        """A record of a parsed JSON body, redacted."""
-        shape = redact_shape(infer_shape(body, ignore=PathMatcher.of(ignore)))
+        """A record of a parsed JSON body, redacted; ``values`` says which values it keeps
+        for comparison (by default, for a 4xx, the codes of FastAPI's error body)."""
+        matcher = PathMatcher.of(ignore)
+        shape = redact_shape(infer_shape(body, ignore=matcher))
+        rule = selection_rule(values, status)
+        chosen = None if rule is None else select_values(body, rule, ignore=matcher)
         # A sample redacts what it keeps; redacting the whole body first copied all of it.
-        return cls(status, media_type, shape, request, redact(body, sample=True))
+        sample = redact(body, sample=True)
+        return cls(status, media_type, shape, request, sample, values=chosen)
 
     @classmethod
     def from_response(
@@ -94,6 +104,7 @@ class ResponseRecord:
         *,
         request: Mapping[str, Any] | None = None,
         ignore: PathMatcher | tuple[str, ...] | list[str] = (),
+        values: ValueRule | None = None,
     ) -> ResponseRecord:
         """A record of an httpx (or requests, or TestClient) response that has been read."""
         status = int(response.status_code)
@@ -106,7 +117,12 @@ class ResponseRecord:
         except ValueError:
             return cls(status, media_type, None, request, extra={"invalid_json": True})
         return cls.from_json(
-            body, status=status, media_type=media_type, request=request, ignore=ignore
+            body,
+            status=status,
+            media_type=media_type,
+            request=request,
+            ignore=ignore,
+            values=values,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,11 +136,14 @@ class ResponseRecord:
             data["request"] = dict(self.request)
         if self.sample is not None:
             data["sample"] = self.sample
+        if self.values is not None:
+            data["values"] = self.values
         data.update(redact(dict(self.extra)))  # an exception text may quote a credential
         return data
 
     def same_contract(self, other: ResponseRecord) -> bool:
-        """Equal but for the sample and the examples: nothing a check would report."""
+        """Equal but for the sample and the examples: nothing a check would report (the
+        compared values are part of the contract)."""
         mine = None if self.shape is None else self.shape.signature(styles=True)
         theirs = None if other.shape is None else other.shape.signature(styles=True)
         return (
@@ -132,6 +151,7 @@ class ResponseRecord:
             and self.media_type == other.media_type
             and mine == theirs
             and dict(self.request or {}) == dict(other.request or {})
+            and _canonical(self.values) == _canonical(other.values)
         )
 
     @classmethod
@@ -160,6 +180,12 @@ class ResponseRecord:
                 shape = Shape.from_dict(data["shape"])
             except ValueError as exc:
                 raise SnapshotError(f"{where}: corrupt snapshot: shape {exc}") from None
-        known = {"version", "status", "media_type", "shape", "request", "sample"}
+        known = {"version", "status", "media_type", "shape", "request", "sample", "values"}
         extra = {k: v for k, v in data.items() if k not in known}
-        return cls(status, media_type, shape, request, data.get("sample"), extra)
+        sample = data.get("sample")
+        return cls(status, media_type, shape, request, sample, extra, data.get("values"))
+
+
+def _canonical(values: Any) -> str:
+    """Values as the file writes them: ``1`` and ``1.0``, ``true`` and ``1`` differ."""
+    return json.dumps(values, sort_keys=True)

@@ -141,7 +141,9 @@ async def _send(
             if where is not None:
                 extra["raised"] = where
             return ResponseRecord(500, "text/plain", None, request, extra=extra), _NO_BODY
-        record = ResponseRecord.from_response(response, request=request, ignore=ignore)
+        record = ResponseRecord.from_response(
+            response, request=request, ignore=ignore, values=probe.values
+        )
         return record, _body(response) if probe.capture else _NO_BODY
     raise AssertionError("unreachable")  # pragma: no cover
 

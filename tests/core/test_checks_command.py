@@ -74,7 +74,7 @@ def test_text_is_a_table_by_source_and_area_within_100_columns(
     assert sorted(ids) == sorted(RULES)  # every id once, first on its line, to copy
     paths = sum(1 for rule in RULES.values() if rule.area == "paths")
     assert f"schema / paths ({paths} rules)" in lines
-    assert "response / live-response (9 rules, response side)" in lines
+    assert "response / live-response (10 rules, response side)" in lines
     assert "fuzz / auth (1 rule)" in lines
     row = next(line for line in lines if line.startswith("  endpoint-added "))
     assert row.split(None, 2)[1:] == ["info", "operation added"]
@@ -160,7 +160,7 @@ def test_an_override_of_no_rule_is_warned_about(
 
 def test_quiet_prints_the_table_only(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(["checks", "--quiet", "--source", "response"], capsys)
-    assert out.splitlines()[0] == "response / live-response (9 rules, response side)"
+    assert out.splitlines()[0] == "response / live-response (10 rules, response side)"
     assert "Override" not in out
 
 

@@ -275,6 +275,52 @@ CHANGES = (
         ),
     ),
     Change(
+        "validation-error-codes",
+        "every validation error's type code changed (value_error.number.not_ge -> "
+        "greater_than_equal, type_error.integer -> int_parsing, ...): compared as values "
+        "for every 4xx by default",
+        frozenset(
+            wire(
+                "response-value-changed",
+                ("book-not-an-id", "$.detail[0].type"),
+                ("books-bad-query", "$.detail[0].type"),
+                ("books-bad-query", "$.detail[1].type"),
+                ("create-order-invalid", "$.detail[0].type"),
+                ("create-order-invalid", "$.detail[1].type"),
+                ("post-review-invalid", "$.detail[0].type"),
+                ("post-review-invalid", "$.detail[1].type"),
+                ("post-review-invalid", "$.detail[2].type"),
+            )
+        ),
+    ),
+    Change(
+        "int-or-float-price-kept",
+        "an int | float price is no longer cut to an int (Pydantic 1 tried int first): "
+        "9 -> 9.99 in the plans, whose prices the probe names as values",
+        frozenset(
+            wire("response-value-changed", ("plans", "$[1].monthly"), ("plans", "$[2].monthly"))
+            | wire("response-field-format-changed", ("plans", "$[*].monthly"))
+        ),
+    ),
+    Change(
+        "whitespace-not-stripped",
+        "Config.anystr_strip_whitespace (renamed str_strip_whitespace in Pydantic 2) no "
+        "longer strips: ' Gollancz ' is sent padded",
+        frozenset(wire("response-value-changed", ("publishers", "$[0].name"))),
+    ),
+    Change(
+        "url-host-lowercased",
+        "an HttpUrl's host is lowercased (https://Gollancz.Example/books -> "
+        "https://gollancz.example/books)",
+        frozenset(
+            wire(
+                "response-value-changed",
+                ("publishers", "$[0].website"),
+                ("publishers", "$[1].website"),
+            )
+        ),
+    ),
+    Change(
         "password-form-format",
         "FastAPI documents OAuth2PasswordRequestForm's password and client_secret "
         "with format: password",
@@ -306,9 +352,8 @@ CHANGES = (
 )
 
 UNREPORTED = (
-    "validation errors' 'type' codes and 'msg' texts changed (value_error.missing -> "
-    "missing, type_error.integer -> int_parsing, ...): values, and this driftguard compares "
-    "shapes only",
+    "validation errors' 'msg' texts changed ('field required' -> 'Field required'): prose "
+    "for people, not compared (their 'type' codes are)",
     "the document no longer holds a model's inherited docstring, nor Pydantic 1's "
     "'An enumeration.', as the description (description-only: no finding, by design)",
 )

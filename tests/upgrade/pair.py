@@ -77,6 +77,16 @@ path = "/authors/999"
 status = 404
 
 [[probes]]
+name = "plans"
+path = "/plans"
+values = ["$[*].monthly"]
+
+[[probes]]
+name = "publishers"
+path = "/publishers"
+values = true
+
+[[probes]]
 name = "books"
 path = "/books"
 

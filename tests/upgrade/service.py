@@ -7,6 +7,11 @@ instead of ``+00:00``, a ``timedelta`` becomes an ISO 8601 duration, a bare-host
 gains a trailing slash, an ``Optional`` field without a default becomes required, an alias
 declared in ``Config.fields`` (gone in Pydantic 2) is dropped, a number no longer passes
 for a string, and every validation error gains ``input`` and renames its ``ctx`` keys.
+Values change too, where clients read them: every validation error's ``type`` code
+(``value_error.number.not_ge`` -> ``greater_than_equal``), a plan's ``int | float`` price
+(Pydantic 1 tried ``int`` first and cut 9.99 to 9), a publisher's name that
+``anystr_strip_whitespace`` (renamed in Pydantic 2, so no longer applied) stripped, and an
+``HttpUrl``'s host, which Pydantic 2 lowercases.
 The aliases declared with ``Field(alias=...)`` and URLs with a path are the controls: they
 must come out the same.
 
@@ -136,6 +141,24 @@ class Order(Model):
     tracking_url: AnyUrl | None = None  # has a path: the same under both
 
 
+class Plan(Model):
+    """A membership plan of the fixed catalogue: its price is the contract."""
+
+    name: str
+    # Pydantic 1 tries int first and truncates 9.99 to 9; Pydantic 2 keeps the float.
+    monthly: int | float
+
+
+class Publisher(Model):
+    id: int
+    name: str
+    website: HttpUrl  # with a path: the host is lowercased under Pydantic 2, kept under 1
+
+    # Pydantic 2 renamed the key to str_strip_whitespace (warning only): no longer stripped.
+    class Config:
+        anystr_strip_whitespace = True
+
+
 class User(Model):
     username: str
     full_name: str
@@ -229,6 +252,17 @@ USERS = {
         ),
     }
 }
+# Read from the shop's price table as they are written there.
+PLANS = [
+    Plan(name="reader", monthly=5),
+    Plan(name="bookworm", monthly=9.99),
+    Plan(name="library", monthly=24.5),
+]
+# Names as an import from the publishers' feed has them, padded.
+PUBLISHERS = [
+    Publisher(id=1, name=" Gollancz ", website="https://Gollancz.Example/books"),
+    Publisher(id=2, name="Simon & Schuster", website="https://www.SimonAndSchuster.example/c/1"),
+]
 SHIPPING = Decimal("3.90")
 TOKENS: dict[str, str] = {}
 ORDERS: dict[int, Order] = {}
@@ -328,6 +362,16 @@ def get_author(author_id: int) -> Author:
     if author_id not in AUTHORS:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "author not found")
     return AUTHORS[author_id]
+
+
+@app.get("/plans", response_model=list[Plan])
+def list_plans() -> list[Plan]:
+    return PLANS
+
+
+@app.get("/publishers", response_model=list[Publisher])
+def list_publishers() -> list[Publisher]:
+    return PUBLISHERS
 
 
 @app.get("/books", response_model=list[Book])

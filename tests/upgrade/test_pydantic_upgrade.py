@@ -72,8 +72,8 @@ def test_every_real_change_is_found_and_nothing_else(upgrade: tuple[int, dict[st
     assert (missing, unexpected) == ([], [])
     assert len(report["findings"]) == len(found)  # one finding per place, none twice
     notes = report["run"]["notes"]
-    assert "21 probe(s) sent to" in notes[0]
-    assert notes[0].endswith("21 compared")
+    assert "23 probe(s) sent to" in notes[0]
+    assert notes[0].endswith("23 compared")
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=[c.name for c in CHANGES])
@@ -119,6 +119,18 @@ def test_the_findings_say_what_changed(upgrade: tuple[int, dict[str, Any]]) -> N
     assert refused["operation"] == "POST /books/{book_id}/reviews"
     ctx = one("response-field-renamed", "post-review-invalid", "$.detail[*].ctx.limit_value")
     assert ctx["details"]["to"] == "le"
+    code = one("response-value-changed", "create-order-invalid", "$.detail[0].type")
+    assert (code["details"]["old"], code["details"]["new"]) == (
+        "value_error.number.not_ge",
+        "greater_than_equal",
+    )
+    assert (code["operation"], code["severity"]) == ("POST /orders", "breaking")
+    plan = one("response-value-changed", "plans", "$[1].monthly")
+    assert (plan["details"]["old"], plan["details"]["new"]) == (9, 9.99)
+    padded = one("response-value-changed", "publishers", "$[0].name")
+    assert (padded["details"]["old"], padded["details"]["new"]) == ("Gollancz", " Gollancz ")
+    host = one("response-value-changed", "publishers", "$[0].website")
+    assert host["details"]["new"] == "https://gollancz.example/books"
 
 
 def test_volatile_values_and_controls_cause_no_finding(
@@ -134,6 +146,8 @@ def test_volatile_values_and_controls_cause_no_finding(
         ("get-health", "$.status"),
         ("reviews", "$[*].reviewerName"),
         ("order", "$.tracking_url"),
+        ("publishers", "$[0].id"),  # values = true compares no id
+        ("post-review-invalid", "$.detail[0].msg"),  # prose, not a code
     ]:
         assert (probe, path) not in paths
     probes = {where for where, _ in paths}
@@ -154,7 +168,7 @@ def test_each_side_against_itself_is_clean(
 def test_the_report_has_about_as_many_causes_as_real_changes(
     upgrade: tuple[int, dict[str, Any]],
 ) -> None:
-    """109 findings from 14 real changes: the report leads with about 14 causes, not 109."""
+    """125 findings from 20 real changes: the report leads with about 20 causes, not 125."""
     report = upgrade[1]
     causes = report["causes"]
     cause_of = {f["fingerprint"]: f["cause"] for f in report["findings"]}
