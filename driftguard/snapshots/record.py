@@ -123,16 +123,24 @@ class ResponseRecord:
         data.update(redact(dict(self.extra)))  # an exception text may quote a credential
         return data
 
+    def contract(self) -> tuple[Any, ...]:
+        """What a check holds a response to: status, media type, shape (with its styles) and
+        request; never the sample nor the examples, which change on every call.
+
+        The one rule of when a stored record is rewritten (:func:`~.store.write_snapshot`
+        keeps a file whose contract is unchanged, byte for byte): a part that a check
+        compares joins this tuple, and then it decides rewrites too.
+        """
+        return (
+            self.status,
+            self.media_type,
+            None if self.shape is None else self.shape.signature(styles=True),
+            dict(self.request or {}),
+        )
+
     def same_contract(self, other: ResponseRecord) -> bool:
         """Equal but for the sample and the examples: nothing a check would report."""
-        mine = None if self.shape is None else self.shape.signature(styles=True)
-        theirs = None if other.shape is None else other.shape.signature(styles=True)
-        return (
-            self.status == other.status
-            and self.media_type == other.media_type
-            and mine == theirs
-            and dict(self.request or {}) == dict(other.request or {})
-        )
+        return self.contract() == other.contract()
 
     @classmethod
     def from_dict(cls, data: Any, *, where: str) -> ResponseRecord:

@@ -131,26 +131,53 @@ class Snapshot:
 
 @dataclass
 class SnapshotChanges:
-    """What a write replaced, so that nothing is ever overwritten silently."""
+    """What a write replaced, so that nothing is ever overwritten silently.
+
+    ``unchanged`` names the records whose contract (:meth:`ResponseRecord.contract`) is
+    what was stored: their files were left as they were, old sample and all.
+    """
 
     directory: Path
     spec: SpecChange
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
-    refreshed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+
+    @property
+    def responses_changed(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    @property
+    def written(self) -> bool:
+        """Whether any file was written: an unchanged target leaves the directory alone."""
+        return self.spec in ("created", "replaced") or self.responses_changed
 
     def lines(self) -> list[str]:
         out = [f"{self.directory / SPEC_FILE}: {self.spec}"] if self.spec != "none" else []
         for label, names in (
             ("new", self.added),
             ("replaced (shape, status or request changed)", self.changed),
-            ("rewritten (same contract, new sample)", self.refreshed),
             ("removed (no longer probed)", self.removed),
         ):
             if names:
                 out.append(f"{len(names)} probe(s) {label}: {', '.join(sorted(names))}")
+        if self.unchanged:
+            out.append(f"{len(self.unchanged)} probe(s) unchanged (files left as they were)")
         return out
+
+    def summary(self, target: str) -> str:
+        """The one line a run ends with (and all that ``--quiet`` prints)."""
+        probes = len(self.added) + len(self.changed) + len(self.unchanged)
+        if not self.written:
+            return (
+                f"snapshot of {target} in {self.directory}/ is up to date: nothing rewritten "
+                f"({probes} probe(s) unchanged)"
+            )
+        return (
+            f"snapshot of {target} written to {self.directory}/ "
+            f"({probes} probe(s), {len(self.unchanged)} unchanged)"
+        )
 
 
 @contextlib.contextmanager
@@ -310,7 +337,10 @@ def write_snapshot(
 ) -> SnapshotChanges:
     """Replace the snapshot's ``openapi.json`` and ``responses/`` in one step.
 
-    What changed is read from the directory under the exclusive lock, at the swap: a writer
+    Only what changed is written: a record whose contract is the stored one keeps its file
+    (the same inode, bytes and mtime, its old sample too), an unchanged document keeps
+    ``openapi.json``, and a target that changed nothing leaves the directory untouched, so
+    that re-snapshotting an unchanged service shows nothing in ``git status``. What changed is read from the directory under the exclusive lock, at the swap: a writer
     that waited for another one says what it replaced, not what it saw before it waited.
     ``previous`` (the snapshot its caller loaded, so that a corrupt one stops the run before
     anything is written) is accepted and no longer needed. A write that fails is undone: the
@@ -326,8 +356,17 @@ def write_snapshot(
             _swap.finish_interrupted_swap(root)
             changes = _changes(root, spec, records)
             _swap.check_stage(staged, spec)
-            handed_over = True
-            _swap.swap(root, staged)
+            if changes.written:
+                _swap.keep_unchanged(
+                    root,
+                    staged,
+                    changes.unchanged,
+                    spec=changes.spec == "unchanged",
+                    # a new snapshot has a responses/, if only an empty one
+                    responses=not changes.responses_changed and (root / RESPONSES).is_dir(),
+                )
+                handed_over = True
+                _swap.swap(root, staged)
             _swap.sweep_stale_staging(root)
         return changes
     finally:
@@ -375,6 +414,6 @@ def _changes(
         elif (before := old[name]) is None or not before.same_contract(record):
             changes.changed.append(name)
         else:
-            changes.refreshed.append(name)
+            changes.unchanged.append(name)
     changes.removed = sorted(set(old) - set(records))
     return changes
