@@ -58,6 +58,7 @@ __all__ = [
     "read_record",
     "read_spec",
     "refuse_revision",
+    "write_document",
     "write_record",
     "write_snapshot",
     "write_spec",
@@ -114,8 +115,18 @@ def read_record(path: str | os.PathLike[str]) -> ResponseRecord:
 
 def write_record(path: str | os.PathLike[str], record: ResponseRecord) -> None:
     """Write one record atomically (readers see the old file or the new one)."""
+    _write_file(path, record.to_dict())
+
+
+def write_document(path: str | os.PathLike[str], document: Mapping[str, Any]) -> None:
+    """Write one OpenAPI document file atomically, outside the swap (the pytest fixture's
+    ``snapshots/tests/.../<test>.openapi.json``; a snapshot's own is :func:`write_spec`'s)."""
+    _write_file(path, document)
+
+
+def _write_file(path: str | os.PathLike[str], data: Mapping[str, Any]) -> None:
     try:
-        atomic_write_text(path, canonical_json(record.to_dict()))
+        atomic_write_text(path, canonical_json(data))
     except DriftguardError as exc:
         raise SnapshotError(str(exc)) from None
 
