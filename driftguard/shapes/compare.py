@@ -20,7 +20,7 @@ from driftguard.findings import Finding
 from driftguard.renames import pair_renames
 from driftguard.report import Report
 from driftguard.rules import finding
-from driftguard.shapes._formats import STRONG, label
+from driftguard.shapes._formats import STRONG, label, new_spelling
 from driftguard.shapes._paths import ITEMS, Path, PathMatcher, render_path
 from driftguard.shapes.infer import Shape, infer_shape
 
@@ -158,8 +158,8 @@ class _Comparison:
         if new.format != old.format:
             if new.format is None and old.format not in STRONG:
                 return
-        elif not (old.style and new.style and old.style != new.style):
-            return
+        elif not new_spelling(old.style, new.style):
+            return  # the same spelling, or one of those a mixed field was recorded with
         self.emit(
             "response-field-format-changed",
             path,

@@ -21,7 +21,7 @@ from typing import Any
 
 from driftguard._errors import UsageError
 from driftguard._types import Json
-from driftguard.shapes._formats import describe, detect
+from driftguard.shapes._formats import describe, detect, merged_style
 from driftguard.shapes._paths import ITEMS, Path, PathMatcher, render_path
 
 __all__ = ["TYPE_ORDER", "Shape", "infer_shape"]
@@ -90,7 +90,7 @@ class Shape:
         if "string" in self.types and "string" in other.types:
             if self.format == other.format:
                 fmt = self.format
-                style = self.style if self.style == other.style else None
+                style = merged_style(fmt, self.style, other.style)
         elif "string" in self.types:
             fmt, style = self.format, self.style
         elif "string" in other.types:
