@@ -31,11 +31,14 @@ def redact_shape(shape: Shape, *, secret: bool = False) -> Shape:
     """The shape with examples dropped under credential names and where they look secret."""
     example = None if secret or looks_secret(shape.example) else shape.example
     items = None if shape.items is None else redact_shape(shape.items, secret=secret)
+    values = None if shape.values is None else redact_shape(shape.values, secret=secret)
     fields = {
         name: redact_shape(child, secret=secret or is_secret_name(name))
         for name, child in shape.fields.items()
     }
-    return replace(shape, example=example, items=items, fields=MappingProxyType(fields))
+    return replace(
+        shape, example=example, items=items, fields=MappingProxyType(fields), values=values
+    )
 
 
 def record_name(method: str, template: str) -> str:

@@ -30,9 +30,9 @@ import json
 import os
 import shutil
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from driftguard._errors import DriftguardError, LoadError, SnapshotError, UsageError, first_line
 from driftguard._io import atomic_write_text, canonical_json
@@ -40,6 +40,7 @@ from driftguard.snapshots import _swap
 from driftguard.snapshots._swap import JOURNAL, STAGING, error
 from driftguard.snapshots._swap import RESPONSES as RESPONSES
 from driftguard.snapshots._swap import SPEC_FILE as SPEC_FILE
+from driftguard.snapshots.changes import SnapshotChanges, SpecChange
 from driftguard.snapshots.record import ResponseRecord
 
 if TYPE_CHECKING:
@@ -64,9 +65,6 @@ __all__ = [
     "write_spec",
 ]
 
-
-# What a write did to openapi.json ("none": no document was written).
-SpecChange = Literal["created", "replaced", "unchanged", "none"]
 
 _FALSE = frozenset({"", "0", "false", "no", "off", "n", "f"})
 
@@ -138,57 +136,6 @@ class Snapshot:
     directory: Path
     spec: dict[str, Any] | None
     records: Mapping[str, ResponseRecord]
-
-
-@dataclass
-class SnapshotChanges:
-    """What a write replaced, so that nothing is ever overwritten silently.
-
-    ``unchanged`` names the records whose contract (:meth:`ResponseRecord.contract`) is
-    what was stored: their files were left as they were, old sample and all.
-    """
-
-    directory: Path
-    spec: SpecChange
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-    @property
-    def responses_changed(self) -> bool:
-        return bool(self.added or self.changed or self.removed)
-
-    @property
-    def written(self) -> bool:
-        """Whether any file was written: an unchanged target leaves the directory alone."""
-        return self.spec in ("created", "replaced") or self.responses_changed
-
-    def lines(self) -> list[str]:
-        out = [f"{self.directory / SPEC_FILE}: {self.spec}"] if self.spec != "none" else []
-        for label, names in (
-            ("new", self.added),
-            ("replaced (shape, status or request changed)", self.changed),
-            ("removed (no longer probed)", self.removed),
-        ):
-            if names:
-                out.append(f"{len(names)} probe(s) {label}: {', '.join(sorted(names))}")
-        if self.unchanged:
-            out.append(f"{len(self.unchanged)} probe(s) unchanged (files left as they were)")
-        return out
-
-    def summary(self, target: str) -> str:
-        """The one line a run ends with (and all that ``--quiet`` prints)."""
-        probes = len(self.added) + len(self.changed) + len(self.unchanged)
-        if not self.written:
-            return (
-                f"snapshot of {target} in {self.directory}/ is up to date: nothing rewritten "
-                f"({probes} probe(s) unchanged)"
-            )
-        return (
-            f"snapshot of {target} written to {self.directory}/ "
-            f"({probes} probe(s), {len(self.unchanged)} unchanged)"
-        )
 
 
 @contextlib.contextmanager
@@ -360,6 +307,7 @@ def write_snapshot(
     del previous
     refuse_revision(directory)
     root = Path(directory)
+    records = _declared_maps(spec, records)
     staged = _swap.stage(root, spec, records)
     handed_over = False  # to the swap, which removes the stage or leaves it to a journal
     try:
@@ -383,6 +331,24 @@ def write_snapshot(
     finally:
         if not handed_over:
             shutil.rmtree(staged, ignore_errors=True)
+
+
+def _declared_maps(
+    spec: Mapping[str, Any] | None, records: Mapping[str, ResponseRecord]
+) -> Mapping[str, ResponseRecord]:
+    """The records with the objects their spec declares maps (``additionalProperties``)
+    taken as maps, whatever keys the samples had: the snapshot holds that spec."""
+    from driftguard.shapes.maps import as_maps, declared_maps
+
+    if spec is None:
+        return records
+    declared = declared_maps(spec, records)
+    return {
+        name: replace(record, shape=as_maps(record.shape, declared[name]))
+        if name in declared and record.shape is not None
+        else record
+        for name, record in records.items()
+    }
 
 
 _UNREADABLE: dict[str, Any] = {}  # an old openapi.json that could not be parsed
