@@ -176,7 +176,8 @@ def _response_schema(
         (responses[k] for k in (code, f"{code[0]}XX", f"{code[0]}xx", "default") if k in responses),
         None,
     )
-    content = resolve(document, response).get("content") if response is not None else None
+    response = resolve(document, response)
+    content = response.get("content") if isinstance(response, Mapping) else None
     if not isinstance(content, Mapping) or not content:
         return None
     media = content.get(media_type) if media_type in content else next(iter(content.values()))

@@ -126,3 +126,16 @@ def test_the_spec_declares_maps_where_keys_do_not_look_like_data() -> None:
     assert not shape.fields["meta"].is_map
     live = infer_shape({"prices": {"enterprise": 9.0}, "meta": {"a": "x", "b": "y"}})
     assert compare_shapes(shape, live, probe="p").findings == []
+
+
+@pytest.mark.parametrize(
+    "response",
+    ["x", None, {"content": "x"}, {"content": {"application/json": "x"}}, {"$ref": "#/nowhere"}],
+)
+def test_a_malformed_response_declares_no_map(response: Any) -> None:
+    from driftguard.shapes.maps import declared_maps
+    from driftguard.snapshots.record import ResponseRecord
+
+    record = ResponseRecord.from_json({"a": 1}, status=200, request={"method": "GET", "path": "/a"})
+    document = {"openapi": "3.1.0", "paths": {"/a": {"get": {"responses": {"200": response}}}}}
+    assert declared_maps(document, {"a": record}) == {}
