@@ -217,7 +217,7 @@ def test_a_snapshot_target_reads_its_document_through_the_store(tmp_path: Path) 
 
 
 def test_the_document_alone_is_written_under_the_swap_lock(tmp_path: Path) -> None:
-    """The pytest fixture's check_schema writes openapi.json through the store as well."""
+    """Writing the document alone (write_spec) completes an interrupted swap first."""
     from driftguard.snapshots.store import read_spec, write_spec
 
     write_snapshot(tmp_path, spec("1"), {"kept": record({"x": 1})})
