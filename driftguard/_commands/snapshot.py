@@ -1,6 +1,8 @@
 """`driftguard snapshot`: a thin layer over :func:`driftguard.snapshot`.
 
-It says what it created, replaced and removed: a snapshot is never overwritten silently.
+It says what it created, replaced, removed and left unchanged: a snapshot is never
+overwritten silently. ``--quiet`` prints the summary line alone; a warning (a probe recorded
+with a status that is rarely meant) goes to stderr either way.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def run(args: argparse.Namespace, config: Any) -> int:
         force=args.force,
         progress=probe_progress(args),
     )
-    if not args.quiet:
-        sys.stdout.write("".join(line + "\n" for line in result.lines()))
+    sys.stderr.write("".join(f"warning: {warning}\n" for warning in result.warnings))
+    lines = result.lines()
+    sys.stdout.write("".join(line + "\n" for line in (lines[-1:] if args.quiet else lines)))
     return 0

@@ -182,15 +182,18 @@ class SnapshotFixture:
         self._settle(relative, report, lambda: write_record(path, live), "response")
 
     def check_schema(self, app_or_target: Any = None) -> None:
-        """Diff the app's whole OpenAPI document with the snapshot's ``openapi.json``.
+        """Diff the app's whole OpenAPI document with the test's own document snapshot.
 
+        The snapshot is ``snapshots/tests/<test module>/<test name>.openapi.json``, never the
+        CLI's ``snapshots/openapi.json``: ``--driftguard-update`` must not half-update the
+        baseline that ``driftguard check`` compares against, nor read it as the test's.
         Breaking changes fail the test; the others are listed in the session summary.
         With no argument, ``[tool.driftguard] target`` is used.
         """
         from driftguard.openapi.sources import load_spec
-        from driftguard.snapshots.store import write_spec
+        from driftguard.snapshots.store import SPEC_FILE, write_document
 
-        relative = "openapi.json"
+        relative = f"{self._stem}.openapi.json"
         path = self._root / relative
         if relative in self._used:
             self._fail(f"driftguard: check_schema ran twice in {self._nodeid}")
@@ -201,19 +204,26 @@ class SnapshotFixture:
             self._failed(relative, f"driftguard: {exc}")
 
         def write() -> None:
-            write_spec(self._root, document)
+            write_document(path, document)
 
         if not path.exists():
             if self._session.update:
                 self._write(relative, write, "created")
                 return
+            cli_file = self._root / SPEC_FILE
+            aside = (
+                f" ({cli_file} is the snapshot of `driftguard snapshot`, which check_schema "
+                "does not read)"
+                if cli_file.exists()
+                else ""
+            )
             self._failed(
                 relative,
-                f"driftguard: no OpenAPI snapshot {path} yet. Create it with `{UPDATE_HINT}` "
-                "(or `driftguard snapshot`), review it and commit it.",
+                f"driftguard: no OpenAPI snapshot {path} yet{aside}. Create it with "
+                f"`{UPDATE_HINT}`, review it and commit it.",
             )
         try:
-            old = load_spec(str(self._root))
+            old = load_spec(str(path))
             from driftguard import diff_specs
 
             report = diff_specs(old, document, config=self._config)

@@ -10,18 +10,29 @@ is inferred from every item of an array: the per-value work is one C-level regex
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import methodcaller
 
-__all__ = ["STRONG", "StringFormat", "describe", "detect", "label"]
+__all__ = [
+    "MIXED",
+    "STRONG",
+    "StringFormat",
+    "describe",
+    "detect",
+    "label",
+    "merged_style",
+    "mixed",
+    "new_spelling",
+    "styles",
+]
 
 
 @dataclass(frozen=True)
 class StringFormat:
     name: str
     pattern: re.Pattern[str]
-    # The spelling shared by every value of a column, or None when they differ.
+    # How the values of a column are spelled (several for a mixed column), or None.
     style: Callable[[Sequence[str]], str | None]
 
 
@@ -29,41 +40,96 @@ def _no_style(values: Sequence[str]) -> str | None:
     return None
 
 
+# A column whose values mix spellings of a closed set (offsets, hex case, a trailing slash)
+# records every spelling seen, joined in one order: "+00:00 or Z". Clients of such a field
+# already cope with each of them, so live values are a change only when they bring a
+# spelling never recorded (all "Z" is not; "naive" is). Open sets (a numeric string's
+# precision) record no style when mixed: one more decimal is data, not a new spelling.
+MIXED = " or "
+
+
+def styles(style: str | None) -> frozenset[str]:
+    """The spellings a recorded style allows (one, or several for a mixed column)."""
+    return frozenset(style.split(MIXED)) if style else frozenset()
+
+
+def mixed(seen: Iterable[str | None]) -> str | None:
+    """The style of a column whose values are spelled ``seen`` (None: one cannot tell)."""
+    spellings = set(seen)
+    if not spellings or None in spellings:
+        return None
+    return MIXED.join(sorted(str(s) for s in spellings))
+
+
+def merged_style(fmt: str | None, a: str | None, b: str | None) -> str | None:
+    """The style of a column of format ``fmt`` sometimes spelled ``a``, sometimes ``b``."""
+    if a == b:
+        return a
+    if not (a and b) or fmt not in _CLOSED:
+        return None
+    return mixed(styles(a) | styles(b))
+
+
+def new_spelling(old: str | None, new: str | None) -> bool:
+    """Whether live values spelled ``new`` bring a spelling the recording did not allow."""
+    return bool(old and new) and not styles(new) <= styles(old)
+
+
 _ENDS_Z = methodcaller("endswith", ("Z", "z"))
 _COLON_OFFSET = re.compile(r".*[+-]\d\d:\d\d\Z")
 _PLAIN_OFFSET = re.compile(r".*[+-]\d{4}\Z")
 
 
+def _count(pattern: re.Pattern[str], values: Sequence[str]) -> int:
+    return sum(1 for _ in filter(None, map(pattern.match, values)))
+
+
+def _offset(value: str) -> str:
+    if _ENDS_Z(value):
+        return "Z"
+    if _COLON_OFFSET.match(value):
+        return "+00:00"
+    return "+0000" if _PLAIN_OFFSET.match(value) else "naive"
+
+
 def _offset_style(values: Sequence[str]) -> str | None:
+    # One spelling for the whole column is the common case, told by C-level passes;
+    # only a mixed column is looked at value by value.
     zulu = sum(map(_ENDS_Z, values))
     if zulu == len(values):
         return "Z"
-    if zulu:
-        return None
-    colon = sum(1 for _ in filter(None, map(_COLON_OFFSET.match, values)))
-    if colon == len(values):
-        return "+00:00"
-    if colon:
-        return None
-    plain = sum(1 for _ in filter(None, map(_PLAIN_OFFSET.match, values)))
-    if plain == len(values):
-        return "+0000"
-    return "naive" if not plain else None
+    if not zulu:
+        colon = _count(_COLON_OFFSET, values)
+        if colon == len(values):
+            return "+00:00"
+        if not colon:
+            plain = _count(_PLAIN_OFFSET, values)
+            if plain == len(values):
+                return "+0000"
+            if not plain:
+                return "naive"
+    return mixed(map(_offset, values))
 
 
 _HEX_UPPER = ("A", "B", "C", "D", "E", "F")
 _HEX_LOWER = ("a", "b", "c", "d", "e", "f")
 
 
+def _case(value: str) -> str | None:
+    upper = any(c in value for c in _HEX_UPPER)
+    lower = any(c in value for c in _HEX_LOWER)
+    if upper == lower:
+        return "" if not upper else None  # "": no letter, says nothing; None: both in one
+    return "upper-case" if upper else "lower-case"
+
+
 def _uuid_case(values: Sequence[str]) -> str | None:
-    joined = "".join(values)
-    upper = any(c in joined for c in _HEX_UPPER)
-    lower = any(c in joined for c in _HEX_LOWER)
-    if upper and not lower:
-        return "upper-case"
-    if lower and not upper:
-        return "lower-case"
-    return None
+    case = _case("".join(values))
+    if case != "" and case is not None:
+        return case  # every value in one case, told in one pass
+    if case == "":
+        return None  # no letter at all: nothing to tell
+    return mixed(set(map(_case, values)) - {""})
 
 
 _ENDS_SLASH = methodcaller("endswith", "/")
@@ -73,7 +139,7 @@ def _trailing_slash(values: Sequence[str]) -> str | None:
     slashes = sum(map(_ENDS_SLASH, values))
     if slashes == len(values):
         return "trailing slash"
-    return "no trailing slash" if slashes == 0 else None
+    return "no trailing slash" if slashes == 0 else mixed(["trailing slash", "no trailing slash"])
 
 
 def _precision(values: Sequence[str]) -> str | None:
@@ -117,6 +183,9 @@ FORMATS: tuple[StringFormat, ...] = (
     StringFormat("email", re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z"), _no_style),
     StringFormat("numeric", re.compile(r"-?\d+(?:\.\d+)?\Z"), _precision),
 )
+
+# Formats whose spellings are a closed set, so that a mixed column can list them.
+_CLOSED = frozenset({"date-time", "uuid", "uri"})
 
 # Formats whose loss means the field changed. A string that happened to be all digits
 # ("numeric") becoming a word says nothing: codes and references look like that.

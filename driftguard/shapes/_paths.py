@@ -1,6 +1,8 @@
 """Field paths inside a response (``$.lines[*].unit_price``) and the ignore patterns over them.
 
-A path is a tuple of segments: a field name, or :data:`ITEMS` for "every item of an array".
+A path is a tuple of segments: a field name, :data:`ITEMS` for "every item of an array", or
+:data:`WILDCARD` for "every value of a map" (written ``$.rates.*``; a key that is itself
+``*`` is written the same way).
 Shapes never keep array indexes, so ``[0]`` in a pattern means the same as ``[*]``. Patterns
 are the JSONPath subset users write in ``ignore``: ``$..created_at`` (the field at any depth),
 ``$.items[*].id``, ``$.rates.*`` (every key of an object), ``$['odd key']``.
@@ -34,6 +36,8 @@ def render_path(path: Path) -> str:
     for segment in path:
         if segment is ITEMS:
             out.append("[*]")
+        elif segment == WILDCARD:  # the values of a map: ``$.rates.*``
+            out.append(".*")
         elif _PLAIN.match(segment):
             out.append("." + segment)
         else:

@@ -20,9 +20,10 @@ from driftguard.findings import Finding
 from driftguard.renames import pair_renames
 from driftguard.report import Report
 from driftguard.rules import finding
-from driftguard.shapes._formats import STRONG, label
-from driftguard.shapes._paths import ITEMS, Path, PathMatcher, render_path
+from driftguard.shapes._formats import STRONG, label, new_spelling
+from driftguard.shapes._paths import ITEMS, WILDCARD, Path, PathMatcher, render_path
 from driftguard.shapes.infer import Shape, infer_shape
+from driftguard.shapes.maps import data_keys
 
 __all__ = ["RecordedResponse", "compare_response", "compare_shapes"]
 
@@ -148,7 +149,10 @@ class _Comparison:
         if "string" in new_types:
             self._formats(old, new, path)
         if "object" in new_types:
-            self._fields(old, new, path)
+            if _as_maps(old, new):
+                self._values(old, new, path)
+            else:
+                self._fields(old, new, path)
         if "array" in new_types and old.items is not None and new.items is not None:
             self.compare(old.items, new.items, (*path, ITEMS))
 
@@ -158,14 +162,20 @@ class _Comparison:
         if new.format != old.format:
             if new.format is None and old.format not in STRONG:
                 return
-        elif not (old.style and new.style and old.style != new.style):
-            return
+        elif not new_spelling(old.style, new.style):
+            return  # the same spelling, or one of those a mixed field was recorded with
         self.emit(
             "response-field-format-changed",
             path,
             old=label(old.format, old.style),
             new=label(new.format, new.style),
         )
+
+    def _values(self, old: Shape, new: Shape, path: Path) -> None:
+        """A map's values against the other side's, whatever keys either had."""
+        old_values, new_values = old.map_values(), new.map_values()
+        if old_values is not None and new_values is not None:
+            self.compare(old_values, new_values, (*path, WILDCARD))
 
     def _fields(self, old: Shape, new: Shape, path: Path) -> None:
         ignore = self.ignore
@@ -196,6 +206,16 @@ class _Comparison:
             if name in new.optional and name not in old.optional:
                 self.emit("response-field-removed", child, missing="in some items")
             self.compare(old_field, new_field, child)
+
+
+def _as_maps(old: Shape, new: Shape) -> bool:
+    """Whether two objects are compared as maps: the recorded one is a map (the live one's
+    keys are then data, whatever they look like), or the live one is and the recorded keys
+    look like data too. A recorded object of named fields is never a map after the fact:
+    its fields gone would go unreported."""
+    if old.is_map:
+        return True
+    return new.is_map and (not old.fields or data_keys(old.fields))
 
 
 def _types(shape: Shape) -> str:

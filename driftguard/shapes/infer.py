@@ -21,8 +21,9 @@ from typing import Any
 
 from driftguard._errors import UsageError
 from driftguard._types import Json
-from driftguard.shapes._formats import describe, detect
-from driftguard.shapes._paths import ITEMS, Path, PathMatcher, render_path
+from driftguard.shapes._formats import describe, detect, merged_style
+from driftguard.shapes._paths import ITEMS, WILDCARD, Path, PathMatcher, render_path
+from driftguard.shapes.maps import looks_like_map
 
 __all__ = ["TYPE_ORDER", "Shape", "infer_shape"]
 
@@ -41,6 +42,11 @@ class Shape:
     is spelled; for arrays, ``items`` is the merged shape of every item (None when only empty
     arrays were seen); for objects, ``fields`` maps each key to its shape and ``optional``
     names the keys some samples lacked: a missing key and a null value are different things.
+
+    An object whose keys are data (currency codes, ids, dates) is a *map*: ``values`` is the
+    merged shape of its values (JSON Schema's ``additionalProperties``) and ``fields`` is
+    empty, so that ``{EUR, GBP}`` then ``{USD, JPY}`` is the same shape. Its values' path is
+    ``$.rates.*``.
     """
 
     types: frozenset[str]
@@ -50,6 +56,7 @@ class Shape:
     fields: Mapping[str, Shape] = field(default_factory=lambda: _EMPTY)
     optional: frozenset[str] = frozenset()
     example: Any = field(default=None, compare=False)
+    values: Shape | None = None
 
     def __hash__(self) -> int:
         return hash(self.signature(styles=True))
@@ -62,6 +69,10 @@ class Shape:
     def non_null(self) -> frozenset[str]:
         return self.types - {"null"}
 
+    @property
+    def is_map(self) -> bool:
+        return self.values is not None
+
     def signature(self, *, styles: bool = False) -> tuple[Any, ...]:
         """A hashable summary of the structure; equal signatures mean interchangeable shapes."""
         return (
@@ -73,12 +84,15 @@ class Shape:
                 (name, name in self.optional, shape.signature(styles=styles))
                 for name, shape in sorted(self.fields.items())
             ),
+            None if self.values is None else self.values.signature(styles=styles),
         )
 
     def describe(self) -> str:
         """The type as a message shows it: ``string (date-time, Z)``, ``null | integer``."""
         names = sorted(self.types, key=_RANK.__getitem__)
         parts = [describe(n, self.format, self.style) if n == "string" else n for n in names]
+        if self.values is not None:
+            parts = [f"map of {self.values.describe()}" if n == "object" else n for n in parts]
         return " | ".join(parts) or "nothing"
 
     def merge(self, other: Shape) -> Shape:
@@ -90,7 +104,7 @@ class Shape:
         if "string" in self.types and "string" in other.types:
             if self.format == other.format:
                 fmt = self.format
-                style = self.style if self.style == other.style else None
+                style = merged_style(fmt, self.style, other.style)
         elif "string" in self.types:
             fmt, style = self.format, self.style
         elif "string" in other.types:
@@ -101,9 +115,29 @@ class Shape:
             items = self.items
         else:
             items = self.items.merge(other.items)
-        fields, optional = _merge_fields(self, other)
         example = self.example if self.example is not None else other.example
+        if self.is_map or other.is_map:
+            values = _merge_all([s for s in (self.map_values(), other.map_values()) if s])
+            return Shape(frozenset(types), fmt, style, items, example=example, values=values)
+        fields, optional = _merge_fields(self, other)
         return Shape(frozenset(types), fmt, style, items, fields, optional, example)
+
+    def map_values(self) -> Shape | None:
+        """The shape of every value of this object, taken as a map (None: no value seen)."""
+        if self.values is not None:
+            return self.values
+        return _merge_all(list(self.fields.values())) if self.fields else None
+
+    def as_map(self) -> Shape:
+        """This object as a map of its values' merged shape (a map stays as it is)."""
+        if self.is_map or "object" not in self.types:
+            return self
+        values = self.map_values()
+        if values is None:
+            return self  # {}: nothing says what its values would be
+        return Shape(
+            self.types, self.format, self.style, self.items, example=self.example, values=values
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON in a stable order, as stored in snapshot files."""
@@ -115,7 +149,9 @@ class Shape:
             data["style"] = self.style
         if self.items is not None:
             data["items"] = self.items.to_dict()
-        if "object" in self.types:
+        if self.values is not None:
+            data["additionalProperties"] = self.values.to_dict()
+        elif "object" in self.types:
             data["properties"] = {k: v.to_dict() for k, v in sorted(self.fields.items())}
             if self.optional:
                 data["optional"] = sorted(self.optional)
@@ -127,6 +163,15 @@ class Shape:
     def from_dict(cls, data: Any) -> Shape:
         """The inverse of :meth:`to_dict`; a malformed document raises ValueError saying where."""
         return _from_dict(data, ())
+
+
+def _merge_all(shapes: list[Shape]) -> Shape | None:
+    if not shapes:
+        return None
+    merged = shapes[0]
+    for shape in shapes[1:]:
+        merged = merged.merge(shape)
+    return merged
 
 
 def _merge_fields(a: Shape, b: Shape) -> tuple[Mapping[str, Shape], frozenset[str]]:
@@ -239,7 +284,8 @@ class _Inferrer:
                 continue
             fields[key] = self.many(column, child)
         ordered = MappingProxyType(dict(sorted(fields.items())))
-        return Shape(_OBJECT, fields=ordered, optional=frozenset(optional))
+        shape = Shape(_OBJECT, fields=ordered, optional=frozenset(optional))
+        return shape.as_map() if looks_like_map(ordered) else shape
 
 
 def _json_kind(value: Any, path: Path) -> type:
@@ -261,7 +307,16 @@ def _from_dict(data: Any, path: Path) -> Shape:
     names = [raw] if isinstance(raw, str) else raw
     if not isinstance(names, list) or not names or not all(n in _RANK for n in names):
         raise ValueError(f"{where}: 'type' must be one of {', '.join(TYPE_ORDER)} or a list")
-    unknown = set(data) - {"type", "format", "style", "items", "properties", "optional", "example"}
+    unknown = set(data) - {
+        "type",
+        "format",
+        "style",
+        "items",
+        "properties",
+        "additionalProperties",
+        "optional",
+        "example",
+    }
     if unknown:
         raise ValueError(f"{where}: unknown key {sorted(unknown)[0]!r}")
     fmt, style = data.get("format"), data.get("style")
@@ -281,6 +336,13 @@ def _from_dict(data: Any, path: Path) -> Shape:
     example = data.get("example")
     if example is not None and not isinstance(example, _SCALARS):
         raise ValueError(f"{where}: 'example' must be a string, number or boolean")
+    values = None
+    if data.get("additionalProperties") is not None:
+        if "object" not in names or props:
+            raise ValueError(
+                f"{where}: 'additionalProperties' is for a map: an object without 'properties'"
+            )
+        values = _from_dict(data["additionalProperties"], (*path, WILDCARD))
     return Shape(
         frozenset(names),
         fmt,
@@ -289,4 +351,5 @@ def _from_dict(data: Any, path: Path) -> Shape:
         MappingProxyType(fields),
         frozenset(optional),
         example,
+        values,
     )

@@ -9,6 +9,10 @@ undo it:
     2. the stage's responses/ is moved in
     3. the stage's openapi.json replaces the old one: one rename, the last step, never undone
 
+Only what changed is in the stage when it is swapped in (:func:`keep_unchanged`): no
+openapi.json when the document is the same, no responses/ when no record changed (steps 1
+and 2 are then skipped), and hard links to the stored files for the records that did not.
+
 A stage whose writer process is gone is never swapped in (no journal names it) and is
 removed at once; a journal that names anything but a stage of this store is dropped.
 """
@@ -39,6 +43,7 @@ __all__ = [
     "check_stage",
     "error",
     "finish_interrupted_swap",
+    "keep_unchanged",
     "stage",
     "swap",
     "sweep_stale_staging",
@@ -92,6 +97,33 @@ def check_stage(staged: Path, spec: Mapping[str, Any] | None) -> None:
     complete = (staged / RESPONSES).is_dir() and (spec is None or (staged / SPEC_FILE).is_file())
     if not complete:
         raise SnapshotError(f"{staged}: the staged snapshot vanished; nothing was written")
+
+
+def keep_unchanged(
+    root: Path, staged: Path, names: list[str], *, spec: bool, responses: bool
+) -> None:
+    """Make the swap leave alone what did not change (under the lock, before :func:`swap`).
+
+    An unchanged ``openapi.json`` (``spec``) is dropped from the stage, so the swap keeps the
+    old one; unchanged ``responses/`` as a whole likewise. Otherwise each unchanged record
+    in the stage becomes a hard link to the stored file, so that the swapped-in directory
+    holds that very file (bytes and mtime); where a link cannot be made, a copy keeps both.
+    """
+    try:
+        if spec:
+            os.unlink(staged / SPEC_FILE)
+        if responses:
+            shutil.rmtree(staged / RESPONSES)
+            return
+        for name in names:
+            old, new = root / RESPONSES / f"{name}.json", staged / RESPONSES / f"{name}.json"
+            os.unlink(new)
+            try:
+                os.link(old, new)
+            except OSError:  # another filesystem, or links not allowed
+                shutil.copy2(old, new)
+    except OSError as exc:
+        raise error(staged, "cannot write the snapshot", exc) from None
 
 
 def swap(root: Path, staged: Path) -> None:

@@ -54,14 +54,16 @@ class SnapshotResult:
     changes: SnapshotChanges
     probes: int
     notes: list[str] = field(default_factory=list)
+    # what was recorded but is rarely the baseline meant (the CLI also says it on stderr)
+    warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The command's report: notes, what was replaced, and where it was written."""
         return [
+            *(f"note: warning: {warning}" for warning in self.warnings),
             *(f"note: {note}" for note in self.notes),
             *self.changes.lines(),
-            f"snapshot of {self.target} written to {self.changes.directory}/ "
-            f"({self.probes} probe(s))",
+            self.changes.summary(self.target),
         ]
 
 
@@ -92,6 +94,7 @@ def snapshot(
     refuse_revision(directory)  # before any probe is sent
     previous = None
     notes: list[str] = []
+    warnings: list[str] = []
     if (directory / SPEC_FILE).exists() or (directory / "responses").is_dir():
         if ci_is_set() and not force:
             raise SnapshotError(
@@ -124,12 +127,33 @@ def snapshot(
                     f"probe {probe.name} ({probe.label}) answered {answered}, expected "
                     f"{probe.status}; nothing was written (is a setup probe missing?)"
                 )
-            if probe.origin == "auto" and answered is not None and answered >= 400:
+            if probe.status is None and answered is not None and _unlikely_baseline(answered):
+                warnings.append(_unlikely_baseline_warning(probe, answered))
+            elif probe.origin == "auto" and answered is not None and answered >= 400:
                 notes.append(f"automatic probe {probe.name} ({probe.label}) answered {answered}")
     elif probes or config.probes:
         notes.append(f"{resolved} is a document, not a live service: no probe was sent")
     changes = write_snapshot(directory, spec, records, previous=previous)
-    return SnapshotResult(str(resolved), changes, len(records), notes)
+    return SnapshotResult(str(resolved), changes, len(records), notes, warnings)
+
+
+def _unlikely_baseline(status: int) -> bool:
+    """A probe that expects no status and got "not found" or a server error was most likely
+    sent wrong (a missing setup probe, a wrong id) or hit a broken service."""
+    return status == 404 or status >= 500
+
+
+def _unlikely_baseline_warning(probe: Probe, status: int) -> str:
+    where = (
+        "add it to [[tool.driftguard.probes]] with"
+        if probe.origin == "auto"
+        else "pin it in its probe with"
+    )
+    return (
+        f"probe {probe.name} ({probe.label}) answered {status} and was recorded as its "
+        f"baseline; if {status} is meant, {where} status = {status}, else fix the probe "
+        "(is a setup probe missing?) and snapshot again"
+    )
 
 
 @deep

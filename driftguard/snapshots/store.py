@@ -30,9 +30,9 @@ import json
 import os
 import shutil
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from driftguard._errors import DriftguardError, LoadError, SnapshotError, UsageError, first_line
 from driftguard._io import atomic_write_text, canonical_json
@@ -40,6 +40,7 @@ from driftguard.snapshots import _swap
 from driftguard.snapshots._swap import JOURNAL, STAGING, error
 from driftguard.snapshots._swap import RESPONSES as RESPONSES
 from driftguard.snapshots._swap import SPEC_FILE as SPEC_FILE
+from driftguard.snapshots.changes import SnapshotChanges, SpecChange
 from driftguard.snapshots.record import ResponseRecord
 
 if TYPE_CHECKING:
@@ -58,14 +59,12 @@ __all__ = [
     "read_record",
     "read_spec",
     "refuse_revision",
+    "write_document",
     "write_record",
     "write_snapshot",
     "write_spec",
 ]
 
-
-# What a write did to openapi.json ("none": no document was written).
-SpecChange = Literal["created", "replaced", "unchanged", "none"]
 
 _FALSE = frozenset({"", "0", "false", "no", "off", "n", "f"})
 
@@ -114,8 +113,18 @@ def read_record(path: str | os.PathLike[str]) -> ResponseRecord:
 
 def write_record(path: str | os.PathLike[str], record: ResponseRecord) -> None:
     """Write one record atomically (readers see the old file or the new one)."""
+    _write_file(path, record.to_dict())
+
+
+def write_document(path: str | os.PathLike[str], document: Mapping[str, Any]) -> None:
+    """Write one OpenAPI document file atomically, outside the swap (the pytest fixture's
+    ``snapshots/tests/.../<test>.openapi.json``; a snapshot's own is :func:`write_spec`'s)."""
+    _write_file(path, document)
+
+
+def _write_file(path: str | os.PathLike[str], data: Mapping[str, Any]) -> None:
     try:
-        atomic_write_text(path, canonical_json(record.to_dict()))
+        atomic_write_text(path, canonical_json(data))
     except DriftguardError as exc:
         raise SnapshotError(str(exc)) from None
 
@@ -127,30 +136,6 @@ class Snapshot:
     directory: Path
     spec: dict[str, Any] | None
     records: Mapping[str, ResponseRecord]
-
-
-@dataclass
-class SnapshotChanges:
-    """What a write replaced, so that nothing is ever overwritten silently."""
-
-    directory: Path
-    spec: SpecChange
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    refreshed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        out = [f"{self.directory / SPEC_FILE}: {self.spec}"] if self.spec != "none" else []
-        for label, names in (
-            ("new", self.added),
-            ("replaced (shape, status or request changed)", self.changed),
-            ("rewritten (same contract, new sample)", self.refreshed),
-            ("removed (no longer probed)", self.removed),
-        ):
-            if names:
-                out.append(f"{len(names)} probe(s) {label}: {', '.join(sorted(names))}")
-        return out
 
 
 @contextlib.contextmanager
@@ -310,7 +295,10 @@ def write_snapshot(
 ) -> SnapshotChanges:
     """Replace the snapshot's ``openapi.json`` and ``responses/`` in one step.
 
-    What changed is read from the directory under the exclusive lock, at the swap: a writer
+    Only what changed is written: a record whose contract is the stored one keeps its file
+    (the same inode, bytes and mtime, its old sample too), an unchanged document keeps
+    ``openapi.json``, and a target that changed nothing leaves the directory untouched, so
+    that re-snapshotting an unchanged service shows nothing in ``git status``. What changed is read from the directory under the exclusive lock, at the swap: a writer
     that waited for another one says what it replaced, not what it saw before it waited.
     ``previous`` (the snapshot its caller loaded, so that a corrupt one stops the run before
     anything is written) is accepted and no longer needed. A write that fails is undone: the
@@ -319,6 +307,7 @@ def write_snapshot(
     del previous
     refuse_revision(directory)
     root = Path(directory)
+    records = _declared_maps(spec, records)
     staged = _swap.stage(root, spec, records)
     handed_over = False  # to the swap, which removes the stage or leaves it to a journal
     try:
@@ -326,13 +315,40 @@ def write_snapshot(
             _swap.finish_interrupted_swap(root)
             changes = _changes(root, spec, records)
             _swap.check_stage(staged, spec)
-            handed_over = True
-            _swap.swap(root, staged)
+            if changes.written:
+                _swap.keep_unchanged(
+                    root,
+                    staged,
+                    changes.unchanged,
+                    spec=changes.spec == "unchanged",
+                    # a new snapshot has a responses/, if only an empty one
+                    responses=not changes.responses_changed and (root / RESPONSES).is_dir(),
+                )
+                handed_over = True
+                _swap.swap(root, staged)
             _swap.sweep_stale_staging(root)
         return changes
     finally:
         if not handed_over:
             shutil.rmtree(staged, ignore_errors=True)
+
+
+def _declared_maps(
+    spec: Mapping[str, Any] | None, records: Mapping[str, ResponseRecord]
+) -> Mapping[str, ResponseRecord]:
+    """The records with the objects their spec declares maps (``additionalProperties``)
+    taken as maps, whatever keys the samples had: the snapshot holds that spec."""
+    from driftguard.shapes.maps import as_maps, declared_maps
+
+    if spec is None:
+        return records
+    declared = declared_maps(spec, records)
+    return {
+        name: replace(record, shape=as_maps(record.shape, declared[name]))
+        if name in declared and record.shape is not None
+        else record
+        for name, record in records.items()
+    }
 
 
 _UNREADABLE: dict[str, Any] = {}  # an old openapi.json that could not be parsed
@@ -375,6 +391,6 @@ def _changes(
         elif (before := old[name]) is None or not before.same_contract(record):
             changes.changed.append(name)
         else:
-            changes.refreshed.append(name)
+            changes.unchanged.append(name)
     changes.removed = sorted(set(old) - set(records))
     return changes

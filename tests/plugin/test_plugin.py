@@ -408,6 +408,9 @@ def test_schema(driftguard):
 """
 
 
+SCHEMA_FILE = "tests/test_schema/test_schema.openapi.json"
+
+
 def test_check_schema_creates_then_fails_on_breaking_changes_only(
     pytester: pytest.Pytester,
 ) -> None:
@@ -419,7 +422,8 @@ def test_check_schema_creates_then_fails_on_breaking_changes_only(
     result.stdout.fnmatch_lines(["*no OpenAPI snapshot *openapi.json yet*--driftguard-update*"])
 
     run(pytester, "--driftguard-update").assert_outcomes(passed=1)
-    document = json.loads((pytester.path / "snapshots/openapi.json").read_text())
+    assert snapshot_files(pytester) == [SCHEMA_FILE]
+    document = json.loads((pytester.path / "snapshots" / SCHEMA_FILE).read_text())
     assert document["info"]["title"] == "users"
     run(pytester).assert_outcomes(passed=1)
 
@@ -452,8 +456,46 @@ def test_check_schema_uses_the_configured_target(pytester: pytest.Pytester) -> N
     pytester.makepyprojecttoml('[tool.driftguard]\ntarget = "svc:app"\n')
     pytester.syspathinsert()
     run(pytester, "--driftguard-update").assert_outcomes(passed=1)
-    assert (pytester.path / "snapshots/openapi.json").is_file()
+    assert snapshot_files(pytester) == [SCHEMA_FILE]
     run(pytester).assert_outcomes(passed=1)
+
+
+def test_check_schema_never_shares_the_cli_snapshot(pytester: pytest.Pytester) -> None:
+    """``pytest --driftguard-update`` leaves the CLI's openapi.json and responses/ alone, and a
+    document there is not taken for the test's own snapshot."""
+    import subprocess
+    import sys
+
+    import fastapi  # noqa: F401
+
+    pytester.makepyfile(svc=APP_V1, test_schema=SCHEMA_TEST)
+    pytester.makepyprojecttoml(
+        '[tool.driftguard]\ntarget = "svc:app"\n'
+        '[[tool.driftguard.probes]]\nname = "get-user"\npath = "/users/1"\n'
+    )
+    # the CLI's snapshot of an older version of the service, made by the CLI itself
+    old_service = APP_V1.replace("    nickname: str | None = None\n", "")
+    (pytester.path / "svc.py").write_text(old_service)
+    cli = [sys.executable, "-m", "driftguard.cli", "snapshot", "-q"]
+    subprocess.run(cli, cwd=pytester.path, check=True, capture_output=True, timeout=60)
+    pytester.makepyfile(svc=APP_V1)
+    snapshots = pytester.path / "snapshots"
+    cli_files = {p: p.read_bytes() for p in snapshots.rglob("*") if p.is_file()}
+    assert snapshots / "openapi.json" in cli_files
+    assert any(p.parent.name == "responses" for p in cli_files)
+
+    result = run(pytester)
+    result.assert_outcomes(failed=1)  # the CLI's document is not used in its place
+    result.stdout.fnmatch_lines(
+        ["*no OpenAPI snapshot *test_schema.openapi.json yet*openapi.json is the snapshot of*"]
+    )
+    run(pytester, "--driftguard-update").assert_outcomes(passed=1)
+    assert {p: p.read_bytes() for p in cli_files} == cli_files
+    assert sorted(p.relative_to(snapshots).as_posix() for p in snapshots.rglob("*.json")) == sorted(
+        [SCHEMA_FILE, *(p.relative_to(snapshots).as_posix() for p in cli_files)]
+    )
+    mine = json.loads((snapshots / SCHEMA_FILE).read_text())
+    assert "nickname" in json.dumps(mine)  # the service as the test saw it, not the CLI's
 
 
 def test_requests_and_httpx_responses_over_real_http(pytester: pytest.Pytester) -> None:

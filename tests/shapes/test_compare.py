@@ -259,3 +259,45 @@ def test_a_body_that_is_gone_is_a_type_change() -> None:
     new = Recorded(200, "application/json", None)
     [finding] = compare_response(old, new, probe="p").findings
     assert (finding.id, finding.details["new"]) == ("response-field-type-changed", "no JSON body")
+
+
+SLASHES = [
+    "https://a.example/",
+    "https://b.example/",
+    "https://c.example/",
+    "https://d.example",
+    "https://e.example",
+]
+
+
+@pytest.mark.parametrize(
+    ("live", "reported"),
+    [
+        (["https://x.example/"] * 4, False),  # all in a recorded spelling
+        (["https://x.example"] * 2, False),  # all in the other recorded one
+        (SLASHES[::-1], False),
+    ],
+)
+def test_a_mixed_field_allows_the_spellings_it_was_recorded_with(
+    live: list[str], reported: bool
+) -> None:
+    found = ids({"links": [{"url": u} for u in SLASHES]}, {"links": [{"url": u} for u in live]})
+    assert bool(found) is reported
+
+
+def test_a_mixed_field_reports_a_spelling_never_recorded() -> None:
+    old = {"events": [{"at": "2024-05-01T12:00:00Z"}, {"at": "2024-05-01T12:00:00+00:00"}]}
+    new = {"events": [{"at": "2024-05-02T08:00:00"}, {"at": "2024-05-02T09:00:00"}]}
+    report = compare_shapes(infer_shape(old), new, probe="p")
+    [found] = report.findings
+    assert (found.id, found.details["path"]) == ("response-field-format-changed", "$.events[*].at")
+    assert (found.details["old"], found.details["new"]) == (
+        "date-time (+00:00 or Z)",
+        "date-time (naive)",
+    )
+    # and the other way round: a field recorded in one spelling that now mixes in another
+    assert ids({"at": "2024-05-01T12:00:00Z"}, new["events"] + old["events"]) != []
+    single = [{"at": "2024-05-01T12:00:00Z"}]
+    assert ids({"events": single}, {"events": single + old["events"]}) == [
+        ("response-field-format-changed", "$.events[*].at")
+    ]

@@ -87,7 +87,7 @@ def test_a_format_holds_only_when_every_value_has_it() -> None:
     assert mixed.items.format is None
     styles = infer_shape(["2024-05-01T12:00:00Z", "2024-05-01T12:00:00+00:00"]).items
     assert styles is not None
-    assert (styles.format, styles.style) == ("date-time", None)
+    assert (styles.format, styles.style) == ("date-time", "+00:00 or Z")  # mixed: both kept
     precision = infer_shape(["1.5", "2.25"]).items
     assert precision is not None
     assert (precision.format, precision.style) == ("numeric", None)
@@ -170,3 +170,33 @@ def test_enum_subclasses_count_as_their_json_type() -> None:
         RED = "red"
 
     assert infer_shape({"c": Colour.RED}).fields["c"].types == {"string"}
+
+
+@pytest.mark.parametrize(
+    ("values", "style"),
+    [
+        (
+            ["https://a.example/", "https://b.example", "https://c.example/"],
+            "no trailing slash or trailing slash",
+        ),
+        (
+            ["2024-05-01T12:00:00Z", "2024-05-01T12:00:00", "2024-05-01T12:00:00+0000"],
+            "+0000 or Z or naive",
+        ),
+        (
+            ["6F1C1F36-4B51-4C35-9E7F-0E9B7B0C8A11", "6f1c1f36-4b51-4c35-9e7f-0e9b7b0c8a11"],
+            "lower-case or upper-case",
+        ),
+        (["6F1C1F36-4B51-4C35-9E7F-0E9b7b0c8a11", "6f1c1f36-4b51-4c35-9e7f-0e9b7b0c8a11"], None),
+        (["1.5", "1.25"], None),  # precision is an open set: more decimals are data
+    ],
+)
+def test_a_mixed_column_records_every_spelling_it_saw(values: list[str], style: str | None) -> None:
+    items = infer_shape(values).items
+    assert items is not None
+    assert items.style == style
+    merged = infer_shape(values[0])  # the same column, merged value by value
+    for value in values[1:]:
+        merged = merged.merge(infer_shape(value))
+    assert merged.style == style
+    assert Shape.from_dict(items.to_dict()) == items

@@ -137,7 +137,7 @@ def test_snapshot_says_what_it_replaced_and_refuses_under_ci(
     assert "removed (no longer probed): old-probe" in out
     code, out, _ = run(capsys, "snapshot", V1, "--dir", "snaps")
     assert "openapi.json: unchanged" in out
-    assert "rewritten (same contract, new sample)" in out
+    assert "nothing rewritten (4 probe(s) unchanged)" in out
     monkeypatch.setenv("CI", "true")
     before = (tmp_path / "snaps" / "openapi.json").read_bytes()
     code, _, err = run(capsys, "snapshot", V2, "--dir", "snaps")

@@ -20,7 +20,12 @@ from tests.servers import serve
 
 
 def rates_stub() -> tuple[FastAPI, dict[str, Any]]:
-    behaviour: dict[str, Any] = {"renamed": False, "fail": False, "extra": False}
+    behaviour: dict[str, Any] = {
+        "renamed": False,
+        "fail": False,
+        "extra": False,
+        "rates": {"USD": 1.08, "GBP": 0.85},
+    }
     app = FastAPI()
 
     @app.get("/rates/{base}")
@@ -30,7 +35,7 @@ def rates_stub() -> tuple[FastAPI, dict[str, Any]]:
         key = "exchange_rates" if behaviour["renamed"] else "rates"
         body = {
             "base": base,
-            key: {"USD": 1.08, "GBP": 0.85},
+            key: behaviour["rates"],
             "updated_at": datetime.now(UTC).isoformat(),
         }
         if behaviour["extra"]:
@@ -55,7 +60,7 @@ def _server() -> Iterator[tuple[str, dict[str, Any]]]:
 def stub(_server: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
     """One server for the module; each test starts from the normal behaviour."""
     url, behaviour = _server
-    behaviour.update(renamed=False, fail=False, extra=False)
+    behaviour.update(renamed=False, fail=False, extra=False, rates={"USD": 1.08, "GBP": 0.85})
     return url, behaviour
 
 
@@ -206,3 +211,24 @@ def test_bad_settings_are_usage_errors(tmp_path: Path) -> None:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_rates_keyed_by_currency_are_a_map(
+    recorded: tuple[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    url, behaviour = recorded
+    stored = read_record(tmp_path / "rates" / "get-rates-base.json").shape
+    assert stored is not None
+    assert stored.fields["rates"].to_dict() == {
+        "type": "object",
+        "additionalProperties": {"type": "number", "example": 0.85},
+    }
+    checking = recorder(tmp_path, on_drift="raise")
+    behaviour["rates"] = {"JPY": 162.3, "CHF": 0.95, "SEK": 11.4}  # other keys: no drift
+    assert (await fetch(url, checking)).status_code == 200
+    behaviour["rates"] = {"JPY": "162.30"}  # the values changed type: drift
+    with pytest.raises(DownstreamDriftError) as caught:
+        await fetch(url, checking)
+    [finding] = caught.value.report.findings
+    assert (finding.id, finding.details["path"]) == ("response-field-type-changed", "$.rates.*")

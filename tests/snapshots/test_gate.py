@@ -26,7 +26,10 @@ def test_snapshot_then_check_in_the_library(tmp_path: Path) -> None:
     assert sorted(result.changes.added) == sorted(
         p.stem for p in (tmp_path / "snaps" / "responses").glob("*.json")
     )
-    assert result.lines()[-1] == f"snapshot of {V1} written to {tmp_path / 'snaps'}/ (4 probe(s))"
+    assert (
+        result.lines()[-1]
+        == f"snapshot of {V1} written to {tmp_path / 'snaps'}/ (4 probe(s), 0 unchanged)"
+    )
 
     clean = driftguard.check(V1, snapshots=tmp_path / "snaps")
     assert clean.findings == []

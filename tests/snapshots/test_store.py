@@ -56,12 +56,71 @@ def test_write_and_load_a_snapshot_directory(tmp_path: Path) -> None:
     assert fixture_file.read_text() == "{}\n"  # the pytest fixture's records are not touched
 
 
-def test_a_rewrite_with_only_new_values_is_a_refresh(tmp_path: Path) -> None:
-    write_snapshot(tmp_path, SPEC, {"a": record({"x": 1})})
-    changes = write_snapshot(
-        tmp_path, SPEC, {"a": record({"x": 2})}, previous=load_snapshot(tmp_path)
+def files(directory: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every file's bytes, mtime and inode: a file rewritten with the same bytes shows too."""
+    return {
+        p.relative_to(directory).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino)
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def aged(directory: Path) -> None:
+    """Date every file back, so that a rewrite within the same clock tick shows in its mtime."""
+    for path in directory.rglob("*"):
+        os.utime(path, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+
+
+def test_new_values_in_the_same_contract_leave_every_file_as_it_was(tmp_path: Path) -> None:
+    write_snapshot(tmp_path, SPEC, {"a": record({"x": 1}), "b": record([{"y": "s"}])})
+    aged(tmp_path)
+    before = files(tmp_path)
+    changes = write_snapshot(tmp_path, SPEC, {"a": record({"x": 2}), "b": record([{"y": "t"}])})
+    assert (changes.spec, changes.unchanged, changes.changed, changes.written) == (
+        "unchanged",
+        ["a", "b"],
+        [],
+        False,
     )
-    assert (changes.spec, changes.refreshed, changes.changed) == ("unchanged", ["a"], [])
+    assert files(tmp_path) == before
+    assert load_snapshot(tmp_path).records["a"].sample == {"x": 1}  # the old sample stays
+    assert "2 probe(s) unchanged" in "\n".join(changes.lines())
+    assert "nothing rewritten (2 probe(s) unchanged)" in changes.summary("t")
+
+
+def test_only_what_changed_is_rewritten(tmp_path: Path) -> None:
+    write_snapshot(tmp_path, SPEC, {"a": record({"x": 1}), "b": record({"y": 1})})
+    aged(tmp_path)
+    before = files(tmp_path)
+    changes = write_snapshot(
+        tmp_path, SPEC, {"a": record({"x": "now a string"}), "b": record({"y": 2})}
+    )
+    assert (changes.changed, changes.unchanged, changes.written) == (["a"], ["b"], True)
+    after = files(tmp_path)
+    assert after["responses/b.json"] == before["responses/b.json"]  # the same file, untouched
+    assert after["openapi.json"] == before["openapi.json"]
+    assert after["responses/a.json"] != before["responses/a.json"]
+    assert load_snapshot(tmp_path).records["a"].sample == {"x": "now a string"}
+    assert "(2 probe(s), 1 unchanged)" in changes.summary("t")
+
+    aged(tmp_path)
+    before = files(tmp_path)
+    changes = write_snapshot(tmp_path, spec("2"), {"a": record({"x": "b"}), "b": record({"y": 3})})
+    assert (changes.spec, changes.unchanged) == ("replaced", ["a", "b"])
+    after = files(tmp_path)
+    assert {k: v for k, v in after.items() if k != "openapi.json"} == {
+        k: v for k, v in before.items() if k != "openapi.json"
+    }
+    assert load_snapshot(tmp_path).spec == spec("2")
+
+
+def test_a_removed_probe_keeps_the_other_files(tmp_path: Path) -> None:
+    write_snapshot(tmp_path, SPEC, {"a": record({"x": 1}), "b": record({"y": 1})})
+    aged(tmp_path)
+    before = files(tmp_path)
+    changes = write_snapshot(tmp_path, SPEC, {"a": record({"x": 5})})
+    assert (changes.removed, changes.unchanged) == (["b"], ["a"])
+    assert files(tmp_path) == {k: v for k, v in before.items() if k != "responses/b.json"}
 
 
 def test_missing_and_corrupt_snapshots(tmp_path: Path) -> None:
@@ -97,13 +156,14 @@ def test_an_interrupted_swap_is_completed_by_the_next_reader(tmp_path: Path) -> 
 
 def test_parallel_writers_never_leave_a_mixed_snapshot(tmp_path: Path) -> None:
     directory = tmp_path / "snapshots"
-    write_snapshot(directory, spec("0"), {"p": record({"gen": "0"})})
+    write_snapshot(directory, spec("0"), {"p": record({"gen-0": "0"})})
     errors: list[str] = []
 
     def writer(generation: int) -> None:
         for round_ in range(5):
             gen = f"{generation}-{round_}"
-            names = {f"p{i}": record({"gen": gen}) for i in range(generation % 3 + 1)}
+            # a field named after the generation: a new shape, so every write rewrites it
+            names = {f"p{i}": record({f"gen-{gen}": gen}) for i in range(generation % 3 + 1)}
             write_snapshot(directory, spec(gen), names)
 
     def reader() -> None:
@@ -112,7 +172,7 @@ def test_parallel_writers_never_leave_a_mixed_snapshot(tmp_path: Path) -> None:
             assert snap.spec is not None
             gen = snap.spec["info"]["version"]
             for name, rec in snap.records.items():
-                if rec.sample != {"gen": gen}:
+                if rec.sample != {f"gen-{gen}": gen}:
                     errors.append(f"{name}: {rec.sample} with spec {gen}")
 
     threads = [threading.Thread(target=writer, args=(g,)) for g in range(4)]
@@ -157,7 +217,7 @@ def test_a_snapshot_target_reads_its_document_through_the_store(tmp_path: Path) 
 
 
 def test_the_document_alone_is_written_under_the_swap_lock(tmp_path: Path) -> None:
-    """The pytest fixture's check_schema writes openapi.json through the store as well."""
+    """Writing the document alone (write_spec) completes an interrupted swap first."""
     from driftguard.snapshots.store import read_spec, write_spec
 
     write_snapshot(tmp_path, spec("1"), {"kept": record({"x": 1})})
