@@ -25,15 +25,14 @@ names no probe).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from driftguard._types import Source
-from driftguard.findings import SOURCES, Finding, Severity
+from driftguard.findings import SOURCES, Finding, Severity, short_hash
 
 __all__ = ["Cause", "cause_key", "group"]
 
@@ -269,8 +268,13 @@ def _cause(finding: Finding) -> tuple[str, bool]:
             material.append(finding.operation or "")
     else:  # fuzz: the same defect, whichever operation shows it
         material = [finding.id, finding.location]
-    digest = hashlib.sha256("\x1f".join(material).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:16], transition is not None and transition[0] == "type"
+    key = _key("\x1f".join(material))
+    return key, transition is not None and transition[0] == "type"
+
+
+@lru_cache(maxsize=4096)  # the findings of one cause share it: hashed once, not per finding
+def _key(material: str) -> str:
+    return short_hash(material)
 
 
 def _telling(finding: Finding) -> tuple[int, int, tuple[str, str, str]]:
