@@ -72,15 +72,21 @@ class Canonicalizer:
     that their ids stay theirs.
     """
 
-    __slots__ = ("_refs", "plain")
+    __slots__ = ("_recurse", "_refs", "plain")
 
     def __init__(self) -> None:
         self.plain: dict[int, Schema] = {}
         self._refs = 0
+        self._recurse = self.schema  # (one bound method for every node)
 
     def schema(self, node: Any) -> Schema:
+        if type(node) is dict and len(node) == 1:
+            ref = node.get("$ref")
+            if type(ref) is str:  # a bare reference, the most common node there is
+                self._refs += 1
+                return {"$ref": ref}
         before = self._refs
-        out = _normalize(node, self.schema)
+        out = _normalize(node, self._recurse)
         if (
             self._refs == before
             and "$ref" not in out
