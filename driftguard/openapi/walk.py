@@ -154,15 +154,15 @@ def walk(diff: SpecDiff) -> Iterator[Event]:
     # pairs they use directly are worked out once per distinct set of changed roots.
     memo: dict[tuple[int, ...], set[int]] = {}
     walks = [_OperationWalk(op, memo) for op in diff.modified]
-    owners: dict[tuple[str, int], int] = {}
+    # per side, the pairs some operation uses directly
+    owned: dict[str, set[int]] = {"request": set(), "response": set()}
     for item in walks:
         for side, direct in item.direct.items():
-            for key in direct:
-                owners[(side, key)] = owners.get((side, key), 0) + 1
+            owned[side] |= direct
     for item in walks:
         yield from item.events
         for side in ("request", "response"):
-            yield from _schemas(item.roots[side], item.direct[side], side, owners)
+            yield from _schemas(item.roots[side], item.direct[side], owned[side])
 
 
 class _OperationWalk:
@@ -295,8 +295,7 @@ def _response_site(label: str, status: str, sent: bool) -> Site:
 def _schemas(
     roots: list[tuple[Site, SchemaDiff]],
     direct: set[int],
-    side: str,
-    owners: dict[tuple[str, int], int],
+    owned: set[int],
 ) -> Iterator[Event]:
     """Breadth-first over changed schema pairs, each pair once (at its shortest location).
 
@@ -314,7 +313,7 @@ def _schemas(
         key = id(node)
         if not node.changed or key in seen:
             continue
-        if key not in direct and (side, key) in owners and _via_ref(node):
+        if key not in direct and key in owned and _via_ref(node):
             continue
         seen.add(key)
         if how == _CHILD:
