@@ -52,6 +52,8 @@ class Parameter:
 
 @dataclass(slots=True)
 class Operation:
+    """One operation of the document: method, path as written, its node and parameters."""
+
     method: str  # upper case
     path: str  # as written in the document
     node: dict[str, Any]
