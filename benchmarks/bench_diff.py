@@ -15,6 +15,12 @@ is missed:
     twilio       median <= 0.2 s
     stripe-yaml  median <= 1.0 s
 
+On a busy machine wall times are not comparable from one run of this script to the next
+(with a load average of 5.8 on 2 CPUs it gave 0.435 s for Stripe and 0.282 s for Discord, where
+a quiet machine gives about 0.3 s and 0.2 s): to compare two versions there, alternate their
+runs and compare the user+sys CPU time of the processes (``os.wait4``), or count instructions
+with ``valgrind --tool=callgrind``, which give the same figure every run.
+
 Usage: python benchmarks/bench_diff.py [--runs N] [--no-scaling]
 """
 

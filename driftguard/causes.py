@@ -25,15 +25,15 @@ names no probe).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from operator import attrgetter
 from typing import Any
 
 from driftguard._types import Source
-from driftguard.findings import SOURCES, Finding, Severity
+from driftguard.findings import SOURCES, Finding, Severity, short_hash
 
 __all__ = ["Cause", "cause_key", "group"]
 
@@ -269,12 +269,16 @@ def _cause(finding: Finding) -> tuple[str, bool]:
             material.append(finding.operation or "")
     else:  # fuzz: the same defect, whichever operation shows it
         material = [finding.id, finding.location]
-    digest = hashlib.sha256("\x1f".join(material).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:16], transition is not None and transition[0] == "type"
+    key = _key("\x1f".join(material))
+    return key, transition is not None and transition[0] == "type"
 
 
-def _telling(finding: Finding) -> tuple[int, int, tuple[str, str, str]]:
-    return (-finding.severity.rank, _SOURCE_ORDER[finding.source], finding.sort_key)
+@lru_cache(maxsize=4096)  # the findings of one cause share it: hashed once, not per finding
+def _key(material: str) -> str:
+    return short_hash(material)
+
+
+_SORT_KEY = attrgetter("sort_key")
 
 
 def _message(finding: Finding) -> str:
@@ -346,7 +350,7 @@ def group(findings: Iterable[Finding]) -> list[Cause]:
         keys[id(finding)] = key
         if type_changed:
             typed[(finding.operation, finding.location)] = key
-    for finding in findings:
+    for finding in findings if typed else ():
         place = (finding.operation, finding.location)
         if place in typed and _consequence(finding):
             keys[id(finding)] = typed[place]
@@ -356,8 +360,19 @@ def group(findings: Iterable[Finding]) -> list[Cause]:
         by_key.setdefault(keys[id(finding)], []).append(finding)
     causes = []
     for key, members in by_key.items():
-        members.sort(key=lambda f: f.sort_key)
-        best = min(members, key=lambda f: (_consequence(f) and len(members) > 1, *_telling(f)))
+        members.sort(key=_SORT_KEY)
+        # The most telling member: not a consequence of a type change (where there are
+        # others), the most severe, a schema finding first; of equals, the first in
+        # sort_key order, which is the members' order.
+        several = len(members) > 1
+        best = min(
+            members,
+            key=lambda f: (
+                several and _consequence(f),
+                -f.severity.rank,
+                _SOURCE_ORDER[f.source],
+            ),
+        )
         causes.append(Cause(key, best.id, best.severity, _message(best), tuple(members)))
     causes.sort(key=lambda c: (-c.severity.rank, c.findings[0].sort_key, c.id))
     return causes

@@ -8,7 +8,6 @@ source or a new format never needs the others.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +20,15 @@ from driftguard._errors import UsageError
 from driftguard._types import Source
 from driftguard._version import __version__
 
-__all__ = ["SOURCES", "FailOn", "Finding", "RunInfo", "Severity", "Source"]
+try:  # the interpreter's own SHA-256, the same digests as hashlib's without loading OpenSSL
+    from _sha256 import sha256 as _sha256  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - named _sha2 since Python 3.12
+    try:
+        from _sha2 import sha256 as _sha256  # type: ignore[import-not-found]
+    except ImportError:
+        from hashlib import sha256 as _sha256
+
+__all__ = ["SOURCES", "FailOn", "Finding", "RunInfo", "Severity", "Source", "short_hash"]
 
 SOURCES: tuple[Source, ...] = ("schema", "response", "fuzz")
 
@@ -82,6 +89,9 @@ class FailOn:
         return self.threshold is not None and severity.rank >= self.threshold.rank
 
 
+_NO_DETAILS: Any = object()
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing driftguard found: a contract change, a drifted response or a validation gap."""
@@ -94,6 +104,28 @@ class Finding:
     message: str
     details: Mapping[str, Any] = field(default_factory=dict)
 
+    def __init__(
+        self,
+        id: str,
+        severity: Severity,
+        source: Source,
+        operation: str | None,
+        location: str,
+        message: str,
+        details: Mapping[str, Any] = _NO_DETAILS,
+    ) -> None:
+        # The generated __init__ of a frozen dataclass sets each field through
+        # object.__setattr__: twice as slow, for the thousands of findings of a big diff.
+        self.__dict__.update(
+            id=id,
+            severity=severity,
+            source=source,
+            operation=operation,
+            location=location,
+            message=message,
+            details={} if details is _NO_DETAILS else details,
+        )
+
     @cached_property  # (a report asks for it several times: the JSON report twice a finding)
     def fingerprint(self) -> str:
         """Stable across runs and machines: the id, operation and location, hashed.
@@ -101,8 +133,7 @@ class Finding:
         Messages and details are left out on purpose so that a reworded message or a new
         detail does not invalidate users' ignore files and baselines.
         """
-        key = f"{self.id}\x1f{self.operation or ''}\x1f{self.location}"
-        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        return short_hash(f"{self.id}\x1f{self.operation or ''}\x1f{self.location}")
 
     @property
     def sort_key(self) -> tuple[str, str, str]:
@@ -218,6 +249,12 @@ class RunInfo:
             seed=data.get("seed"),
             requests=data.get("requests"),
         )
+
+
+def short_hash(text: str) -> str:
+    """The first 16 hex digits of the SHA-256 of ``text``: fingerprints and cause keys."""
+    digest: str = _sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return digest[:16]
 
 
 def _iso(moment: datetime) -> str:

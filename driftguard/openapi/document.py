@@ -52,6 +52,8 @@ class Parameter:
 
 @dataclass(slots=True)
 class Operation:
+    """One operation of the document: method, path as written, its node and parameters."""
+
     method: str  # upper case
     path: str  # as written in the document
     node: dict[str, Any]
@@ -347,8 +349,8 @@ def _references(document: Any, where: str) -> set[str]:
     One pass over the document, the largest part of indexing it, and also its depth check
     (:func:`check_depth`, which the diff's loading leaves to this pass): level by level, so
     the depth is the number of levels. The rules of :func:`is_data` and :func:`holds_names`
-    are spelled out inline, and containers wait in one list per kind instead of in
-    (node, flag) pairs: twice as fast as calling them.
+    are looked up per key (:func:`_route`), and containers wait in one list per kind instead
+    of in (node, flag) pairs: twice as fast as calling them.
     """
     refs: set[str] = set()
     add = refs.add
@@ -369,6 +371,9 @@ def _references(document: Any, where: str) -> set[str]:
         next_names: list[dict[str, Any]] = []
         next_lists: list[list[Any]] = []
         next_data: list[Any] = []
+        # where an object's dict and list values go, by their key (see _route)
+        into = (next_objects.append, next_names.append, next_data.append, next_lists.append)
+        routes = _ROUTES
         for node in objects:
             ref = node.get("$ref")
             if type(ref) is str:
@@ -376,17 +381,11 @@ def _references(document: Any, where: str) -> set[str]:
             for key, value in node.items():
                 kind = type(value)
                 if kind is dict:
-                    if key in DATA_KEYS or key.startswith("x-"):
-                        next_data.append(value)
-                    elif key in NAME_MAPS:
-                        next_names.append(value)
-                    else:
-                        next_objects.append(value)
+                    route = routes.get(key) or _route(key)
+                    into[route[0]](value)
                 elif kind is list:
-                    if key in DATA_KEYS or key.startswith("x-") or key == "examples":
-                        next_data.append(value)
-                    else:
-                        next_lists.append(value)
+                    route = routes.get(key) or _route(key)
+                    into[route[1]](value)
         container: Any
         for container in names:
             for item in container.values():
@@ -406,6 +405,20 @@ def _references(document: Any, where: str) -> set[str]:
                     next_data.append(item)
         objects, names, lists, data = next_objects, next_names, next_lists, next_data
     return refs
+
+
+_ROUTES: dict[str, tuple[int, int]] = {}
+
+
+def _route(key: str) -> tuple[int, int]:
+    """Where :func:`_references` puts a dict and a list found under ``key``, as indexes of
+    its (objects, names, data, lists): the rules of :func:`is_data` and :func:`holds_names`
+    for an object whose keys are keywords, remembered per key."""
+    data = key in DATA_KEYS or key.startswith("x-")
+    route = (2 if data else 1 if key in NAME_MAPS else 0, 2 if data or key == "examples" else 3)
+    if len(_ROUTES) < 4096:  # keys are the document's: keep the table bounded
+        _ROUTES[key] = route
+    return route
 
 
 def server_path(server: dict[str, Any]) -> str:

@@ -250,10 +250,16 @@ _NOT_DATA = frozenset(
 )
 
 
+# ... and keywords whose canonical values are numbers or strings, never a boolean.
+_NEVER_BOOLEAN = _NOT_DATA | NUMERIC | {"exclusiveMinimum", "exclusiveMaximum", "format", "pattern"}
+
+
 def holds_boolean_data(schema: Schema) -> bool:
     """Whether a canonical schema's own data (a default, an enum, a const) holds a boolean
     anywhere: then Python's ``==`` is not JSON's (``False == 0``), and two such schemas need
     :func:`same_value` rather than one ``==`` to be told the same."""
+    if schema.keys() <= _NEVER_BOOLEAN:  # (most schemas: a type, bounds, subschemas)
+        return False
     for key, value in schema.items():
         if key in _NOT_DATA:
             continue

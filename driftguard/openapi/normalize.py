@@ -72,15 +72,21 @@ class Canonicalizer:
     that their ids stay theirs.
     """
 
-    __slots__ = ("_refs", "plain")
+    __slots__ = ("_recurse", "_refs", "plain")
 
     def __init__(self) -> None:
         self.plain: dict[int, Schema] = {}
         self._refs = 0
+        self._recurse = self.schema  # (one bound method for every node)
 
     def schema(self, node: Any) -> Schema:
+        if type(node) is dict and len(node) == 1:
+            ref = node.get("$ref")
+            if type(ref) is str:  # a bare reference, the most common node there is
+                self._refs += 1
+                return {"$ref": ref}
         before = self._refs
-        out = _normalize(node, self.schema)
+        out = _normalize(node, self._recurse)
         if (
             self._refs == before
             and "$ref" not in out
@@ -125,6 +131,14 @@ def _normalize(node: Any, recurse: Recurse) -> Schema:
                 out[key] = True
         else:
             nullable = kind(out, key, value, recurse) or nullable
+    if _PLAIN_TAIL.isdisjoint(node):  # (most nodes: no 3.0 bound, no composition)
+        if nullable:
+            out["nullable"] = True
+        if "type" not in out:
+            _infer_type(out)
+        if "$ref" in out and len(out) > 1 and not STRUCTURAL.isdisjoint(out):
+            return _ref_with_siblings(out)
+        return out
     if "exclusiveMinimum" in node or "exclusiveMaximum" in node:
         _exclusive_bounds(node, out)
     if "anyOf" in out or "oneOf" in out:
@@ -147,13 +161,23 @@ def _normalize(node: Any, recurse: Recurse) -> Schema:
     if "type" not in out:
         _infer_type(out)
     if "$ref" in out and len(out) > 1 and not STRUCTURAL.isdisjoint(out):
-        rest = {k: v for k, v in out.items() if k not in ("$ref", "nullable")}
-        _infer_type(rest)  # as normalising the branch on its own would
-        wrapped: Schema = {"allOf": [{"$ref": out["$ref"]}, rest]}
-        if out.get("nullable"):
-            wrapped["nullable"] = True
-        out = wrapped
+        return _ref_with_siblings(out)
     return out
+
+
+# Raw keywords after which a node needs more than the plain tail of _normalize: the 3.0
+# exclusive bounds, and compositions (which only ever come from the node's own keys).
+_PLAIN_TAIL = frozenset({"exclusiveMinimum", "exclusiveMaximum", *COMPOSITIONS})
+
+
+def _ref_with_siblings(out: Schema) -> Schema:
+    """``{$ref, properties...}``: the reference and the subschemas beside it, as an allOf."""
+    rest = {k: v for k, v in out.items() if k not in ("$ref", "nullable")}
+    _infer_type(rest)  # as normalising the branch on its own would
+    wrapped: Schema = {"allOf": [{"$ref": out["$ref"]}, rest]}
+    if out.get("nullable"):
+        wrapped["nullable"] = True
+    return wrapped
 
 
 # What _normalize does with a keyword: keep, skip, a bound, a flag, or call its handler.

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -130,6 +129,8 @@ def _load_revision(
     """The document at ``REV:PATH``, its references read from the same revision; None when
     PATH is a directory there (a snapshot directory, read through the store), unless it is
     named like a document (``REV:openapi.json``), as a directory TARGET is."""
+    import tempfile
+
     from driftguard._git import open_revision, parse_revision
 
     where = parse_revision(text)

@@ -119,6 +119,8 @@ UNCHANGED = SchemaDiff({}, {}, None, None)
 
 @dataclass(slots=True)
 class ParameterDiff:
+    """A parameter on both sides (matched by location and name), its schemas compared."""
+
     old: Parameter
     new: Parameter
     schema: SchemaDiff
@@ -126,6 +128,8 @@ class ParameterDiff:
 
 @dataclass(slots=True)
 class MediaDiff:
+    """A media type on both sides (or paired with its new name), its schemas compared."""
+
     old_name: str
     new_name: str
     old_schema: bool
@@ -135,6 +139,8 @@ class MediaDiff:
 
 @dataclass(slots=True)
 class ContentDiff:
+    """The media types of a body or a response: added, removed, and on both sides."""
+
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     modified: list[MediaDiff] = field(default_factory=list)
@@ -142,6 +148,8 @@ class ContentDiff:
 
 @dataclass(slots=True)
 class BodyDiff:
+    """A request body on either side (``None`` where absent) and its content."""
+
     old: dict[str, Any] | None
     new: dict[str, Any] | None
     content: ContentDiff
@@ -157,6 +165,8 @@ class BodyDiff:
 
 @dataclass(slots=True)
 class HeaderDiff:
+    """A response header on both sides, its schemas compared."""
+
     name: str
     old: dict[str, Any]
     new: dict[str, Any]
@@ -165,6 +175,8 @@ class HeaderDiff:
 
 @dataclass(slots=True)
 class ResponseDiff:
+    """A response status on both sides: its content and its headers."""
+
     status: str
     content: ContentDiff
     headers_added: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -187,6 +199,8 @@ class SecurityDiff:
 
 @dataclass(slots=True)
 class OperationDiff:
+    """An operation on both sides: what changed in it, part by part (``None``: no change)."""
+
     old: Operation
     new: Operation
     operation_id: tuple[str | None, str | None] | None = None
@@ -204,6 +218,8 @@ class OperationDiff:
 
 @dataclass(slots=True)
 class SpecDiff:
+    """Two documents compared: operations added, removed and modified, and the components."""
+
     old: Spec
     new: Spec
     added: list[Operation] = field(default_factory=list)

@@ -9,7 +9,8 @@ here once, and the rules about *what* a change means live in the checks.
 Schemas are walked breadth-first, per operation and side, and a shared schema pair (the
 same component used twice) is visited once per operation and side, at its shortest location.
 Unchanged subtrees are skipped using the diff's ``changed`` flags, so walking costs what
-changed, not what exists.
+changed, not what exists; a ``schema`` event is only given for a pair that differs itself
+(not merely somewhere below it).
 """
 
 from __future__ import annotations
@@ -149,16 +150,19 @@ def walk(diff: SpecDiff) -> Iterator[Event]:
         yield Event("operation-removed", Site(operation.label), (operation, gone))
     for operation in diff.added:
         yield Event("operation-added", Site(operation.label), operation)
-    walks = [_OperationWalk(op) for op in diff.modified]
-    owners: dict[tuple[str, int], int] = {}
+    # Operations often share their schema roots (one response component, one body): the
+    # pairs they use directly are worked out once per distinct set of changed roots.
+    memo: dict[tuple[int, ...], set[int]] = {}
+    walks = [_OperationWalk(op, memo) for op in diff.modified]
+    # per side, the pairs some operation uses directly
+    owned: dict[str, set[int]] = {"request": set(), "response": set()}
     for item in walks:
         for side, direct in item.direct.items():
-            for key in direct:
-                owners[(side, key)] = owners.get((side, key), 0) + 1
+            owned[side] |= direct
     for item in walks:
         yield from item.events
         for side in ("request", "response"):
-            yield from _schemas(item.roots[side], item.direct[side], side, owners)
+            yield from _schemas(item.roots[side], item.direct[side], owned[side])
 
 
 class _OperationWalk:
@@ -166,10 +170,18 @@ class _OperationWalk:
 
     __slots__ = ("direct", "events", "roots")
 
-    def __init__(self, op: OperationDiff) -> None:
+    def __init__(self, op: OperationDiff, memo: dict[tuple[int, ...], set[int]]) -> None:
         self.roots: dict[str, list[tuple[Site, SchemaDiff]]] = {"request": [], "response": []}
         self.events = list(self._events(op))
-        self.direct = {side: _direct(roots) for side, roots in self.roots.items()}
+        self.direct: dict[str, set[int]] = {}
+        for side, roots in self.roots.items():
+            # _direct reads only the changed roots, in order: they say what it returns
+            changed = [node for _, node in roots if node.changed]
+            key = tuple(map(id, changed))
+            direct = memo.get(key)
+            if direct is None:
+                direct = memo[key] = _direct(changed)
+            self.direct[side] = direct
 
     def _events(self, op: OperationDiff) -> Iterator[Event]:
         label, sent = op.new.label, op.new.sent
@@ -221,7 +233,7 @@ def _via_ref(node: SchemaDiff) -> bool:
     return node.old_ref is not None or node.new_ref is not None
 
 
-def _direct(roots: list[tuple[Site, SchemaDiff]]) -> set[int]:
+def _direct(roots: list[SchemaDiff]) -> set[int]:
     """The changed schema pairs an operation uses directly: at most two ``$ref`` away.
 
     What an operation returns (``$ref: Page``) and what that embeds (the ``Item`` in a
@@ -231,7 +243,7 @@ def _direct(roots: list[tuple[Site, SchemaDiff]]) -> set[int]:
     operation that can reach it: findings grow with what changed, not with paths to it.
     """
     direct: set[int] = set()
-    queue: deque[tuple[SchemaDiff, int]] = deque((node, 0) for _, node in roots)
+    queue: deque[tuple[SchemaDiff, int]] = deque((node, 0) for node in roots)
     while queue:
         node, hops = queue.popleft()
         if not node.changed:
@@ -283,8 +295,7 @@ def _response_site(label: str, status: str, sent: bool) -> Site:
 def _schemas(
     roots: list[tuple[Site, SchemaDiff]],
     direct: set[int],
-    side: str,
-    owners: dict[tuple[str, int], int],
+    owned: set[int],
 ) -> Iterator[Event]:
     """Breadth-first over changed schema pairs, each pair once (at its shortest location).
 
@@ -302,7 +313,7 @@ def _schemas(
         key = id(node)
         if not node.changed or key in seen:
             continue
-        if key not in direct and (side, key) in owners and _via_ref(node):
+        if key not in direct and key in owned and _via_ref(node):
             continue
         seen.add(key)
         if how == _CHILD:
@@ -312,7 +323,10 @@ def _schemas(
         ref = node.new_ref or node.old_ref
         if ref is not None:
             site = site.anchored(ref)
-        yield Event("schema", _header_param(site), node)
+        if node.local:
+            # A pair walked only for what changed below it has no event: every schema check
+            # reads the pair's own changes, so none of them would have anything to say.
+            yield Event("schema", _header_param(site), node)
         if site.where == "response-header":
             continue  # headers are compared on their own type and nullability only
         add = queue.append

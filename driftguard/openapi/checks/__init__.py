@@ -61,12 +61,9 @@ def run_checks(diff: SpecDiff) -> list[Finding]:
     findings: list[Finding] = []
     schema_checks = CHECKS.get("schema", ())
     for event in walk(diff):
-        if event.kind == "schema":
-            # A pair walked for what changed below it, not in it: no schema check has
-            # anything to say (each reads the pair's own changes), so none is called.
-            if event.item.local:
-                for function in schema_checks:
-                    findings.extend(function(event.site, event.item))
+        if event.kind == "schema":  # (the most frequent kind: its checks looked up once)
+            for function in schema_checks:
+                findings.extend(function(event.site, event.item))
             continue
         for function in CHECKS.get(event.kind, ()):
             findings.extend(function(event.site, event.item))
