@@ -68,11 +68,29 @@ def register(commands: Any) -> None:
         metavar="'METHOD /path'",
         help="fuzz only these operations (repeatable)",
     )
+    parser.add_argument(
+        "--replay",
+        metavar="REPORT",
+        help="send the findings of an earlier run's JSON report (--format json) to TARGET "
+        "again, and report which still fail and which are fixed",
+    )
     _options.reporting(parser)
     _options.common(parser)
 
 
 def run(args: argparse.Namespace, config: Any) -> Report:
+    if args.spec_url:
+        config = config.model_copy(update={"spec_url": args.spec_url})
+    if args.replay is not None:
+        from driftguard.fuzzing.replay import replay
+
+        return replay(
+            args.target,
+            args.replay,
+            headers=list(args.header or []),
+            allow_unsafe=True if args.allow_unsafe else None,
+            config=config,
+        )
     from driftguard.fuzzing.run import fuzz
 
     progress = None
@@ -80,8 +98,6 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         from driftguard.fuzzing.progress import ProgressBar
 
         progress = ProgressBar(sys.stderr)
-    if args.spec_url:
-        config = config.model_copy(update={"spec_url": args.spec_url})
     return fuzz(
         args.target,
         max_examples=args.max_examples,
