@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from driftguard.findings import Finding
-from driftguard.fuzzing.transport import Exchange, NoAnswer
+from driftguard.fuzzing.transport import Exchange
 
 __all__ = ["JUDGES", "NEEDS_SPEC", "Judge"]
 
@@ -25,10 +25,8 @@ Judge = Callable[[Finding, list[Exchange], Mapping[str, Any]], bool]
 
 
 def _server_error(_: Finding, exchanges: list[Exchange], __: Mapping[str, Any]) -> bool:
-    return any(
-        (e.error is not None and not isinstance(e.error, NoAnswer)) or e.status >= 500
-        for e in exchanges
-    )
+    # an exception escaping the app, no answer at all, or a 5xx
+    return any(e.error is not None or e.status >= 500 for e in exchanges)
 
 
 def _accepted(_: Finding, exchanges: list[Exchange], __: Mapping[str, Any]) -> bool:

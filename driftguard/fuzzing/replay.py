@@ -16,8 +16,8 @@ requests of ``auth-not-enforced`` findings, which were sent without them on purp
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -25,12 +25,12 @@ from urllib.parse import urlencode, urlsplit
 from driftguard._config import Config
 from driftguard._errors import UsageError, one_line
 from driftguard._http import SAFE_METHODS
-from driftguard._settings import expand_env
+from driftguard._settings import expand_env, mentions_env
 from driftguard.findings import Finding, RunInfo
 from driftguard.fuzzing.options import HeaderInput, resolve_options
 from driftguard.fuzzing.rejudge import JUDGES, NEEDS_SPEC
 from driftguard.fuzzing.target import resolve
-from driftguard.fuzzing.transport import Exchange, Request, Sender
+from driftguard.fuzzing.transport import Exchange, Request, Sender, Unsendable
 from driftguard.openapi.sources import app_spec, load_spec
 from driftguard.policy import apply_policy
 from driftguard.report import Report
@@ -38,7 +38,6 @@ from driftguard.report import Report
 __all__ = ["load_fuzz_findings", "replay"]
 
 _REDACTED = "<redacted>"
-_REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
 
 
 def load_fuzz_findings(path: str | Path) -> list[Finding]:
@@ -64,10 +63,11 @@ def load_fuzz_findings(path: str | Path) -> list[Finding]:
         try:
             finding = Finding.from_dict(entry)
             request = finding.details["request"]
-            if not isinstance(request.get("method"), str) or not isinstance(
-                request.get("path"), str
-            ):
+            path = request.get("path")
+            if not isinstance(request.get("method"), str) or not isinstance(path, str):
                 raise ValueError("details.request has no method and path")
+            if not path.startswith("/"):
+                raise ValueError(f"details.request.path {path!r} does not start with /")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise UsageError(f"{where}: findings[{index}] is not a fuzz finding: {exc}") from None
         findings.append(finding)
@@ -107,17 +107,23 @@ def replay(
                 notes.append(f"not replayed: {label}: its request alone does not show it")
                 still.append(finding)
                 continue
-            request = _request(finding, origin, options.headers)
+            request = _request(finding, origin, options.headers, where=f"{report}: {label}")
             copies = int(finding.details.get("concurrency", 1) or 1)
-            if finding.id == "concurrency-conflict" and copies > 1:
-                exchanges = sender.send_all([request] * copies)
-            else:
-                exchanges = [sender.send(request)]
+            try:
+                if finding.id == "concurrency-conflict" and copies > 1:
+                    exchanges = sender.send_all([request] * copies)
+                else:
+                    exchanges = [sender.send(request)]
+            except Unsendable as exc:
+                notes.append(f"not replayed: {label}: {one_line(exc)}")
+                still.append(finding)
+                continue
             if finding.id in NEEDS_SPEC and spec is None:
                 spec = _spec(resolved, app, config, options.timeout)
             if JUDGES[finding.id](finding, exchanges, spec or {}):
                 status = _shown(exchanges[-1])
-                still.append(_with(finding, {"replay": {"status": status, "fixed": False}}))
+                details = {**finding.details, "replay": {"status": status, "fixed": False}}
+                still.append(replace(finding, details=details))
             else:
                 notes.append(f"fixed: {label}: now {_shown(exchanges[-1])}")
         requests = sender.requests_sent
@@ -129,18 +135,6 @@ def replay(
     info.notes = [summary, *notes]
     info.requests = requests
     return apply_policy(Report("fuzz", still, run=finish()), config)
-
-
-def _with(finding: Finding, details: Mapping[str, Any]) -> Finding:
-    return Finding(
-        finding.id,
-        finding.severity,
-        finding.source,
-        finding.operation,
-        finding.location,
-        finding.message,
-        {**finding.details, **details},
-    )
 
 
 def _shown(exchange: Exchange) -> str:
@@ -155,28 +149,30 @@ def _spec(resolved: Any, app: Any, config: Config, timeout: float) -> dict[str, 
     return load_spec(resolved, allow_remote_refs=config.allow_remote_refs, timeout=timeout)
 
 
-def _request(finding: Finding, origin: str, supplied: Mapping[str, str]) -> Request:
+def _request(finding: Finding, origin: str, supplied: Mapping[str, str], *, where: str) -> Request:
     """The recorded request, addressed to ``origin``, with placeholders filled in."""
     recorded = finding.details["request"]
     lowered = {name.lower(): value for name, value in supplied.items()}
     headers: dict[str, str] = {}
     for name, value in dict(recorded.get("headers") or {}).items():
         text = str(value)
-        if text == _REDACTED or _REFERENCE.search(text):  # a credential the report hid
+        if text == _REDACTED or mentions_env(text):  # a credential the report hid
             given = lowered.get(str(name).lower())
-            text = given if given is not None else _expanded(text, where=f"header {name}")
+            text = expand_env(text, where=f"{where}: header {name}") if given is None else given
         if text != _REDACTED:  # a secret nobody supplied: leave it out
             headers[str(name)] = text
     if finding.id != "auth-not-enforced":
         present = {name.lower() for name in headers}
         headers.update({k: v for k, v in supplied.items() if k.lower() not in present})
     query = {
-        str(name): [_expanded(str(v), where=f"query {name}") for v in _values(value)]
+        str(name): [expand_env(str(v), where=f"{where}: query {name}") for v in _values(value)]
         for name, value in dict(recorded.get("query") or {}).items()
     }
     url = origin + str(recorded["path"])
     if query:
         url += "?" + urlencode(query, doseq=True)
+    if "{0.scheme}://{0.netloc}".format(urlsplit(url)) != origin:  # never another service
+        raise UsageError(f"{where}: the recorded path {recorded['path']!r} leaves {origin}")
     return Request(
         str(recorded["method"]).upper(), url, tuple(headers.items()), _body(recorded, headers)
     )
@@ -184,10 +180,6 @@ def _request(finding: Finding, origin: str, supplied: Mapping[str, str]) -> Requ
 
 def _values(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
-
-
-def _expanded(value: str, *, where: str) -> str:
-    return expand_env(value, where=where) if _REFERENCE.search(value) else value
 
 
 def _body(recorded: Mapping[str, Any], headers: Mapping[str, str]) -> bytes:

@@ -211,6 +211,25 @@ def test_cli_fail_on_never_passes_what_still_fails(cli_report: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+# a finding whose request would leave TARGET for another host (http://127.0.0.1@evil...)
+AWAY = json.dumps(
+    {
+        "tool": "driftguard",
+        "command": "fuzz",
+        "findings": [
+            {
+                "id": "server-error",
+                "severity": "breaking",
+                "source": "fuzz",
+                "operation": "GET /x",
+                "location": "response 500",
+                "details": {"request": {"method": "GET", "path": "@evil.example/x"}},
+            }
+        ],
+    }
+)
+
+
 @pytest.mark.parametrize(
     ("content", "said"),
     [
@@ -223,6 +242,7 @@ def test_cli_fail_on_never_passes_what_still_fails(cli_report: Path) -> None:
             '{"tool": "driftguard", "command": "fuzz", "findings": [{"id": "x"}]}',
             "findings[0] is not a fuzz finding",
         ),
+        (AWAY, "does not start with /"),
     ],
 )
 def test_a_bad_report_is_exit_2_with_one_error_line(
