@@ -125,7 +125,10 @@ def curl_command(request: Request, redactor: Redactor, *, replay_base: str | Non
     elif request.method != "GET" or request.body:
         parts += ["-X", request.method]
     quote = _quoter(redactor.placeholders)
-    parts.append(quote(_redacted_url(request.url, redactor, replay_base)))
+    url = _redacted_url(request.url, redactor, replay_base)
+    if any(ch in url for ch in "[]{}"):
+        parts.append("--globoff")  # else curl reads [1] and {a,b} as URL patterns
+    parts.append(quote(url))
     for name, value in _meaningful_headers(request):
         parts += ["-H", quote(f"{name}: {redactor.field(name, value)}")]
     prefix = ""
