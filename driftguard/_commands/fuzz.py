@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from driftguard._commands import _options
+from driftguard._errors import UsageError
 from driftguard.report import Report
 
 
@@ -83,6 +84,20 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         config = config.model_copy(update={"spec_url": args.spec_url})
     if args.replay is not None:
         from driftguard.fuzzing.replay import replay
+
+        generation = {
+            "--max-examples": args.max_examples is not None,
+            "--seed": args.seed is not None,
+            "--time-budget": args.time_budget is not None,
+            "--concurrency": args.concurrency is not None,
+            "--strict": args.strict,
+            "--operation": bool(args.operation),
+        }
+        given = [name for name, used in generation.items() if used]
+        if given:
+            raise UsageError(
+                f"--replay sends the report's requests again; {given[0]} is for fuzzing"
+            )
 
         return replay(
             args.target,

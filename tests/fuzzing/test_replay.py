@@ -211,6 +211,14 @@ def test_cli_fail_on_never_passes_what_still_fails(cli_report: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_cli_refuses_generation_options_with_replay(cli_report: Path) -> None:
+    result = cli("tests.fuzzing.apps:crashes", "--replay", str(cli_report), "--seed", "3")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: --replay sends the report's requests again; --seed is for fuzzing\n"
+    )
+
+
 # a finding whose request would leave TARGET for another host (http://127.0.0.1@evil...)
 AWAY = json.dumps(
     {
