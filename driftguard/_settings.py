@@ -184,6 +184,11 @@ def read_settings(path: str | Path | None = None) -> Config | Unconfigured:
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+def mentions_env(value: str) -> bool:
+    """Whether ``value`` reads an environment variable (``${NAME}``) when expanded."""
+    return _ENV_REF.search(value) is not None
+
+
 def expand_env(value: str, *, where: str, environ: Any = None) -> str:
     """Replace ``${NAME}`` with the environment variable; a missing one is a ConfigError."""
     env = os.environ if environ is None else environ

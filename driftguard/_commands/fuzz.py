@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from driftguard._commands import _options
+from driftguard._errors import UsageError
 from driftguard.report import Report
 
 
@@ -68,11 +69,43 @@ def register(commands: Any) -> None:
         metavar="'METHOD /path'",
         help="fuzz only these operations (repeatable)",
     )
+    parser.add_argument(
+        "--replay",
+        metavar="REPORT",
+        help="send the findings of an earlier run's JSON report (--format json) to TARGET "
+        "again, and report which still fail and which are fixed",
+    )
     _options.reporting(parser)
     _options.common(parser)
 
 
 def run(args: argparse.Namespace, config: Any) -> Report:
+    if args.spec_url:
+        config = config.model_copy(update={"spec_url": args.spec_url})
+    if args.replay is not None:
+        from driftguard.fuzzing.replay import replay
+
+        generation = {
+            "--max-examples": args.max_examples is not None,
+            "--seed": args.seed is not None,
+            "--time-budget": args.time_budget is not None,
+            "--concurrency": args.concurrency is not None,
+            "--strict": args.strict,
+            "--operation": bool(args.operation),
+        }
+        given = [name for name, used in generation.items() if used]
+        if given:
+            raise UsageError(
+                f"--replay sends the report's requests again; {given[0]} is for fuzzing"
+            )
+
+        return replay(
+            args.target,
+            args.replay,
+            headers=list(args.header or []),
+            allow_unsafe=True if args.allow_unsafe else None,
+            config=config,
+        )
     from driftguard.fuzzing.run import fuzz
 
     progress = None
@@ -80,8 +113,6 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         from driftguard.fuzzing.progress import ProgressBar
 
         progress = ProgressBar(sys.stderr)
-    if args.spec_url:
-        config = config.model_copy(update={"spec_url": args.spec_url})
     return fuzz(
         args.target,
         max_examples=args.max_examples,

@@ -120,10 +120,15 @@ def curl_command(request: Request, redactor: Redactor, *, replay_base: str | Non
     UTF-8, control characters) is piped in through ``printf`` so that every byte survives.
     """
     parts: list[str] = ["curl"]
-    if request.method != "GET" or request.body:
+    if request.method == "HEAD" and not request.body:
+        parts.append("--head")  # -X HEAD would wait for a body that never comes
+    elif request.method != "GET" or request.body:
         parts += ["-X", request.method]
     quote = _quoter(redactor.placeholders)
-    parts.append(quote(_redacted_url(request.url, redactor, replay_base)))
+    url = _redacted_url(request.url, redactor, replay_base)
+    if any(ch in url for ch in "[]{}"):
+        parts.append("--globoff")  # else curl reads [1] and {a,b} as URL patterns
+    parts.append(quote(url))
     for name, value in _meaningful_headers(request):
         parts += ["-H", quote(f"{name}: {redactor.field(name, value)}")]
     prefix = ""
@@ -163,15 +168,21 @@ def _quoter(placeholders: frozenset[str]) -> Callable[[str], str]:
 
 
 def _printf_escape(data: bytes) -> str:
+    """A printf format that writes ``data`` byte for byte in bash and in dash (``sh``).
+
+    Only three-digit octal escapes are used (dash's printf has no ``\\x``), and a leading
+    ``-`` is escaped too: multipart bodies start ``--boundary``, which printf would read as an
+    option (``printf --`` is not portable either).
+    """
     out = []
-    for byte in data:
+    for index, byte in enumerate(data):
         char = chr(byte)
         if char == "%":
             out.append("%%")
         elif char == "\\":
             out.append("\\\\")
-        elif 0x20 <= byte < 0x7F:
+        elif 0x20 <= byte < 0x7F and not (index == 0 and char == "-"):
             out.append(char)
         else:
-            out.append(f"\\x{byte:02x}")
+            out.append(f"\\{byte:03o}")
     return "".join(out)
