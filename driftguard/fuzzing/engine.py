@@ -35,6 +35,7 @@ from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, coverage_scenario
 from driftguard._errors import DriftguardError, one_line
 from driftguard._version import __version__
 from driftguard.fuzzing.auth import Slot, security_slots
+from driftguard.fuzzing.boundaries import boundary_cases
 from driftguard.fuzzing.causes import integral_floats_as_ints
 from driftguard.fuzzing.evidence import Cause, Collector, Evidence, Origin
 from driftguard.fuzzing.judge import Judge, check_context, leaves
@@ -46,6 +47,7 @@ from driftguard.fuzzing.scenarios import (
     probe_auth,
     probe_concurrency,
     probe_delete,
+    probe_repeat,
 )
 from driftguard.fuzzing.transport import Request, Sender, Unsendable
 
@@ -147,10 +149,25 @@ class Run:
         label = operation.label
         context = self.begin(operation)
         try:
+            base = None
             for case in self._coverage_cases(operation):
                 if self.out_of_time():
                     raise OutOfTime
                 self.exercise(operation, case, context, origin="coverage")
+                if base is None and _valid_shape(case):
+                    base = case
+            if base is not None:
+                for boundary in boundary_cases(operation, base):
+                    if self.out_of_time():
+                        raise OutOfTime
+                    self.exercise(
+                        operation,
+                        boundary.case,
+                        context,
+                        origin="coverage",
+                        body=boundary.text,
+                        crash_only=boundary.crash_only,
+                    )
             self._generate(operation, context)
         except _Abort as abort:
             raise abort.error from None
@@ -266,11 +283,22 @@ class Run:
     # -- one request ----------------------------------------------------------------------
 
     def exercise(
-        self, operation: Any, case: Any, context: CheckContext, *, origin: Origin
+        self,
+        operation: Any,
+        case: Any,
+        context: CheckContext,
+        *,
+        origin: Origin,
+        body: bytes | None = None,
+        crash_only: bool = False,
     ) -> list[Cause]:
-        """Send one case, judge the answer, record what it shows; returns its causes."""
+        """Send one case, judge the answer, record what it shows; returns its causes.
+
+        ``body`` is JSON text sent instead of the case's body (``NaN``, ``1e400``);
+        ``crash_only`` keeps only the server errors an answer shows.
+        """
         try:
-            prepared, request = self._prepare(case)
+            prepared, request = self._prepare(case, text=body)
         except schemathesis.errors.SerializationError:
             if origin == "fuzzing":
                 hypothesis.reject()
@@ -295,15 +323,21 @@ class Run:
             state.successes += 1
         state.statuses[exchange.status] += 1
         causes = self.judge.causes(operation, case, context, prepared, exchange, state.slots)
+        if crash_only:
+            causes = [cause for cause in causes if cause.id == "server-error"]
         for cause in causes:
             self.collector.add(operation.label, Evidence(cause, exchange, origin, mode))
         self._report_progress()
         return causes
 
-    def _prepare(self, case: Any) -> tuple[Any, Request]:
+    def _prepare(self, case: Any, *, text: bytes | None = None) -> tuple[Any, Request]:
         import requests
 
         kwargs = case.as_transport_kwargs(base_url=self.base_url, headers=self.options.headers)
+        if text is not None and "json" in kwargs:
+            del kwargs["json"]
+            kwargs["data"] = text
+            kwargs["headers"] = {**(kwargs.get("headers") or {}), "Content-Type": case.media_type}
         if "json" in kwargs and case.meta is not None and case.meta.generation.mode.is_positive:
             # 5.0 is an integer to JSON Schema and a float to most servers (Pydantic's strict
             # mode refuses it): valid data is sent as 5, which no reading can dispute.
@@ -348,7 +382,9 @@ class Run:
             if state.slots and request is not None:
                 self._record(label, probe_auth(self.sender, request, state.slots))
             if state.accepted is not None and creates(self.spec, label):
-                found = probe_concurrency(self.sender, state.accepted, self.options.concurrency)
+                found = probe_repeat(self.sender, state.accepted)
+                if not found:
+                    found = probe_concurrency(self.sender, state.accepted, self.options.concurrency)
                 self._record(label, found)
         for create_label, delete_label, get_label, template in delete_chains(self.spec):
             creator = self.states.get(create_label)
@@ -376,6 +412,16 @@ class Run:
 # Hypothesis rounds per operation at most: the first, and one more per round that found
 # a new cause.
 MAX_ROUNDS = 5
+
+
+def _valid_shape(case: Any) -> bool:
+    """A positive case of the documented request shape: a base for boundary values."""
+    meta = case.meta
+    return (
+        meta is not None
+        and meta.generation.mode.is_positive
+        and coverage_scenario(case) not in REQUEST_SHAPE_PROBES
+    )
 
 
 def _operation_seed(seed: int, label: str) -> int:
