@@ -30,16 +30,26 @@ from schemathesis.core.jsonschema import make_validator
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation import GenerationMode
 from schemathesis.generation.meta import (
+    REQUEST_SHAPE_PROBES,
     CaseMetadata,
     ComponentInfo,
     CoverageScenario,
     GenerationInfo,
     PhaseInfo,
+    coverage_scenario,
 )
 
 from driftguard.fuzzing.schema import keyword, schema_types
 
-__all__ = ["CAP", "Boundary", "BoundaryCase", "body_text", "boundary_cases", "boundary_values"]
+__all__ = [
+    "CAP",
+    "Boundary",
+    "BoundaryCase",
+    "body_text",
+    "boundary_cases",
+    "boundary_values",
+    "is_base",
+]
 
 # Boundary requests per operation at most.
 CAP = 60
@@ -137,8 +147,20 @@ class BoundaryCase:
     crash_only: bool = False
 
 
+def is_base(case: Any) -> bool:
+    """A positive case of the documented request shape: a base for boundary values."""
+    meta = case.meta
+    return (
+        meta is not None
+        and meta.generation.mode.is_positive
+        and coverage_scenario(case) not in REQUEST_SHAPE_PROBES
+    )
+
+
 def boundary_cases(operation: Any, base: Any) -> Iterator[BoundaryCase]:
     """Up to :data:`CAP` cases: ``base`` with one parameter or body field at a boundary."""
+    if base is None:
+        return
     yield from itertools.islice(_cases(operation, base), CAP)
 
 

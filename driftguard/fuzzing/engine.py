@@ -4,7 +4,9 @@ For every operation, a :class:`Run` sends:
 
 1. schemathesis' coverage cases: deterministic boundary values, wrong types, missing fields
    and headers, positive and negative. They find most planted defects in a few requests and
-   give every run, whatever the seed, the same baseline;
+   give every run, whatever the seed, the same baseline; then driftguard's own edges of
+   each type (:mod:`~driftguard.fuzzing.boundaries`: 2^63, ``1e400``, ``NaN``, NUL bytes,
+   year 9999, naive datetimes), capped per operation;
 2. Hypothesis-generated cases, positive and negative (``max_examples`` per operation).
    A request that shows a cause coverage did not is raised as a failure of its own class, so
    Hypothesis shrinks each cause separately to a minimal request;
@@ -35,7 +37,7 @@ from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, coverage_scenario
 from driftguard._errors import DriftguardError, one_line
 from driftguard._version import __version__
 from driftguard.fuzzing.auth import Slot, security_slots
-from driftguard.fuzzing.boundaries import boundary_cases
+from driftguard.fuzzing.boundaries import BoundaryCase, boundary_cases, is_base
 from driftguard.fuzzing.causes import integral_floats_as_ints
 from driftguard.fuzzing.evidence import Cause, Collector, Evidence, Origin
 from driftguard.fuzzing.judge import Judge, check_context, leaves
@@ -154,20 +156,11 @@ class Run:
                 if self.out_of_time():
                     raise OutOfTime
                 self.exercise(operation, case, context, origin="coverage")
-                if base is None and _valid_shape(case):
-                    base = case
-            if base is not None:
-                for boundary in boundary_cases(operation, base):
-                    if self.out_of_time():
-                        raise OutOfTime
-                    self.exercise(
-                        operation,
-                        boundary.case,
-                        context,
-                        origin="coverage",
-                        body=boundary.text,
-                        crash_only=boundary.crash_only,
-                    )
+                base = base or (case if is_base(case) else None)
+            for edge in boundary_cases(operation, base):
+                if self.out_of_time():
+                    raise OutOfTime
+                self.exercise(operation, edge.case, context, origin="coverage", boundary=edge)
             self._generate(operation, context)
         except _Abort as abort:
             raise abort.error from None
@@ -289,16 +282,11 @@ class Run:
         context: CheckContext,
         *,
         origin: Origin,
-        body: bytes | None = None,
-        crash_only: bool = False,
+        boundary: BoundaryCase | None = None,
     ) -> list[Cause]:
-        """Send one case, judge the answer, record what it shows; returns its causes.
-
-        ``body`` is JSON text sent instead of the case's body (``NaN``, ``1e400``);
-        ``crash_only`` keeps only the server errors an answer shows.
-        """
+        """Send one case, judge the answer, record what it shows; returns its causes."""
         try:
-            prepared, request = self._prepare(case, text=body)
+            prepared, request = self._prepare(case, text=boundary.text if boundary else None)
         except schemathesis.errors.SerializationError:
             if origin == "fuzzing":
                 hypothesis.reject()
@@ -323,7 +311,7 @@ class Run:
             state.successes += 1
         state.statuses[exchange.status] += 1
         causes = self.judge.causes(operation, case, context, prepared, exchange, state.slots)
-        if crash_only:
+        if boundary is not None and boundary.crash_only:
             causes = [cause for cause in causes if cause.id == "server-error"]
         for cause in causes:
             self.collector.add(operation.label, Evidence(cause, exchange, origin, mode))
@@ -412,16 +400,6 @@ class Run:
 # Hypothesis rounds per operation at most: the first, and one more per round that found
 # a new cause.
 MAX_ROUNDS = 5
-
-
-def _valid_shape(case: Any) -> bool:
-    """A positive case of the documented request shape: a base for boundary values."""
-    meta = case.meta
-    return (
-        meta is not None
-        and meta.generation.mode.is_positive
-        and coverage_scenario(case) not in REQUEST_SHAPE_PROBES
-    )
 
 
 def _operation_seed(seed: int, label: str) -> int:
