@@ -278,7 +278,7 @@ TEXTS: dict[str, str] = {
     f"breaking. Reported instead of concurrency-conflict, which needs sequential repeats to "
     f"pass.",
     "concurrency-conflict": f"The same valid create request, sent several times at once, gave "
-    f"a 5xx or two resources with one id, while the same request sent one after the other "
-    f"passed. {_FUZZ} Real clients retry and race, so it is breaking.",
+    f"a 5xx or two resources with one id. Only requests whose repeats one after the other "
+    f"pass are raced. {_FUZZ} Real clients retry and race, so it is breaking.",
     **LIFECYCLE_TEXTS,
 }
