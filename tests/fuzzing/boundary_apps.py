@@ -117,7 +117,8 @@ class BoundedReading(Strict):
 
 
 def float_readings() -> FastAPI:
-    """POST /readings stores any float, NaN and 1e400 (infinity) included, and echoes it."""
+    """POST /readings and /samples store any float, NaN and 1e400 (infinity) included;
+    /readings echoes it (a 500), /samples answers 201 (NaN accepted)."""
     app = FastAPI(title="float readings")
     stored: list[float] = []
 
@@ -131,6 +132,11 @@ def float_readings() -> FastAPI:
     def reading(item: Reading) -> JSONResponse:
         stored.append(item.value)
         return JSONResponse({"value": item.value})  # the defect: NaN is no JSON: 500
+
+    @app.post("/samples", status_code=201, responses=_INVALID)
+    def sample(item: Reading) -> dict[str, int]:
+        stored.append(item.value)  # the defect: NaN is kept, for every later read to choke on
+        return {"count": len(stored)}
 
     @app.post("/gauges", responses=_INVALID)
     def gauge(item: BoundedReading) -> JSONResponse:
@@ -223,7 +229,10 @@ BOUNDARY_PLANTED = [
     ),
     Planted(
         float_readings,
-        [("server-error", "POST /readings", "exception ValueError in reading")],
+        [
+            ("server-error", "POST /readings", "exception ValueError in reading"),
+            ("accepted-invalid-input", "POST /samples", "request body /value"),
+        ],
         "POST /gauges",
     ),
     Planted(
