@@ -4,7 +4,9 @@ For every operation, a :class:`Run` sends:
 
 1. schemathesis' coverage cases: deterministic boundary values, wrong types, missing fields
    and headers, positive and negative. They find most planted defects in a few requests and
-   give every run, whatever the seed, the same baseline;
+   give every run, whatever the seed, the same baseline; then driftguard's own edges of
+   each type (:mod:`~driftguard.fuzzing.boundaries`: 2^63, ``1e400``, ``NaN``, NUL bytes,
+   year 9999, naive datetimes), capped per operation;
 2. Hypothesis-generated cases, positive and negative (``max_examples`` per operation).
    A request that shows a cause coverage did not is raised as a failure of its own class, so
    Hypothesis shrinks each cause separately to a minimal request;
@@ -35,6 +37,7 @@ from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, coverage_scenario
 from driftguard._errors import DriftguardError, one_line
 from driftguard._version import __version__
 from driftguard.fuzzing.auth import Slot, security_slots
+from driftguard.fuzzing.boundaries import BoundaryCase, boundary_cases, is_base
 from driftguard.fuzzing.causes import integral_floats_as_ints
 from driftguard.fuzzing.evidence import Cause, Collector, Evidence, Origin
 from driftguard.fuzzing.judge import Judge, check_context, leaves
@@ -46,6 +49,7 @@ from driftguard.fuzzing.scenarios import (
     probe_auth,
     probe_concurrency,
     probe_delete,
+    probe_repeat,
 )
 from driftguard.fuzzing.transport import Request, Sender, Unsendable
 
@@ -147,10 +151,16 @@ class Run:
         label = operation.label
         context = self.begin(operation)
         try:
+            base = None
             for case in self._coverage_cases(operation):
                 if self.out_of_time():
                     raise OutOfTime
                 self.exercise(operation, case, context, origin="coverage")
+                base = base or (case if is_base(case) else None)
+            for edge in boundary_cases(operation, base):
+                if self.out_of_time():
+                    raise OutOfTime
+                self.exercise(operation, edge.case, context, origin="coverage", boundary=edge)
             self._generate(operation, context)
         except _Abort as abort:
             raise abort.error from None
@@ -266,11 +276,17 @@ class Run:
     # -- one request ----------------------------------------------------------------------
 
     def exercise(
-        self, operation: Any, case: Any, context: CheckContext, *, origin: Origin
+        self,
+        operation: Any,
+        case: Any,
+        context: CheckContext,
+        *,
+        origin: Origin,
+        boundary: BoundaryCase | None = None,
     ) -> list[Cause]:
         """Send one case, judge the answer, record what it shows; returns its causes."""
         try:
-            prepared, request = self._prepare(case)
+            prepared, request = self._prepare(case, text=boundary.text if boundary else None)
         except schemathesis.errors.SerializationError:
             if origin == "fuzzing":
                 hypothesis.reject()
@@ -295,15 +311,21 @@ class Run:
             state.successes += 1
         state.statuses[exchange.status] += 1
         causes = self.judge.causes(operation, case, context, prepared, exchange, state.slots)
+        if boundary is not None and boundary.crash_only:
+            causes = [cause for cause in causes if cause.id == "server-error"]
         for cause in causes:
             self.collector.add(operation.label, Evidence(cause, exchange, origin, mode))
         self._report_progress()
         return causes
 
-    def _prepare(self, case: Any) -> tuple[Any, Request]:
+    def _prepare(self, case: Any, *, text: bytes | None = None) -> tuple[Any, Request]:
         import requests
 
         kwargs = case.as_transport_kwargs(base_url=self.base_url, headers=self.options.headers)
+        if text is not None and "json" in kwargs:
+            del kwargs["json"]
+            kwargs["data"] = text
+            kwargs["headers"] = {**(kwargs.get("headers") or {}), "Content-Type": case.media_type}
         if "json" in kwargs and case.meta is not None and case.meta.generation.mode.is_positive:
             # 5.0 is an integer to JSON Schema and a float to most servers (Pydantic's strict
             # mode refuses it): valid data is sent as 5, which no reading can dispute.
@@ -348,7 +370,9 @@ class Run:
             if state.slots and request is not None:
                 self._record(label, probe_auth(self.sender, request, state.slots))
             if state.accepted is not None and creates(self.spec, label):
-                found = probe_concurrency(self.sender, state.accepted, self.options.concurrency)
+                found = probe_repeat(self.sender, state.accepted)
+                if not found:
+                    found = probe_concurrency(self.sender, state.accepted, self.options.concurrency)
                 self._record(label, found)
         for create_label, delete_label, get_label, template in delete_chains(self.spec):
             creator = self.states.get(create_label)

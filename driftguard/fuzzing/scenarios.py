@@ -3,8 +3,10 @@
 After the generated requests, three short scenarios reuse requests the target accepted:
 
 * authentication: a valid request sent with no credentials and with fake ones must be refused;
-* concurrency: the same valid create request sent N times at once must not crash the
-  service or hand out one id twice;
+* repeats: the same valid create request sent again, one after the other, must not crash
+  the service (an unhandled unique constraint is ``duplicate-create-server-error``);
+* concurrency: when sequential repeats pass, the same request sent N times at once must not
+  crash the service or hand out one id twice (only then is a failure a race);
 * deletion: a resource created, then deleted, must no longer be served.
 
 Each returns :class:`~driftguard.fuzzing.evidence.Evidence`; the collector turns it into findings.
@@ -28,6 +30,7 @@ __all__ = [
     "probe_auth",
     "probe_concurrency",
     "probe_delete",
+    "probe_repeat",
     "resource_id",
 ]
 
@@ -43,23 +46,51 @@ def probe_auth(sender: Sender, request: Request, slots: list[Slot]) -> list[Evid
     return found
 
 
+# Sequential sends of an accepted create before it is raced: the first may be the one that
+# stores the row, the second then meets it.
+REPEATS = 2
+
+
+def probe_repeat(sender: Sender, request: Request) -> list[Evidence]:
+    """``duplicate-create-server-error`` when the same create, sent again, crashes."""
+    for _ in range(REPEATS):
+        exchange = sender.send(request)
+        if _crashed(exchange):
+            cause = Cause(
+                "duplicate-create-server-error",
+                "repeated create",
+                {"cause": _crash_cause(exchange), "status": exchange.status},
+            )
+            return [Evidence(cause, exchange, origin="probe")]
+    return []
+
+
+def _crashed(exchange: Exchange) -> bool:
+    return exchange.error is not None or exchange.status >= 500
+
+
+def _crash_cause(exchange: Exchange) -> str:
+    if exchange.error is not None:
+        return str(exception_cause(exchange.error).details["cause"])
+    return f"a server error ({exchange.status})"
+
+
 def probe_concurrency(sender: Sender, request: Request, concurrency: int) -> list[Evidence]:
-    """``concurrency-conflict`` when simultaneous identical creates crash or share an id."""
+    """``concurrency-conflict`` when simultaneous identical creates crash or share an id.
+
+    Callers race only requests whose sequential repeats pass (:func:`probe_repeat`): a
+    create that fails whenever it is repeated is no race.
+    """
     if concurrency < 2:
         return []
     exchanges = sender.send_all([request] * concurrency)
     found = []
-    crashed = next((e for e in exchanges if e.error is not None or e.status >= 500), None)
+    crashed = next((e for e in exchanges if _crashed(e)), None)
     if crashed is not None:
-        what = (
-            exception_cause(crashed.error).details["cause"]
-            if crashed.error is not None
-            else f"a server error ({crashed.status})"
-        )
         cause = Cause(
             "concurrency-conflict",
             "server error",
-            {"cause": what, "concurrency": concurrency, "status": crashed.status},
+            {"cause": _crash_cause(crashed), "concurrency": concurrency, "status": crashed.status},
         )
         found.append(Evidence(cause, crashed, origin="probe"))
     seen: dict[str, Exchange] = {}

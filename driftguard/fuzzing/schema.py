@@ -20,7 +20,7 @@ from typing import Any
 
 from driftguard.openapi.refs import escape, resolve
 
-__all__ = ["field_pointer", "lax_coerce", "schema_types"]
+__all__ = ["field_pointer", "keyword", "lax_coerce", "schema_types"]
 
 _BRANCHES = ("allOf", "anyOf", "oneOf")
 _INT = re.compile(r"^[+-]?\d+(\.0*)?$")
@@ -58,6 +58,14 @@ def schema_types(schema: Any, root: Mapping[str, Any]) -> set[str]:
             values = [part["const"]] if "const" in part else list(part.get("enum") or [])
             types.update(_json_type(value) for value in values)
     return types
+
+
+def keyword(schema: Any, root: Mapping[str, Any], name: str) -> Any:
+    """The first value of keyword ``name`` in the schema or one of its branches, or None."""
+    for part in _alternatives(schema, root):
+        if name in part:
+            return part[name]
+    return None
 
 
 def _json_type(value: Any) -> str:

@@ -272,8 +272,13 @@ TEXTS: dict[str, str] = {
     "resource-available-after-delete": f"A resource was still served after a successful "
     f"DELETE. {_FUZZ} Clients trust a delete; it may be caching or eventual consistency, "
     f"which cannot be told from outside: a warning.",
+    "duplicate-create-server-error": f"The same valid create request, sent again one after "
+    f"the other, gave a 5xx (typically an unhandled unique constraint: IntegrityError). "
+    f"{_FUZZ} A duplicate should be refused with a 4xx such as 409; clients retry, so it is "
+    f"breaking. Reported instead of concurrency-conflict, which needs sequential repeats to "
+    f"pass.",
     "concurrency-conflict": f"The same valid create request, sent several times at once, gave "
-    f"a 5xx or two resources with one id. {_FUZZ} Real clients retry and race, so it is "
-    f"breaking.",
+    f"a 5xx or two resources with one id. Only requests whose repeats one after the other "
+    f"pass are raced. {_FUZZ} Real clients retry and race, so it is breaking.",
     **LIFECYCLE_TEXTS,
 }

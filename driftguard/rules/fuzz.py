@@ -57,6 +57,12 @@ RULES: list[Rule] = [
         area="stateful",
     ),
     _fuzz(
+        "duplicate-create-server-error",
+        Severity.BREAKING,
+        "the same create request sent again, one after the other, gave {cause}",
+        area="stateful",
+    ),
+    _fuzz(
         "concurrency-conflict",
         Severity.BREAKING,
         "{cause} when the same create request was sent {concurrency} times at once",
