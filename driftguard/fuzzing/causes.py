@@ -18,6 +18,7 @@ from driftguard.fuzzing.schema import field_pointer
 from driftguard.fuzzing.transport import Exchange, NoAnswer
 
 __all__ = [
+    "business_rejection",
     "clip",
     "error_pointer",
     "exception_cause",
@@ -33,6 +34,9 @@ __all__ = [
 
 # FastAPI/Starlette's own answer to a body that is not JSON: every app gives it.
 _FRAMEWORK_400 = {"detail": "There was an error parsing the body"}
+# The statuses a handler's own rule refuses a well-formed request with (wrong password,
+# e-mail taken, bad reset token); the request validator answers 422 with a list instead.
+_BUSINESS_STATUSES = frozenset({400, 401, 403, 409})
 
 
 def unique(causes: list[Cause]) -> list[Cause]:
@@ -88,6 +92,20 @@ def unenforced_auth(what: str, status: int, slots: Sequence[Slot]) -> Cause:
     credentials = ", ".join(str(slot) for slot in slots)
     return Cause(
         "auth-not-enforced", what, {"status": status, "cause": what, "credentials": credentials}
+    )
+
+
+def business_rejection(exchange: Exchange) -> bool:
+    """A handler's own refusal: FastAPI's ``HTTPException`` shape, ``{"detail": "<text>"}``.
+
+    Not ``rejected-valid-input``: the request conformed, and the app judged it on rules a
+    schema cannot state. The framework's "error parsing the body" answer is not one.
+    """
+    if exchange.status not in _BUSINESS_STATUSES:
+        return False
+    body = exchange.json()
+    return (
+        isinstance(body, Mapping) and isinstance(body.get("detail"), str) and body != _FRAMEWORK_400
     )
 
 

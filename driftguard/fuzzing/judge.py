@@ -42,6 +42,7 @@ from schemathesis.specs.openapi.utils import parameter_types, sent_text_is_valid
 from driftguard.findings import Severity
 from driftguard.fuzzing.auth import Slot, has_credentials
 from driftguard.fuzzing.causes import (
+    business_rejection,
     clip,
     error_pointer,
     exception_cause,
@@ -207,7 +208,7 @@ class Judge:
                 return []
             return self._accepted_invalid(operation, case, exchange, slots)
         if isinstance(failure, RejectedPositiveData):
-            return [rejected_valid(exchange)]
+            return [] if business_rejection(exchange) else [rejected_valid(exchange)]
         if isinstance(failure, MissingHeaderNotRejected):
             name = failure.header_name
             if not exchange.succeeded or self._credential_header(name, slots):

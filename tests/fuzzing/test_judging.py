@@ -1,0 +1,19 @@
+"""The judge reads answers as a person would: business rules, warnings, two crashes over HTTP."""
+
+from __future__ import annotations
+
+from driftguard import Report, fuzz
+from tests.fuzzing import judging_apps
+
+EXAMPLES = 10
+
+
+def keys(report: Report) -> set[tuple[str, str | None, str]]:
+    return {(f.id, f.operation, f.location) for f in report.findings}
+
+
+def test_a_handlers_own_refusal_is_not_rejected_valid_input() -> None:
+    report = fuzz(judging_apps.business_rules(), max_examples=EXAMPLES, seed=4)
+    rejected = {f.operation for f in report.findings if f.id == "rejected-valid-input"}
+    # 400/409/403 with a string detail are the app's rules; the validator's 422 list is not
+    assert rejected == {"POST /strict"}, report.to_json()
