@@ -97,6 +97,18 @@ def fuzz(
     return _fuzz(target, options, config or Config(), progress)
 
 
+def _warning_line(message: str) -> str:
+    """A warning's first line, joined to the next when it is only a header.
+
+    Pydantic's serializer warnings start ``Pydantic serializer warnings:`` and say what is
+    wrong on the line after; the note must keep that.
+    """
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].endswith(":"):
+        return f"{lines[0]} {lines[1]}"
+    return first_line(message)
+
+
 def _event_loop_running() -> bool:
     import asyncio
 
@@ -125,7 +137,7 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
                     f"{len(operations)} operations"
                 )
     for message in dict.fromkeys(
-        first_line(str(w.message))
+        _warning_line(str(w.message))
         for w in caught
         if not issubclass(
             w.category, DeprecationWarning | PendingDeprecationWarning | ResourceWarning

@@ -17,3 +17,12 @@ def test_a_handlers_own_refusal_is_not_rejected_valid_input() -> None:
     rejected = {f.operation for f in report.findings if f.id == "rejected-valid-input"}
     # 400/409/403 with a string detail are the app's rules; the validator's 422 list is not
     assert rejected == {"POST /strict"}, report.to_json()
+
+
+def test_a_warning_from_the_app_keeps_what_it_says_not_only_its_header() -> None:
+    report = fuzz(judging_apps.warns(), max_examples=EXAMPLES, seed=5)
+    assert report.run is not None
+    notes = [note for note in report.run.notes if note.startswith("warning: ")]
+    assert notes, report.run.notes
+    assert all("Expected `int`" in note for note in notes), notes
+    assert notes[0].startswith("warning: Pydantic serializer warnings: ")
