@@ -7,7 +7,7 @@ at fault, never the generated value, so that fingerprints hold across seeds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -27,6 +27,7 @@ __all__ = [
     "missing_header",
     "rejected_valid",
     "schema_violation",
+    "split_header_list",
     "status_cause",
     "unenforced_auth",
     "unique",
@@ -107,6 +108,30 @@ def business_rejection(exchange: Exchange) -> bool:
     return (
         isinstance(body, Mapping) and isinstance(body.get("detail"), str) and body != _FRAMEWORK_400
     )
+
+
+def split_header_list(exchange: Exchange, array_headers: Collection[str]) -> bool:
+    """A 422 that names only array headers, which FastAPI does not read as OpenAPI writes them.
+
+    OpenAPI sends an array header in the ``simple`` style (``X-Ids: 1,2``, an empty value
+    for ``[]``, ``null`` for a nullable one); FastAPI reads a ``list[int]`` header from
+    repeated headers, the whole text one item, and refuses all but a single plain item.
+    That is how the framework reads headers, not a rule the app adds. ``array_headers`` are
+    the operation's array header names, lower-cased.
+    """
+    if exchange.status != 422:
+        return False
+    body = exchange.json()
+    detail = body.get("detail") if isinstance(body, Mapping) else None
+    if not isinstance(detail, list) or not detail:
+        return False
+    for error in detail:
+        loc = error.get("loc") if isinstance(error, Mapping) else None
+        if not (isinstance(loc, list) and len(loc) > 1 and loc[0] == "header"):
+            return False
+        if str(loc[1]).lower() not in array_headers:
+            return False
+    return True
 
 
 def rejected_valid(exchange: Exchange) -> Cause:

@@ -50,6 +50,7 @@ from driftguard.fuzzing.causes import (
     missing_header,
     rejected_valid,
     schema_violation,
+    split_header_list,
     status_cause,
     unenforced_auth,
     unique,
@@ -208,7 +209,14 @@ class Judge:
                 return []
             return self._accepted_invalid(operation, case, exchange, slots)
         if isinstance(failure, RejectedPositiveData):
-            return [] if business_rejection(exchange) else [rejected_valid(exchange)]
+            arrays = {
+                p.name.lower()
+                for p in operation.headers
+                if "array" in parameter_types(p.validation_schema)
+            }
+            if business_rejection(exchange) or split_header_list(exchange, arrays):
+                return []
+            return [rejected_valid(exchange)]
         if isinstance(failure, MissingHeaderNotRejected):
             name = failure.header_name
             if not exchange.succeeded or self._credential_header(name, slots):

@@ -4,8 +4,9 @@ Each has its point beside a control, like :mod:`tests.fuzzing.apps`.
 """
 
 import time
+from typing import Annotated
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, Form, Header, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -105,5 +106,26 @@ def slow() -> FastAPI:
         @app.get(f"/{name}", name=name)
         def quick(n: int = 0) -> dict[str, int]:
             return {"n": n}
+
+    return app
+
+
+def arrays() -> FastAPI:
+    """Query and header arrays and a multipart form, read the way FastAPI reads them."""
+    app = FastAPI(title="arrays")
+
+    @app.get("/items")
+    def items(
+        tags: Annotated[list[int] | None, Query()] = None,
+        x_ids: Annotated[list[int] | None, Header()] = None,
+    ) -> dict[str, int]:
+        return {"tags": len(tags or []), "ids": len(x_ids or [])}
+
+    @app.post("/upload")
+    def upload(
+        name: Annotated[str, Form(min_length=1, max_length=10)],
+        count: Annotated[int, Form(ge=0, le=5)],
+    ) -> dict[str, int]:
+        return {"count": count}
 
     return app

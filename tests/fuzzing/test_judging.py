@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from driftguard import Report, fuzz
 from tests.fuzzing import judging_apps
 
@@ -26,3 +28,10 @@ def test_a_warning_from_the_app_keeps_what_it_says_not_only_its_header() -> None
     assert notes, report.run.notes
     assert all("Expected `int`" in note for note in notes), notes
     assert notes[0].startswith("warning: Pydantic serializer warnings: ")
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_arrays_and_forms_are_judged_as_fastapi_reads_them(seed: int) -> None:
+    # an array header goes out as "1,2" (or "" for []), which FastAPI reads as one item
+    report = fuzz(judging_apps.arrays(), seed=seed)
+    assert report.findings == [], report.to_json()
