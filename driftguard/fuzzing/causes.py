@@ -7,7 +7,8 @@ at fault, never the generated value, so that fingerprints hold across seeds.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import json
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -15,7 +16,7 @@ from driftguard._raised import app_frame, clip
 from driftguard.fuzzing.auth import Slot
 from driftguard.fuzzing.evidence import Cause
 from driftguard.fuzzing.schema import field_pointer
-from driftguard.fuzzing.transport import Exchange, NoAnswer
+from driftguard.fuzzing.transport import Exchange, NoAnswer, Request
 
 __all__ = [
     "business_rejection",
@@ -31,6 +32,7 @@ __all__ = [
     "status_cause",
     "unenforced_auth",
     "unique",
+    "zero_fields",
 ]
 
 # FastAPI/Starlette's own answer to a body that is not JSON: every app gives it.
@@ -47,10 +49,45 @@ def unique(causes: list[Cause]) -> list[Cause]:
     return list(seen.values())
 
 
-def status_cause(status: int) -> Cause:
-    return Cause(
-        "server-error", f"response {status}", {"cause": f"answered {status}", "status": status}
-    )
+def status_cause(status: int, request: Request | None = None) -> Cause:
+    """A 5xx, told apart by the zero or empty fields of its request.
+
+    Over HTTP there is no traceback: two crashes of one operation differ only in what
+    triggers them (``left`` 0 divides by zero, ``right`` 0 misses a key), and Hypothesis
+    shrinks what does not matter to other values, so those fields name the crash.
+    ``details.trigger`` lists them; a 5xx whose trigger holds another's is that one.
+    """
+    trigger = zero_fields(request) if request is not None else []
+    where = f" with zero or empty {', '.join(trigger)}" if trigger else ""
+    details = {"cause": f"answered {status}{where}", "status": status, "trigger": trigger}
+    return Cause("server-error", f"response {status}{where}", details)
+
+
+def zero_fields(request: Request) -> list[str]:
+    """The query parameters and JSON body fields of ``request`` that hold 0, "", false,
+    null or an empty list or object, in the order sent."""
+    fields = [f"query {name}" for name, value in request.query if value in _ZERO_TEXTS]
+    try:
+        body = json.loads(request.body) if request.body else None
+    except ValueError:
+        return fields
+    if isinstance(body, dict | list):
+        fields.extend(f"body {pointer}" for pointer in _zero_leaves(body, ""))
+    return fields
+
+
+_ZERO_TEXTS = frozenset({"", "0", "0.0", "false", "null"})
+
+
+def _zero_leaves(value: Any, pointer: str) -> Iterator[str]:
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from _zero_leaves(item, f"{pointer}/{key}")
+    elif isinstance(value, list) and value:
+        for item in value:
+            yield from _zero_leaves(item, f"{pointer}/*")
+    elif value in (0, "", None, [], {}) and pointer:  # False == 0
+        yield pointer
 
 
 def exception_cause(error: BaseException) -> Cause:

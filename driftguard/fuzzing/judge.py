@@ -125,7 +125,7 @@ class Judge:
         if scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD and status == 501:
             return causes  # "not implemented" is a fine answer to a method nobody declared
         if status >= 500:
-            causes.append(status_cause(status))
+            causes.append(status_cause(status, exchange.request))
         if scenario in REQUEST_SHAPE_PROBES or status >= 500:
             return causes
         framework = not self.strict and framework_answer(

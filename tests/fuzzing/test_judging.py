@@ -6,6 +6,7 @@ import pytest
 
 from driftguard import Report, fuzz
 from tests.fuzzing import judging_apps
+from tests.servers import serve
 
 EXAMPLES = 10
 
@@ -35,3 +36,19 @@ def test_arrays_and_forms_are_judged_as_fastapi_reads_them(seed: int) -> None:
     # an array header goes out as "1,2" (or "" for []), which FastAPI reads as one item
     report = fuzz(judging_apps.arrays(), seed=seed)
     assert report.findings == [], report.to_json()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_two_crashes_of_one_operation_stay_two_over_http(seed: int) -> None:
+    # no traceback over HTTP: the zero field that triggers each crash tells them apart
+    with serve(judging_apps.two_crashes()) as url:
+        report = fuzz(url, max_examples=EXAMPLES, seed=seed, allow_unsafe=True)
+    crashes = {f.location: f for f in report.findings if f.id == "server-error"}
+    assert set(crashes) == {
+        "response 500 with zero or empty body /left",
+        "response 500 with zero or empty body /right",
+    }, report.to_json()
+    assert crashes["response 500 with zero or empty body /left"].details["trigger"] == [
+        "body /left"
+    ]
+    assert [f for f in report.findings if f.operation == "POST /sum"] == []
