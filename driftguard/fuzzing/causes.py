@@ -133,6 +133,13 @@ def unenforced_auth(what: str, status: int, slots: Sequence[Slot]) -> Cause:
     )
 
 
+def _detail(exchange: Exchange) -> Any:
+    """The ``detail`` of a FastAPI error body: a list from the validator, a string from a
+    handler's ``HTTPException``; ``None`` for any other body."""
+    body = exchange.json()
+    return body.get("detail") if isinstance(body, Mapping) else None
+
+
 def business_rejection(exchange: Exchange) -> bool:
     """A handler's own refusal: FastAPI's ``HTTPException`` shape, ``{"detail": "<text>"}``.
 
@@ -141,10 +148,7 @@ def business_rejection(exchange: Exchange) -> bool:
     """
     if exchange.status not in _BUSINESS_STATUSES:
         return False
-    body = exchange.json()
-    return (
-        isinstance(body, Mapping) and isinstance(body.get("detail"), str) and body != _FRAMEWORK_400
-    )
+    return isinstance(_detail(exchange), str) and exchange.json() != _FRAMEWORK_400
 
 
 def split_header_list(exchange: Exchange, array_headers: Collection[str]) -> bool:
@@ -158,8 +162,7 @@ def split_header_list(exchange: Exchange, array_headers: Collection[str]) -> boo
     """
     if exchange.status != 422:
         return False
-    body = exchange.json()
-    detail = body.get("detail") if isinstance(body, Mapping) else None
+    detail = _detail(exchange)
     if not isinstance(detail, list) or not detail:
         return False
     for error in detail:
@@ -176,8 +179,7 @@ def rejected_valid(exchange: Exchange) -> Cause:
     status = exchange.status
     where = None
     message = ""
-    body = exchange.json()
-    detail = body.get("detail") if isinstance(body, Mapping) else None
+    detail = _detail(exchange)
     if isinstance(detail, list) and detail and isinstance(detail[0], Mapping):
         loc = detail[0].get("loc")
         if isinstance(loc, list) and loc:
