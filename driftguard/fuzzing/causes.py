@@ -8,7 +8,7 @@ at fault, never the generated value, so that fingerprints hold across seeds.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -21,6 +21,7 @@ from driftguard.fuzzing.transport import Exchange, NoAnswer, Request
 __all__ = [
     "business_rejection",
     "clip",
+    "detail_of",
     "error_pointer",
     "exception_cause",
     "framework_answer",
@@ -28,7 +29,6 @@ __all__ = [
     "missing_header",
     "rejected_valid",
     "schema_violation",
-    "split_header_list",
     "status_cause",
     "unenforced_auth",
     "unique",
@@ -133,7 +133,7 @@ def unenforced_auth(what: str, status: int, slots: Sequence[Slot]) -> Cause:
     )
 
 
-def _detail(exchange: Exchange) -> Any:
+def detail_of(exchange: Exchange) -> Any:
     """The ``detail`` of a FastAPI error body: a list from the validator, a string from a
     handler's ``HTTPException``; ``None`` for any other body."""
     body = exchange.json()
@@ -148,30 +148,7 @@ def business_rejection(exchange: Exchange) -> bool:
     """
     if exchange.status not in _BUSINESS_STATUSES:
         return False
-    return isinstance(_detail(exchange), str) and exchange.json() != _FRAMEWORK_400
-
-
-def split_header_list(exchange: Exchange, array_headers: Collection[str]) -> bool:
-    """A 422 that names only array headers, which FastAPI does not read as OpenAPI writes them.
-
-    OpenAPI sends an array header in the ``simple`` style (``X-Ids: 1,2``, an empty value
-    for ``[]``, ``null`` for a nullable one); FastAPI reads a ``list[int]`` header from
-    repeated headers, the whole text one item, and refuses all but a single plain item.
-    That is how the framework reads headers, not a rule the app adds. ``array_headers`` are
-    the operation's array header names, lower-cased.
-    """
-    if exchange.status != 422:
-        return False
-    detail = _detail(exchange)
-    if not isinstance(detail, list) or not detail:
-        return False
-    for error in detail:
-        loc = error.get("loc") if isinstance(error, Mapping) else None
-        if not (isinstance(loc, list) and len(loc) > 1 and loc[0] == "header"):
-            return False
-        if str(loc[1]).lower() not in array_headers:
-            return False
-    return True
+    return isinstance(detail_of(exchange), str) and exchange.json() != _FRAMEWORK_400
 
 
 def rejected_valid(exchange: Exchange) -> Cause:
@@ -179,7 +156,7 @@ def rejected_valid(exchange: Exchange) -> Cause:
     status = exchange.status
     where = None
     message = ""
-    detail = _detail(exchange)
+    detail = detail_of(exchange)
     if isinstance(detail, list) and detail and isinstance(detail[0], Mapping):
         loc = detail[0].get("loc")
         if isinstance(loc, list) and loc:
