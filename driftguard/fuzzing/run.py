@@ -128,8 +128,8 @@ def _fuzz_operations(run: Run, operations: list[Any]) -> None:
             try:
                 run.fuzz_operation(operation)
             except OutOfTime:
-                if time.monotonic() >= end:
-                    raise  # the whole budget is spent: the run stops here
+                if time.monotonic() >= end and index + 1 < len(operations):
+                    raise  # the whole budget is spent before the last: the run stops here
                 cut += 1
                 run.done += 1
     finally:
