@@ -93,12 +93,12 @@ def two_crashes() -> FastAPI:
 
 
 def slow() -> FastAPI:
-    """GET /slow takes a quarter of a second per request; the others answer at once."""
+    """GET /slow takes half a second per request; the others answer at once."""
     app = FastAPI(title="slow")
 
     @app.get("/slow")
     def slow_one() -> dict[str, int]:
-        time.sleep(0.25)
+        time.sleep(0.5)
         return {"n": 0}
 
     for name in ("a", "b", "c"):
