@@ -97,9 +97,9 @@ def slow() -> FastAPI:
     app = FastAPI(title="slow")
 
     @app.get("/slow")
-    def slow_one() -> dict[str, int]:
+    def slow_one(n: int = 0) -> dict[str, int]:
         time.sleep(0.5)
-        return {"n": 0}
+        return {"n": n}
 
     for name in ("a", "b", "c"):
 
