@@ -7,7 +7,8 @@ at fault, never the generated value, so that fingerprints hold across seeds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -15,10 +16,12 @@ from driftguard._raised import app_frame, clip
 from driftguard.fuzzing.auth import Slot
 from driftguard.fuzzing.evidence import Cause
 from driftguard.fuzzing.schema import field_pointer
-from driftguard.fuzzing.transport import Exchange, NoAnswer
+from driftguard.fuzzing.transport import Exchange, NoAnswer, Request
 
 __all__ = [
+    "business_rejection",
     "clip",
+    "detail_of",
     "error_pointer",
     "exception_cause",
     "framework_answer",
@@ -29,10 +32,14 @@ __all__ = [
     "status_cause",
     "unenforced_auth",
     "unique",
+    "zero_fields",
 ]
 
 # FastAPI/Starlette's own answer to a body that is not JSON: every app gives it.
 _FRAMEWORK_400 = {"detail": "There was an error parsing the body"}
+# The statuses a handler's own rule refuses a well-formed request with (wrong password,
+# e-mail taken, bad reset token); the request validator answers 422 with a list instead.
+_BUSINESS_STATUSES = frozenset({400, 401, 403, 409})
 
 
 def unique(causes: list[Cause]) -> list[Cause]:
@@ -42,10 +49,45 @@ def unique(causes: list[Cause]) -> list[Cause]:
     return list(seen.values())
 
 
-def status_cause(status: int) -> Cause:
-    return Cause(
-        "server-error", f"response {status}", {"cause": f"answered {status}", "status": status}
-    )
+def status_cause(status: int, request: Request | None = None) -> Cause:
+    """A 5xx, told apart by the zero or empty fields of its request.
+
+    Over HTTP there is no traceback: two crashes of one operation differ only in what
+    triggers them (``left`` 0 divides by zero, ``right`` 0 misses a key), and Hypothesis
+    shrinks what does not matter to other values, so those fields name the crash.
+    ``details.trigger`` lists them; a 5xx whose trigger holds another's is that one.
+    """
+    trigger = zero_fields(request) if request is not None else []
+    where = f" with zero or empty {', '.join(trigger)}" if trigger else ""
+    details = {"cause": f"answered {status}{where}", "status": status, "trigger": trigger}
+    return Cause("server-error", f"response {status}{where}", details)
+
+
+def zero_fields(request: Request) -> list[str]:
+    """The query parameters and JSON body fields of ``request`` that hold 0, "", false,
+    null or an empty list or object, in the order sent."""
+    fields = [f"query {name}" for name, value in request.query if value in _ZERO_TEXTS]
+    try:
+        body = json.loads(request.body) if request.body else None
+    except ValueError:
+        return fields
+    if isinstance(body, dict | list):
+        fields.extend(f"body {pointer}" for pointer in _zero_leaves(body, ""))
+    return fields
+
+
+_ZERO_TEXTS = frozenset({"", "0", "0.0", "false", "null"})
+
+
+def _zero_leaves(value: Any, pointer: str) -> Iterator[str]:
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from _zero_leaves(item, f"{pointer}/{key}")
+    elif isinstance(value, list) and value:
+        for item in value:
+            yield from _zero_leaves(item, f"{pointer}/*")
+    elif value in (0, "", None, [], {}) and pointer:  # False == 0
+        yield pointer
 
 
 def exception_cause(error: BaseException) -> Cause:
@@ -91,13 +133,30 @@ def unenforced_auth(what: str, status: int, slots: Sequence[Slot]) -> Cause:
     )
 
 
+def detail_of(exchange: Exchange) -> Any:
+    """The ``detail`` of a FastAPI error body: a list from the validator, a string from a
+    handler's ``HTTPException``; ``None`` for any other body."""
+    body = exchange.json()
+    return body.get("detail") if isinstance(body, Mapping) else None
+
+
+def business_rejection(exchange: Exchange) -> bool:
+    """A handler's own refusal: FastAPI's ``HTTPException`` shape, ``{"detail": "<text>"}``.
+
+    Not ``rejected-valid-input``: the request conformed, and the app judged it on rules a
+    schema cannot state. The framework's "error parsing the body" answer is not one.
+    """
+    if exchange.status not in _BUSINESS_STATUSES:
+        return False
+    return isinstance(detail_of(exchange), str) and exchange.json() != _FRAMEWORK_400
+
+
 def rejected_valid(exchange: Exchange) -> Cause:
     """``rejected-valid-input``, located at the field FastAPI's 422 detail names, if any."""
     status = exchange.status
     where = None
     message = ""
-    body = exchange.json()
-    detail = body.get("detail") if isinstance(body, Mapping) else None
+    detail = detail_of(exchange)
     if isinstance(detail, list) and detail and isinstance(detail[0], Mapping):
         loc = detail[0].get("loc")
         if isinstance(loc, list) and loc:

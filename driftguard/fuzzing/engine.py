@@ -116,13 +116,16 @@ class Run:
     states: dict[str, _OperationState] = field(default_factory=dict)
     done: int = 0
     current: str | None = None
+    deadline: float | None = None  # when the current operation's share of the budget ends
     _last_progress: float = 0.0
 
     # -- budget and progress --------------------------------------------------------------
 
     def out_of_time(self) -> bool:
-        budget = self.options.time_budget
-        return budget is not None and time.monotonic() - self.started >= budget
+        budget, now = self.options.time_budget, time.monotonic()
+        if self.deadline is not None and now >= self.deadline:
+            return True  # the current operation's share of the budget is spent
+        return budget is not None and now - self.started >= budget
 
     def snapshot(self, *, finished: bool = False) -> FuzzProgress:
         return FuzzProgress(

@@ -102,12 +102,26 @@ class Collector:
 def _without_subsumed(
     best: Mapping[tuple[str, str, str], Evidence],
 ) -> dict[tuple[str, str, str], Evidence]:
-    """Drop a coercion finding where the same field also accepts plainly invalid values."""
+    """Drop a coercion finding where the same field also accepts plainly invalid values, and
+    a 5xx whose trigger holds another 5xx's of the operation (that crash, with more zeros)."""
+    triggers: dict[str, list[set[str]]] = {}
+    for (operation, rule, _), evidence in best.items():
+        trigger = evidence.cause.details.get("trigger")
+        if rule == "server-error" and trigger is not None:
+            triggers.setdefault(operation, []).append(set(trigger))
     return {
         key: evidence
         for key, evidence in best.items()
         if not (key[2].endswith(COERCED) and (key[0], key[1], key[2].removesuffix(COERCED)) in best)
+        and not _holds_a_smaller(evidence, triggers.get(key[0], []))
     }
+
+
+def _holds_a_smaller(evidence: Evidence, triggers: list[set[str]]) -> bool:
+    trigger = evidence.cause.details.get("trigger")
+    if evidence.cause.id != "server-error" or trigger is None:
+        return False
+    return any(other < set(trigger) for other in triggers)
 
 
 def _finding(

@@ -97,6 +97,50 @@ def fuzz(
     return _fuzz(target, options, config or Config(), progress)
 
 
+def _warning_line(message: str) -> str:
+    """A warning's first line, joined to the next when it is only a header.
+
+    Pydantic's serializer warnings start ``Pydantic serializer warnings:`` and say what is
+    wrong on the line after; the note must keep that.
+    """
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].endswith(":"):
+        return f"{lines[0]} {lines[1]}"
+    return first_line(message)
+
+
+def _fuzz_operations(run: Run, operations: list[Any]) -> None:
+    """Fuzz each operation; under a time budget, each gets a fair share of the time left.
+
+    The share is the time left over the operations left, so one slow operation cannot take
+    the whole budget, and what a quick one leaves goes to those after it.
+    """
+    budget = run.options.time_budget
+    if budget is None:
+        for operation in operations:
+            run.fuzz_operation(operation)
+        return
+    end, cut = run.started + budget, 0
+    try:
+        for index, operation in enumerate(operations):
+            now = time.monotonic()
+            run.deadline = now + max(end - now, 0.0) / (len(operations) - index)
+            try:
+                run.fuzz_operation(operation)
+            except OutOfTime:
+                if time.monotonic() >= end and index + 1 < len(operations):
+                    raise  # the whole budget is spent before the last: the run stops here
+                cut += 1
+                run.done += 1
+    finally:
+        run.deadline = None
+        if cut:
+            run.notes.append(
+                f"time budget of {budget:g}s: {cut} of {len(operations)} operations cut short "
+                "at their share of it"
+            )
+
+
 def _event_loop_running() -> bool:
     import asyncio
 
@@ -116,8 +160,7 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
         with open_session(target, options, config, progress) as session:
             run, operations = session.run, session.operations
             try:
-                for operation in operations:
-                    run.fuzz_operation(operation)
+                _fuzz_operations(run, operations)
                 run.probe()
             except OutOfTime:
                 run.notes.append(
@@ -125,7 +168,7 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
                     f"{len(operations)} operations"
                 )
     for message in dict.fromkeys(
-        first_line(str(w.message))
+        _warning_line(str(w.message))
         for w in caught
         if not issubclass(
             w.category, DeprecationWarning | PendingDeprecationWarning | ResourceWarning

@@ -80,7 +80,9 @@ def test_found_over_real_http() -> None:
     with serve(apps.crash()) as url:
         report = fuzz(url, max_examples=EXAMPLES, seed=5, allow_unsafe=True)  # our own service
     crashes = [f for f in report.findings if f.id == "server-error"]
-    assert [(f.operation, f.location) for f in crashes] == [("POST /orders", "response 500")]
+    assert [(f.operation, f.location) for f in crashes] == [
+        ("POST /orders", "response 500 with zero or empty body /quantity")
+    ]
     assert crashes[0].details["reproduce"].startswith(f"curl -X POST {url}/orders ")
     assert [f for f in report.findings if f.operation == "POST /quotes"] == []
 
