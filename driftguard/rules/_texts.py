@@ -254,8 +254,9 @@ TEXTS: dict[str, str] = {
     f"validation gap. {_FUZZ} The server acts on data it promised to refuse, so it is "
     f"breaking.",
     "rejected-valid-input": f"A request that matches the documented schema was refused with a "
-    f"4xx (not 401, 403, 404, 409 or 429). {_FUZZ} Either the server or its documentation is "
-    f"wrong, which the spec cannot tell: a warning.",
+    f"4xx (not 401, 403, 404, 409 or 429). {_FUZZ} A handler's own rejection (a 400 whose "
+    f"detail is a string: a wrong password) is the API's business and not reported. Otherwise "
+    f"the server or its documentation is wrong, which the spec cannot tell: a warning.",
     "response-schema-violation": f"A response body does not match the schema documented for "
     f"it. {_FUZZ} Clients built from the document fail on it, so it is breaking.",
     "undocumented-status-code": f"The server answered a status the operation does not "
