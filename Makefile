@@ -26,6 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	MYPYPATH=benchmarks $(BIN)/mypy --strict --explicit-package-bases benchmarks
 
 format: $(STAMP)
 	$(BIN)/ruff format .

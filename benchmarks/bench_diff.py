@@ -101,7 +101,7 @@ def _size_mb(*paths: Path) -> float:
 def replicate(document: dict[str, Any], copies: int) -> dict[str, Any]:
     """``document`` with its paths and component schemas copied ``copies`` times."""
     prefix = "#/components/schemas/"
-    result = json.loads(json.dumps(document))
+    result: dict[str, Any] = json.loads(json.dumps(document))
     schemas = document.get("components", {}).get("schemas", {})
     for copy in range(1, copies):
         suffix = f"_copy{copy}"
@@ -188,7 +188,7 @@ def main() -> int:
             print(
                 f"{'k':>3} {'size MB':>8} {'median s':>9} {'minus start-up':>15} {'ms per MB':>10}"
             )
-            documents = [json.loads((SPECS / PAIRS["discord"][i]).read_text()) for i in (0, 1)]
+            documents = [json.loads((SPECS / str(PAIRS["discord"][i])).read_text()) for i in (0, 1)]
             for copies in (1, 2, 4):
                 paths = []
                 for index, document in enumerate(documents):

@@ -43,8 +43,10 @@ def git(repo: Path, *args: str) -> None:
 
 
 def median(args: list[str], runs: int) -> float:
-    run_once(args)  # warm the caches
-    return statistics.median(run_once(args)[0] for _ in range(runs))
+    """Median wall time of ``driftguard ARGS`` started here (the scratch repository)."""
+    here = Path.cwd()
+    run_once(args, here)  # warm the caches
+    return statistics.median(run_once(args, here)[0] for _ in range(runs))
 
 
 def best(target: str, runs: int) -> float:

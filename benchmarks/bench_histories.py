@@ -139,8 +139,8 @@ def idioms(new: dict[str, Path], every: int) -> bool:
         f"idioms: {checked} documents (every {every}th), {rewritten} rewrites, both ways, "
         f"{seconds:.1f} s: {len(false)} with findings, {len(crashes)} crashes"
     )
-    for name, idiom, ids in false[:10]:
-        print(f"    {name} [{idiom}]: {ids}")
+    for name, idiom, top in false[:10]:
+        print(f"    {name} [{idiom}]: {top}")
     for name, idiom, trace in crashes[:5]:
         print(f"    {name} [{idiom}]\n{trace}")
     return not false and not crashes
