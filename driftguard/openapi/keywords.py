@@ -19,7 +19,9 @@ __all__ = [
     "FLAGS",
     "HANDLERS",
     "NUMERIC",
+    "PAIRED_SUBSCHEMAS",
     "STRUCTURAL",
+    "SUBSCHEMA_MAPS",
     "ZERO_IS_NO_BOUND",
     "Recurse",
     "canonical_value",
@@ -56,6 +58,11 @@ _SINGLE_MORE = ("propertyNames", "unevaluatedItems", "unevaluatedProperties", "c
 _MAPS = ("properties", "patternProperties", "dependentSchemas")
 # Keywords holding subschemas: a ``$ref`` cannot simply be overlaid with these.
 STRUCTURAL = frozenset((*_SINGLE, *_SINGLE_MORE, *_MAPS, *COMPOSITIONS, "prefixItems"))
+# The subschemas the diff pairs one to one when both sides have them (a label each in the
+# diff and in a finding's location: ``/then``), and those keyed by a name (``/patternProperties
+# [^x-]``). ``not`` and ``if`` are not among them: they are compared as values.
+PAIRED_SUBSCHEMAS = ("then", "else", "contains", *_SINGLE_MORE)
+SUBSCHEMA_MAPS = ("patternProperties", "dependentSchemas")
 NUMERIC = frozenset(
     {
         "minimum",

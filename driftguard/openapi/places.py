@@ -34,6 +34,7 @@ from typing import Any
 
 from driftguard.findings import Finding
 from driftguard.openapi.document import CALLBACKS, WEBHOOKS
+from driftguard.openapi.keywords import PAIRED_SUBSCHEMAS, SUBSCHEMA_MAPS
 from driftguard.openapi.positions import Pointer
 from driftguard.openapi.refs import unescape
 from driftguard.openapi.written import At, Document, Written, child
@@ -42,18 +43,8 @@ __all__ = ["Sources", "Spot"]
 
 _BRANCH = re.compile(r"(allOf|anyOf|oneOf)\[(.*)\]\Z")
 _COMPOSITIONS = ("allOf", "anyOf", "oneOf")
-_KEYWORDS = (
-    "[]",
-    "additionalProperties",
-    "then",
-    "else",
-    "contains",
-    "propertyNames",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "contentSchema",
-)
-_KEYED = re.compile(r"(prefixItems|patternProperties|dependentSchemas)\[(.*)\]\Z")
+_KEYWORDS = ("[]", "additionalProperties", *PAIRED_SUBSCHEMAS)
+_KEYED = re.compile(rf"({'|'.join(('prefixItems', *SUBSCHEMA_MAPS))})\[(.*)\]\Z")
 _MAX_SCHEMAS = 64  # schemas searched for one step
 _BUNDLED = "/x-driftguard-bundled/"
 

@@ -15,7 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 from driftguard.openapi.document import Spec
-from driftguard.openapi.keywords import COMPOSITIONS, STRUCTURAL, same_value
+from driftguard.openapi.keywords import (
+    COMPOSITIONS,
+    PAIRED_SUBSCHEMAS,
+    STRUCTURAL,
+    SUBSCHEMA_MAPS,
+    same_value,
+)
 from driftguard.openapi.tree import UNCHANGED, Branches, SchemaDiff
 from driftguard.renames import pair_renames, respelling_score
 
@@ -23,19 +29,9 @@ __all__ = ["SchemaComparer"]
 
 Schema = dict[str, Any]
 _MISSING: Any = object()
-# Subschemas compared pair by pair when both sides have them (a label each in the diff).
-# ``not`` and ``if`` are compared as values instead: a change inside them moves the
-# contract the other way, or both ways, so it is reported as a change of the keyword.
-_SUBSCHEMAS = (
-    "then",
-    "else",
-    "contains",
-    "propertyNames",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "contentSchema",
-)
-_SUBSCHEMA_MAPS = ("patternProperties", "dependentSchemas")
+# Subschemas are compared pair by pair when both sides have them (PAIRED_SUBSCHEMAS,
+# SUBSCHEMA_MAPS). ``not`` and ``if`` are compared as values instead: a change inside them
+# moves the contract the other way, or both ways, so it is reported as a change of the keyword.
 # Keywords compared field by field below; every other keyword is compared as a value.
 _WALKED = frozenset(
     {
@@ -45,8 +41,8 @@ _WALKED = frozenset(
         "additionalProperties",
         "prefixItems",
         *COMPOSITIONS,
-        *_SUBSCHEMAS,
-        *_SUBSCHEMA_MAPS,
+        *PAIRED_SUBSCHEMAS,
+        *SUBSCHEMA_MAPS,
     }
 )
 
@@ -183,13 +179,13 @@ class SchemaComparer:
     def _subschemas(self, node: SchemaDiff, o: Schema, n: Schema) -> None:
         """Subschemas beyond properties and items: paired when on both sides, else a
         keyword change (a map or a list records the keys or the length on each side)."""
-        for key in _SUBSCHEMAS:
+        for key in PAIRED_SUBSCHEMAS:
             ov, nv = o.get(key), n.get(key)
             if ov is not None and nv is not None:
                 node.subschemas[key] = self.pair(ov, nv)
             elif ov is not None or nv is not None:
                 node.keywords[key] = (ov, nv)
-        for key in _SUBSCHEMA_MAPS:
+        for key in SUBSCHEMA_MAPS:
             om, nm = o.get(key) or {}, n.get(key) or {}
             for name in nm:
                 if name in om:

@@ -60,8 +60,6 @@ def load_spec(
     """
     if isinstance(target, Mapping):
         return check_openapi(dict(target), where="<document>")
-    if isinstance(target, os.PathLike):  # a pathlib.Path, as diff_specs accepts
-        target = os.fspath(target)
     resolved = resolve_target(target, app_dir=app_dir)
     remote = _fetcher(None, timeout, headers, notes) if allow_remote_refs else None
     if resolved.kind == "file":
