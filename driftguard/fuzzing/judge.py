@@ -46,6 +46,7 @@ from driftguard.fuzzing.causes import (
     error_pointer,
     exception_cause,
     framework_answer,
+    invalid_headers,
     missing_header,
     rejected_valid,
     schema_violation,
@@ -122,7 +123,7 @@ class Judge:
         """The causes an answer shows; ``slots`` are the operation's credential slots."""
         if exchange.error is not None:
             return [exception_cause(exchange.error)]
-        causes: list[Cause] = []
+        causes: list[Cause] = invalid_headers(exchange)
         status = exchange.status
         scenario = coverage_scenario(case)
         if scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD and status == 501:
