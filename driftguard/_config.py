@@ -183,6 +183,8 @@ class FuzzSettings(_Strict):
     # send POST, PUT, PATCH, DELETE... to a live service (a URL target); in-process apps
     # always get every method
     allow_unsafe: bool = False
+    # serve a module:attr app under uvicorn on 127.0.0.1 and fuzz it over HTTP (--serve)
+    serve: bool = False
 
 
 class Config(Settings, _Strict):

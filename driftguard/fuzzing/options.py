@@ -36,6 +36,8 @@ class FuzzOptions:
     templates: dict[str, str] = field(default_factory=dict)
     # "METHOD /path" labels to fuzz; empty means every operation
     operations: tuple[str, ...] = ()
+    # a module:attr app is served by uvicorn on 127.0.0.1 and fuzzed over HTTP
+    serve: bool = False
 
 
 def resolve_options(
@@ -49,6 +51,7 @@ def resolve_options(
     headers: HeaderInput | None = None,
     operations: Iterable[str] | None = None,
     allow_unsafe: bool | None = None,
+    serve: bool | None = None,
 ) -> FuzzOptions:
     config = config if config is not None else Config()
     settings = config.fuzz
@@ -61,6 +64,7 @@ def resolve_options(
         timeout=config.timeout,
         allow_unsafe=settings.allow_unsafe if allow_unsafe is None else allow_unsafe,
         operations=tuple(_operation_label(text) for text in operations or ()),
+        serve=settings.serve if serve is None else serve,
     )
     if options.max_examples < 1:
         raise UsageError(f"max_examples must be at least 1 (got {options.max_examples})")

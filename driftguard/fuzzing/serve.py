@@ -1,0 +1,151 @@
+"""``--serve``: a ``module:attr`` app under uvicorn on 127.0.0.1, fuzzed over real HTTP.
+
+In-process (httpx's ``ASGITransport``) an app never meets an HTTP server: a response header
+that is not valid HTTP passes, where uvicorn drops the connection. Served, the fuzzer sees
+what a client of the deployed app sees.
+
+The app runs in a process of its own (``python -m uvicorn module:attr``), not in a thread of
+driftguard's, because that is how it runs in production: uvicorn imports the module afresh,
+so the app's state (module globals, caches, database connections) is its own and not shared
+with the copy driftguard imported to read the document; it has its own event loop and its
+own interpreter lock; and a handler that exits or kills its process takes the server down,
+as it would in production, instead of driftguard, which then says that the server stopped.
+The command is the one ``details.serve`` prints, so a reproduction meets the app as fuzzed.
+
+The socket is bound and listening before uvicorn starts and handed to it (``--fd``): the port
+is free and known, and nothing can take it in between. The server is stopped (SIGTERM, so
+the app's shut-down runs; SIGKILL if it does not end) whenever the block ends: at the end of
+the run, on an error, on Ctrl-C and at the time budget.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO
+
+from driftguard._errors import TargetError
+from driftguard.targets import Target
+
+__all__ = ["Server", "served"]
+
+# How long a server may take to stop after SIGTERM before it is killed.
+_STOP_SECONDS = 5.0
+
+
+@dataclass
+class Server:
+    """A uvicorn process serving the app at ``url``."""
+
+    target: Target
+    url: str
+    process: subprocess.Popen[bytes]
+    log: IO[bytes]
+
+    @property
+    def command(self) -> str:
+        return f"uvicorn {self.target.value}"
+
+    def why_down(self) -> str | None:
+        """Why the server answers no more (it exited, and what it said last); None while up."""
+        code = self.process.poll()
+        if code is None:
+            return None
+        said = self.last_words()
+        return f"{self.command} exited with code {code}" + (f": {said}" if said else "")
+
+    def last_words(self) -> str:
+        """The last line uvicorn or the app wrote to stderr that is not routine."""
+        self.log.flush()
+        self.log.seek(0)
+        lines = [
+            line.strip()
+            for line in self.log.read().decode("utf-8", errors="replace").splitlines()
+            if line.strip() and not line.startswith(("INFO:", " ", "\t"))
+        ]
+        return lines[-1] if lines else ""
+
+
+@contextmanager
+def served(target: Target, *, timeout: float) -> Iterator[Server]:
+    """Serve a ``module:attr`` target on a free port of 127.0.0.1 for the length of the block.
+
+    A server that exits or does not answer within ``timeout`` seconds is a TargetError that
+    says why (uvicorn's last line: the import error, the failed start-up).
+    """
+    # A file, not a pipe, for what uvicorn writes: a chatty app can never block on it.
+    with tempfile.TemporaryFile() as log:
+        process, url = _start(target, log)
+        server = Server(target, url, process, log)
+        try:
+            _wait_until_up(server, timeout)
+            yield server
+        finally:
+            _stop(process)
+
+
+def _start(target: Target, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(128)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        command = [sys.executable, "-m", "uvicorn", "--fd", str(listener.fileno())]
+        command += ["--log-level", "warning", "--no-access-log", "--lifespan", "auto"]
+        if target.app_dir is not None:
+            command += ["--app-dir", target.app_dir]
+        command.append(target.value)
+        try:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                pass_fds=[listener.fileno()],
+                cwd=os.getcwd(),
+                # Ctrl-C reaches driftguard only, which stops the server in order.
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise TargetError(f"{target.value}: cannot start uvicorn: {exc}") from None
+    return process, url  # the process holds the socket now
+
+
+def _wait_until_up(server: Server, timeout: float) -> None:
+    import httpx as client
+
+    deadline = time.monotonic() + timeout
+    while True:
+        down = server.why_down()
+        if down is not None:
+            raise TargetError(f"{server.target.value}: the server did not come up: {down}")
+        try:
+            client.get(server.url + "/", timeout=0.5)
+            return  # any HTTP answer: it serves
+        except client.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            said = server.last_words()
+            raise TargetError(
+                f"{server.target.value}: {server.command} did not answer on {server.url} "
+                f"within {timeout:g}s" + (f" ({said})" if said else "")
+            )
+        time.sleep(0.05)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
