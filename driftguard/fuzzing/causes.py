@@ -28,10 +28,12 @@ __all__ = [
     "framework_answer",
     "integral_floats_as_ints",
     "invalid_headers",
+    "is_documented",
     "missing_header",
     "rejected_valid",
     "schema_violation",
     "status_cause",
+    "undocumented_status",
     "unenforced_auth",
     "unique",
     "zero_fields",
@@ -146,6 +148,26 @@ def invalid_headers(exchange: Exchange) -> list[Cause]:
                 causes.append(Cause("server-error", f"response header {name} (value)", details))
                 break
     return causes
+
+
+def undocumented_status(status: int, documented: Sequence[str]) -> Cause:
+    """``undocumented-status-code``: the same cause for a generated request and a probe's."""
+    return Cause(
+        "undocumented-status-code",
+        f"response {status}",
+        {"status": status, "documented": ", ".join(documented)},
+    )
+
+
+def is_documented(status: int, documented: Sequence[str]) -> bool:
+    """Whether ``status`` is among an operation's response keys (``200``, ``4XX``, ``default``)."""
+    text = str(status)
+    return any(
+        key == "default"
+        or key == text
+        or (len(key) == 3 and key[0] == text[0] and key[1:] in ("XX", "xx"))
+        for key in documented
+    )
 
 
 def missing_header(name: str, status: int) -> Cause:

@@ -51,6 +51,7 @@ from driftguard.fuzzing.causes import (
     rejected_valid,
     schema_violation,
     status_cause,
+    undocumented_status,
     unenforced_auth,
     unique,
 )
@@ -161,14 +162,7 @@ class Judge:
         if isinstance(failure, UndefinedStatusCode):
             if framework:
                 return []
-            documented = ", ".join(failure.defined_status_codes)
-            return [
-                Cause(
-                    "undocumented-status-code",
-                    f"response {status}",
-                    {"status": status, "documented": documented},
-                )
-            ]
+            return [undocumented_status(status, failure.defined_status_codes)]
         if isinstance(failure, UndefinedContentType | MissingContentType):
             if framework:
                 return []

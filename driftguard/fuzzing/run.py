@@ -16,7 +16,7 @@ import random
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +56,7 @@ def fuzz(
     operations: Iterable[str] | None = None,
     allow_unsafe: bool | None = None,
     serve: bool | None = None,
+    login: Mapping[str, str] | None = None,
     config: Config | None = None,
     progress: Progress | None = None,
 ) -> Report:
@@ -76,6 +77,9 @@ def fuzz(
     ``[tool.driftguard.fuzz] serve``) a ``module:attr`` app is run under uvicorn on
     127.0.0.1, in a process of its own, and fuzzed over real HTTP, so that what only a real
     server shows (a response header that is not valid HTTP drops the connection) is found.
+    ``login`` (``username``, ``password``, optionally ``client_id``, ``client_secret``; or
+    ``[tool.driftguard.fuzz] login``) is what an OAuth2 password flow of the document is
+    asked for a token with, for a scope it does not declare.
 
     Every finding carries ``details.reproduce``, a curl command line. For a URL target it
     calls that URL; for an in-process app it calls ``http://127.0.0.1:8000``, where
@@ -93,6 +97,7 @@ def fuzz(
         operations=operations,
         allow_unsafe=allow_unsafe,
         serve=serve,
+        login=login,
     )
     if _event_loop_running():
         # The sender runs an event loop of its own; give it a thread where none is running.
@@ -183,13 +188,14 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
         run.notes.append(f"warning: {message}")
     if progress is not None:
         progress(run.snapshot(finished=True))
-    redactor = redactor_for(options.headers, options.templates)
+    redactor = redactor_for(options.headers, options.templates, options.login)
     findings = run.collector.findings(
         redactor, replay_base=session.replay_base, serve=session.serve
     )
     if findings and redactor.exports:
         exports = ", ".join(
-            f"{var} (the {header} header)" for var, header in redactor.exports.items()
+            f"{var} (the {what}{'' if what.startswith('login ') else ' header'})"
+            for var, what in redactor.exports.items()
         )
         run.notes.append(f"reproductions read supplied credentials from the environment: {exports}")
     never = [label for label, state in run.states.items() if state.successes == 0]

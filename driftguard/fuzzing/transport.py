@@ -136,6 +136,8 @@ class Sender:
         self.target = target
         # why a server driftguard started (--serve) answers no more, None while it is up
         self.why_down = why_down
+        # called with every answer (the probes' answers are judged through it)
+        self.on_answer: Callable[[Exchange], None] | None = None
         self.timeout = timeout
         # refuse to send a method that may change data (a live service, not allowed)
         self.safe_only = safe_only
@@ -236,13 +238,16 @@ class Sender:
         headers: dict[str, list[str]] = {}
         for name, value in response.headers.multi_items():
             headers.setdefault(name.lower(), []).append(value)
-        return Exchange(
+        exchange = Exchange(
             request,
             response.status_code,
             headers,
             response.content,
             elapsed=time.perf_counter() - started,
         )
+        if self.on_answer is not None:
+            self.on_answer(exchange)
+        return exchange
 
     def _down(self, message: str) -> str:
         """The one line for a server that answers no more: why, if driftguard started it."""

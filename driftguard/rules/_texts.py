@@ -270,6 +270,10 @@ TEXTS: dict[str, str] = {
     f"missing check: a warning.",
     "auth-not-enforced": f"An operation that declares security answered 2xx without "
     f"credentials or with invalid ones. {_FUZZ} Anyone can use it, so it is breaking.",
+    "token-scope-not-checked": f"An OAuth2 password flow issued a token with a scope it does "
+    f"not declare. It was asked for one with the configured login ([tool.driftguard.fuzz] "
+    f"login) and granted it unchecked, so it grants whatever a client asks for. {_FUZZ} Any "
+    f"user can give themselves any permission, so it is breaking.",
     "resource-available-after-delete": f"A resource was still served after a successful "
     f"DELETE. {_FUZZ} Clients trust a delete; it may be caching or eventual consistency, "
     f"which cannot be told from outside: a warning.",
