@@ -94,6 +94,9 @@ def served(target: Target, *, timeout: float) -> Iterator[Server]:
 
 def _start(target: Target, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        # uvicorn takes an --fd socket for a Unix one and leaves Nagle's algorithm on: each
+        # answer would wait ~40 ms for a delayed ACK. Accepted sockets inherit this.
+        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         listener.bind(("127.0.0.1", 0))
         listener.listen(128)
         url = f"http://127.0.0.1:{listener.getsockname()[1]}"

@@ -5,11 +5,20 @@ are the ``module:attr`` targets that ``--serve`` hands to uvicorn
 (``tests.fuzzing.server_apps:headers``).
 """
 
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Security
+from fastapi import Depends, FastAPI, HTTPException, Response, Security
 from fastapi.responses import JSONResponse
-from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
+from fastapi.security import (
+    HTTPAuthorizationCredentials,
+    HTTPBearer,
+    OAuth2PasswordBearer,
+    OAuth2PasswordRequestForm,
+)
+from pydantic import BaseModel, ConfigDict, Field
 
 Responses = dict[int | str, dict[str, Any]]
 
@@ -130,5 +139,122 @@ def token_scopes() -> FastAPI:
     return app
 
 
+class Pot(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+    cups: int = Field(ge=1, le=12)
+
+
+class Brewed(BaseModel):
+    id: int
+    cups: int
+
+
+KETTLE_TOKEN = "kettle-owner-token"
+_INVALID: Responses = {422: {"description": "Validation error"}}
+
+
+class _Shelf:
+    """Brewed pots (or cups) by id, and the ids poured away."""
+
+    def __init__(self, poured: int) -> None:
+        self.stored: dict[int, int] = {}
+        self.gone: set[int] = set()
+        self.ids = itertools.count(1)
+        self.poured = poured  # the status a poured-away id is answered with
+
+    def brew(self, pot: Pot) -> Brewed:
+        new = next(self.ids)
+        self.stored[new] = pot.cups
+        return Brewed(id=new, cups=pot.cups)
+
+    def get(self, key: int) -> Brewed:
+        if key in self.gone:
+            raise HTTPException(self.poured, "poured away")
+        if key not in self.stored:
+            raise HTTPException(404, "no such pot")
+        return Brewed(id=key, cups=self.stored[key])
+
+    def pour(self, key: int) -> Response:
+        self.get(key)
+        del self.stored[key]
+        self.gone.add(key)
+        return Response(status_code=204)
+
+
+def teapot() -> FastAPI:
+    """Undocumented 418s that only the scenarios' requests meet.
+
+    GET /pots/{pot_id} answers 418 for a pot that was poured away (deleted), where only 200
+    and 404 are documented; GET /kettle answers 418 to a bearer token it does not know, where
+    401 is documented. The cups (/cups..., GET /mug) are the control: 404 and 401, documented.
+    """
+    app = FastAPI(title="teapot")
+    missing: Responses = {404: {"description": "No such pot"}, **_INVALID}
+    denied: Responses = {401: {"description": "Missing or unknown token"}}
+    pots, cups = _Shelf(poured=418), _Shelf(poured=404)  # the defect: 418 for a poured pot
+    bearer = HTTPBearer(auto_error=False)
+    Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+    @app.post("/pots", status_code=201, responses=_INVALID)
+    def brew_pot(pot: Pot) -> Brewed:
+        return pots.brew(pot)
+
+    @app.get("/pots/{pot_id}", responses=missing)
+    def get_pot(pot_id: int) -> Brewed:
+        return pots.get(pot_id)
+
+    @app.delete("/pots/{pot_id}", status_code=204, responses=missing)
+    def pour_pot(pot_id: int) -> Response:
+        return pots.pour(pot_id)
+
+    @app.post("/cups", status_code=201, responses=_INVALID)
+    def brew_cup(pot: Pot) -> Brewed:
+        return cups.brew(pot)
+
+    @app.get("/cups/{cup_id}", responses=missing)
+    def get_cup(cup_id: int) -> Brewed:
+        return cups.get(cup_id)
+
+    @app.delete("/cups/{cup_id}", status_code=204, responses=missing)
+    def pour_cup(cup_id: int) -> Response:
+        return cups.pour(cup_id)
+
+    def owner(credentials: HTTPAuthorizationCredentials | None, unknown: int) -> dict[str, str]:
+        if credentials is None:
+            raise HTTPException(401, "missing token", headers={"WWW-Authenticate": "Bearer"})
+        if credentials.credentials != KETTLE_TOKEN:
+            raise HTTPException(unknown, "not my kettle")
+        return {"owner": "ada"}
+
+    @app.get("/kettle", responses=denied)
+    def kettle(credentials: Credentials) -> dict[str, str]:
+        return owner(credentials, unknown=418)  # the defect: 418 for an unknown token
+
+    @app.get("/mug", responses=denied)
+    def mug(credentials: Credentials) -> dict[str, str]:
+        return owner(credentials, unknown=401)
+
+    return app
+
+
+def unstartable() -> FastAPI:
+    """Imports fine and has a document; its start-up fails, so uvicorn never serves it."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        raise RuntimeError("the database at db.internal:5432 is not reachable")
+        yield
+
+    app = FastAPI(title="unstartable", lifespan=lifespan)
+
+    @app.get("/ping")
+    def ping() -> dict[str, bool]:
+        return {"pong": True}
+
+    return app
+
+
 headers = bad_headers()
 scopes = token_scopes()
+pots = teapot()
+down = unstartable()
