@@ -15,12 +15,16 @@ The command is the one ``details.serve`` prints, so a reproduction meets the app
 The socket is bound and listening before uvicorn starts and handed to it (``--fd``): the port
 is free and known, and nothing can take it in between. The server is stopped (SIGTERM, so
 the app's shut-down runs; SIGKILL if it does not end) whenever the block ends: at the end of
-the run, on an error, on Ctrl-C and at the time budget.
+the run, on an error, on Ctrl-C and at the time budget; and at the interpreter's exit, for
+a run abandoned in a thread. (A driftguard killed by SIGKILL leaves it running.)
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -39,6 +43,8 @@ __all__ = ["Server", "served"]
 
 # How long a server may take to stop after SIGTERM before it is killed.
 _STOP_SECONDS = 5.0
+# The last line of a traceback: ``module.SomeError: message``.
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Exit)\b.*")
 
 
 @dataclass
@@ -63,15 +69,18 @@ class Server:
         return f"{self.command} exited with code {code}" + (f": {said}" if said else "")
 
     def last_words(self) -> str:
-        """The last line uvicorn or the app wrote to stderr that is not routine."""
+        """What uvicorn or the app wrote last that says why: the last exception line of a
+        traceback (``RuntimeError: the database is not reachable``), else the last line
+        that is not routine (``ERROR: Error loading ASGI app...``)."""
         self.log.flush()
         self.log.seek(0)
         lines = [
             line.strip()
             for line in self.log.read().decode("utf-8", errors="replace").splitlines()
-            if line.strip() and not line.startswith(("INFO:", " ", "\t"))
+            if line.strip() and not line.startswith(("INFO:", " ", "\t", "Traceback"))
         ]
-        return lines[-1] if lines else ""
+        raised = [line for line in lines if _EXCEPTION_LINE.match(line)]
+        return (raised or lines or [""])[-1]
 
 
 @contextmanager
@@ -85,11 +94,16 @@ def served(target: Target, *, timeout: float) -> Iterator[Server]:
     with tempfile.TemporaryFile() as log:
         process, url = _start(target, log)
         server = Server(target, url, process, log)
+        # The command line runs a command in a worker thread, which Ctrl-C leaves behind
+        # (the main thread says "interrupted" and exits): the server is stopped at exit too.
+        stop = functools.partial(_stop, process)
+        atexit.register(stop)
         try:
             _wait_until_up(server, timeout)
             yield server
         finally:
-            _stop(process)
+            atexit.unregister(stop)
+            stop()
 
 
 def _start(target: Target, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:

@@ -212,7 +212,7 @@ class Sender:
         except httpx.LocalProtocolError as exc:
             raise Unsendable(str(exc)) from None
         except httpx.ConnectError as exc:
-            message = self._down(f"cannot reach the service during fuzzing: {exc}")
+            message = self._down(f"cannot reach the service during fuzzing: {exc}", request)
             raise TargetError(message) from None
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
             if self.target.kind == "app":
@@ -221,7 +221,9 @@ class Sender:
             # its own if it still answers a plain request, a server that went down if not.
             if not await self._still_up():
                 raise TargetError(
-                    self._down(f"the service stopped answering during fuzzing ({one_line(exc)})")
+                    self._down(
+                        f"the service stopped answering during fuzzing ({one_line(exc)})", request
+                    )
                 ) from None
             error = NoAnswer(CLOSED_WITHOUT_ANSWER, where="connection closed")
             return Exchange(request, 0, elapsed=time.perf_counter() - started, error=error)
@@ -249,11 +251,12 @@ class Sender:
             self.on_answer(exchange)
         return exchange
 
-    def _down(self, message: str) -> str:
-        """The one line for a server that answers no more: why, if driftguard started it."""
+    def _down(self, message: str, request: Request) -> str:
+        """The one line for a server that answers no more: why, if driftguard started it,
+        and the request it was sent last."""
         why = self.why_down() if self.why_down is not None else None
         if why is not None:
-            return f"{why} during fuzzing"
+            return f"{why} during fuzzing, after {request.method} {request.path}"
         return f"{self.target.base_url}: {message}"
 
     async def _still_up(self) -> bool:

@@ -5,7 +5,7 @@ are the ``module:attr`` targets that ``--serve`` hands to uvicorn
 (``tests.fuzzing.server_apps:headers``).
 """
 
-import itertools
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -141,11 +141,12 @@ def token_scopes() -> FastAPI:
 
 class Pot(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
+    name: str = Field(pattern=r"^[a-z]{1,12}$")  # the pot's id: "assam", "sencha"
     cups: int = Field(ge=1, le=12)
 
 
 class Brewed(BaseModel):
-    id: int
+    id: str
     cups: int
 
 
@@ -154,27 +155,26 @@ _INVALID: Responses = {422: {"description": "Validation error"}}
 
 
 class _Shelf:
-    """Brewed pots (or cups) by id, and the ids poured away."""
+    """Brewed pots (or cups) by name, and the names poured away; brewing one again refills it."""
 
     def __init__(self, poured: int) -> None:
-        self.stored: dict[int, int] = {}
-        self.gone: set[int] = set()
-        self.ids = itertools.count(1)
-        self.poured = poured  # the status a poured-away id is answered with
+        self.stored: dict[str, int] = {}
+        self.gone: set[str] = set()
+        self.poured = poured  # the status a poured-away name is answered with
 
     def brew(self, pot: Pot) -> Brewed:
-        new = next(self.ids)
-        self.stored[new] = pot.cups
-        return Brewed(id=new, cups=pot.cups)
+        self.stored[pot.name] = pot.cups
+        self.gone.discard(pot.name)
+        return Brewed(id=pot.name, cups=pot.cups)
 
-    def get(self, key: int) -> Brewed:
+    def get(self, key: str) -> Brewed:
         if key in self.gone:
             raise HTTPException(self.poured, "poured away")
         if key not in self.stored:
             raise HTTPException(404, "no such pot")
         return Brewed(id=key, cups=self.stored[key])
 
-    def pour(self, key: int) -> Response:
+    def pour(self, key: str) -> Response:
         self.get(key)
         del self.stored[key]
         self.gone.add(key)
@@ -200,11 +200,11 @@ def teapot() -> FastAPI:
         return pots.brew(pot)
 
     @app.get("/pots/{pot_id}", responses=missing)
-    def get_pot(pot_id: int) -> Brewed:
+    def get_pot(pot_id: str) -> Brewed:
         return pots.get(pot_id)
 
     @app.delete("/pots/{pot_id}", status_code=204, responses=missing)
-    def pour_pot(pot_id: int) -> Response:
+    def pour_pot(pot_id: str) -> Response:
         return pots.pour(pot_id)
 
     @app.post("/cups", status_code=201, responses=_INVALID)
@@ -212,11 +212,11 @@ def teapot() -> FastAPI:
         return cups.brew(pot)
 
     @app.get("/cups/{cup_id}", responses=missing)
-    def get_cup(cup_id: int) -> Brewed:
+    def get_cup(cup_id: str) -> Brewed:
         return cups.get(cup_id)
 
     @app.delete("/cups/{cup_id}", status_code=204, responses=missing)
-    def pour_cup(cup_id: int) -> Response:
+    def pour_cup(cup_id: str) -> Response:
         return cups.pour(cup_id)
 
     def owner(credentials: HTTPAuthorizationCredentials | None, unknown: int) -> dict[str, str]:
@@ -254,7 +254,23 @@ def unstartable() -> FastAPI:
     return app
 
 
+def fragile() -> FastAPI:
+    """POST /reload ends its own process: served, the server is then down for real."""
+    app = FastAPI(title="fragile")
+
+    @app.post("/reload")
+    def reload() -> dict[str, bool]:
+        os._exit(3)  # the process goes, whatever a handler was meant to do
+
+    @app.get("/ping")
+    def ping() -> dict[str, bool]:
+        return {"pong": True}
+
+    return app
+
+
 headers = bad_headers()
 scopes = token_scopes()
 pots = teapot()
 down = unstartable()
+dies = fragile()
