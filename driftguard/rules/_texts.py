@@ -248,8 +248,10 @@ TEXTS: dict[str, str] = {
     "response-content-type-changed": f"The probe was answered with another media type than the "
     f"one recorded. {_LIVE} Clients parse by media type, so it is breaking.",
     # -- fuzzing -------------------------------------------------------------------------------
-    "server-error": f"The server answered 5xx (or an in-process app raised). {_FUZZ} A request, "
-    f"valid or not, must never crash the server, so it is breaking.",
+    "server-error": f"The server answered 5xx, or no valid answer at all (an in-process app "
+    f"raised, a response header is not valid HTTP, the connection closed unanswered). {_FUZZ} "
+    f"A request, valid or not, must never crash the server, and a client gets nothing from an "
+    f"answer a server cannot send (uvicorn drops the connection), so it is breaking.",
     "accepted-invalid-input": f"A request the documented schema forbids was answered 2xx: a "
     f"validation gap. {_FUZZ} The server acts on data it promised to refuse, so it is "
     f"breaking.",
