@@ -181,10 +181,26 @@ class _Shelf:
         return Response(status_code=204)
 
 
+def _shelf_routes(app: FastAPI, prefix: str, shelf: _Shelf, missing: Responses) -> None:
+    """POST ``prefix``, GET and DELETE ``prefix/{name}`` over one shelf."""
+
+    @app.post(prefix, status_code=201, responses=_INVALID, name=f"brew {prefix}")
+    def brew(pot: Pot) -> Brewed:
+        return shelf.brew(pot)
+
+    @app.get(prefix + "/{name}", responses=missing, name=f"get {prefix}")
+    def get(name: str) -> Brewed:
+        return shelf.get(name)
+
+    @app.delete(prefix + "/{name}", status_code=204, responses=missing, name=f"pour {prefix}")
+    def pour(name: str) -> Response:
+        return shelf.pour(name)
+
+
 def teapot() -> FastAPI:
     """Undocumented 418s that only the scenarios' requests meet.
 
-    GET /pots/{pot_id} answers 418 for a pot that was poured away (deleted), where only 200
+    GET /pots/{name} answers 418 for a pot that was poured away (deleted), where only 200
     and 404 are documented; GET /kettle answers 418 to a bearer token it does not know, where
     401 is documented. The cups (/cups..., GET /mug) are the control: 404 and 401, documented.
     """
@@ -195,29 +211,8 @@ def teapot() -> FastAPI:
     bearer = HTTPBearer(auto_error=False)
     Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
-    @app.post("/pots", status_code=201, responses=_INVALID)
-    def brew_pot(pot: Pot) -> Brewed:
-        return pots.brew(pot)
-
-    @app.get("/pots/{pot_id}", responses=missing)
-    def get_pot(pot_id: str) -> Brewed:
-        return pots.get(pot_id)
-
-    @app.delete("/pots/{pot_id}", status_code=204, responses=missing)
-    def pour_pot(pot_id: str) -> Response:
-        return pots.pour(pot_id)
-
-    @app.post("/cups", status_code=201, responses=_INVALID)
-    def brew_cup(pot: Pot) -> Brewed:
-        return cups.brew(pot)
-
-    @app.get("/cups/{cup_id}", responses=missing)
-    def get_cup(cup_id: str) -> Brewed:
-        return cups.get(cup_id)
-
-    @app.delete("/cups/{cup_id}", status_code=204, responses=missing)
-    def pour_cup(cup_id: str) -> Response:
-        return cups.pour(cup_id)
+    _shelf_routes(app, "/pots", pots, missing)
+    _shelf_routes(app, "/cups", cups, missing)
 
     def owner(credentials: HTTPAuthorizationCredentials | None, unknown: int) -> dict[str, str]:
         if credentials is None:

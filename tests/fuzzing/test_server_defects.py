@@ -24,7 +24,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from driftguard import Finding, Report, fuzz
+from driftguard import Finding, Report, UsageError, fuzz
 from tests.conftest import ROOT
 from tests.fuzzing import server_apps
 
@@ -51,7 +51,7 @@ class Planted:
 
 TEAPOT_418 = frozenset(
     {
-        ("undocumented-status-code", "GET /pots/{pot_id}", "response 418"),
+        ("undocumented-status-code", "GET /pots/{name}", "response 418"),
         ("undocumented-status-code", "GET /kettle", "response 418"),
     }
 )
@@ -80,7 +80,7 @@ PLANTED = [
         "pots",
         TEAPOT_418,
         TEAPOT_418,
-        ("GET /cups/{cup_id}", "POST /cups", "DELETE /cups/{cup_id}", "GET /mug"),
+        ("GET /cups/{name}", "POST /cups", "DELETE /cups/{name}", "GET /mug"),
         {"headers": {"Authorization": f"Bearer {server_apps.KETTLE_TOKEN}"}},
         {"AUTHORIZATION": f"Bearer {server_apps.KETTLE_TOKEN}"},
     ),
@@ -133,6 +133,19 @@ def test_found_served_by_uvicorn_the_same_twice(planted: Planted) -> None:
     # the server was stopped with the run: its port no longer answers
     with pytest.raises(httpx.ConnectError):
         httpx.get(served_url(first), timeout=2)
+
+
+def test_the_server_is_stopped_at_the_time_budget() -> None:
+    report = fuzz(f"{MODULE}:pots", seed=SEED, serve=True, time_budget=1, max_examples=10_000)
+    assert report.run is not None
+    assert any(note.startswith("time budget of 1s") for note in report.run.notes)
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(served_url(report), timeout=2)
+
+
+def test_serve_needs_a_module_attr_not_an_app_object() -> None:
+    with pytest.raises(UsageError, match="serve needs a module:attr target"):
+        fuzz(server_apps.bad_headers(), serve=True)
 
 
 def test_a_dropped_connection_says_so_and_is_not_an_unreachable_target() -> None:
