@@ -363,3 +363,23 @@ def test_ctrl_c_stops_the_server() -> None:
     assert process.returncode == 130, err
     assert err.strip() == "error: interrupted"
     assert not [pid for pid in servers if Path(f"/proc/{pid}").exists()]
+
+
+def test_a_replay_still_fails_an_invalid_header_and_keeps_what_needs_requests_before(
+    tmp_path: Path,
+) -> None:
+    from driftguard.fuzzing.replay import replay
+
+    saved = tmp_path / "headers.json"
+    saved.write_text(fuzz(f"{MODULE}:headers", seed=SEED).to_json(), encoding="utf-8")
+    again = replay(f"{MODULE}:headers", str(saved))
+    assert keys(again) == PLANTED[0].in_process  # still fail: not "fixed"
+    teapot = PLANTED[1]
+    saved.write_text(fuzz(f"{MODULE}:pots", seed=SEED, **teapot.kwargs).to_json(), encoding="utf-8")
+    again = replay(f"{MODULE}:pots", str(saved), **teapot.kwargs)
+    assert keys(again) == teapot.in_process
+    assert again.run is not None
+    (kept,) = [n for n in again.run.notes if n.startswith("not replayed: ")]
+    assert "GET /pots/{name}" in kept
+    (poured,) = [f for f in again.findings if f.operation == "GET /pots/{name}"]
+    assert poured.details["before"] == ["POST /pots", "DELETE /pots/a"]
