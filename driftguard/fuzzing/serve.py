@@ -61,12 +61,15 @@ class Server:
         return f"uvicorn {self.target.value}"
 
     def why_down(self) -> str | None:
-        """Why the server answers no more (it exited, and what it said last); None while up."""
+        """How the server ended (``exited with code 3``, ``was killed by SIGKILL``); None
+        while it runs. What it logged is left out: during a run that is mostly the
+        tracebacks of the 500s it answered, not why it went."""
         code = self.process.poll()
         if code is None:
             return None
-        said = self.last_words()
-        return f"{self.command} exited with code {code}" + (f": {said}" if said else "")
+        if code < 0:
+            return f"{self.command} was killed by {signal.Signals(-code).name}"
+        return f"{self.command} exited with code {code}"
 
     def last_words(self) -> str:
         """What uvicorn or the app wrote last that says why: the last exception line of a
@@ -142,7 +145,11 @@ def _wait_until_up(server: Server, timeout: float) -> None:
     while True:
         down = server.why_down()
         if down is not None:
-            raise TargetError(f"{server.target.value}: the server did not come up: {down}")
+            said = server.last_words()
+            raise TargetError(
+                f"{server.target.value}: the server did not come up: {down}"
+                + (f": {said}" if said else "")
+            )
         try:
             client.get(server.url + "/", timeout=0.5)
             return  # any HTTP answer: it serves
