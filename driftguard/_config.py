@@ -40,6 +40,7 @@ __all__ = [
     "HeaderInput",
     "Headers",
     "IgnoreRule",
+    "LoginSettings",
     "ProbeConfig",
     "expand_env",
     "find_config_file",
@@ -173,6 +174,16 @@ class IgnoreRule(_Strict):
         )
 
 
+class LoginSettings(_Strict):
+    """``[tool.driftguard.fuzz] login``: what an OAuth2 password flow's token endpoint is
+    asked with (``${NAME}`` reads the environment), to test the scopes it grants."""
+
+    username: str = Field(min_length=1)
+    password: str = Field(min_length=1)
+    client_id: str | None = None
+    client_secret: str | None = None
+
+
 class FuzzSettings(_Strict):
     max_examples: int = Field(default=25, ge=1)
     seed: int | None = None
@@ -183,6 +194,9 @@ class FuzzSettings(_Strict):
     # send POST, PUT, PATCH, DELETE... to a live service (a URL target); in-process apps
     # always get every method
     allow_unsafe: bool = False
+    # serve a module:attr app under uvicorn on 127.0.0.1 and fuzz it over HTTP (--serve)
+    serve: bool = False
+    login: LoginSettings | None = None
 
 
 class Config(Settings, _Strict):

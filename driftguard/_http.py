@@ -10,10 +10,12 @@ import re
 from collections.abc import Iterable
 
 __all__ = [
+    "HEADER_NAME",
     "METHODS",
     "PATH_PARAMETER",
     "SAFE_METHODS",
     "Route",
+    "header_value_problem",
     "is_json_media_type",
     "is_target_path",
     "media_type_of",
@@ -27,6 +29,23 @@ METHODS: tuple[str, ...] = ("get", "put", "post", "delete", "options", "head", "
 # Methods that change nothing on the server (RFC 9110 9.2.1): the only ones sent to a live
 # service unless the user allows the others.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# A header name: an RFC 9110 token (5.1, 5.6.2). Servers refuse or drop anything else.
+HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+# What a header value may not hold (RFC 9110 5.5): control characters other than tab.
+_HEADER_VALUE_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def header_value_problem(value: str) -> str | None:
+    """Why ``value`` cannot be an HTTP header value (a CR, LF, NUL or other control
+    character in it), or None when it can."""
+    found = _HEADER_VALUE_CONTROL.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    names = {"\r": "a CR", "\n": "an LF", "\x00": "a NUL"}
+    return f"{names.get(char, f'the control character {char!r}')} at offset {found.start()}"
+
 
 # ``{user_id}`` in a route template; the name may be empty (``{}``), never holds a slash.
 PATH_PARAMETER = re.compile(r"\{([^{}/]*)\}")

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeAlias
 
 from driftguard._discovery import find_config_file
 from driftguard._errors import ConfigError, UsageError
+from driftguard._http import HEADER_NAME
 from driftguard.findings import FailOn, Severity
 
 if TYPE_CHECKING:
@@ -203,7 +204,6 @@ def expand_env(value: str, *, where: str, environ: Any = None) -> str:
 
 
 HeaderInput: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]]
-_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ def merge_headers(
     templates: dict[str, str] = {}
     for where, headers in layers:
         for name, raw in _pairs(headers):
-            if not _HEADER_NAME.match(name):
+            if not HEADER_NAME.match(name):
                 raise UsageError(f"{where}: {name!r} is not a valid HTTP header name")
             if not isinstance(raw, str) or "\n" in raw or "\r" in raw:
                 raise UsageError(f"{where} {name}: a header value must be one line of text")

@@ -63,6 +63,12 @@ def register(commands: Any) -> None:
         "data; an in-process app always gets every method)",
     )
     parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="run a module:attr app under uvicorn on 127.0.0.1 (a process of its own) and "
+        "fuzz it over real HTTP, so that server-level defects show",
+    )
+    parser.add_argument(
         "--operation",
         action="append",
         default=[],
@@ -92,6 +98,7 @@ def run(args: argparse.Namespace, config: Any) -> Report:
             "--concurrency": args.concurrency is not None,
             "--strict": args.strict,
             "--operation": bool(args.operation),
+            "--serve": args.serve,
         }
         given = [name for name, used in generation.items() if used]
         if given:
@@ -123,6 +130,7 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         headers=list(args.header or []),
         operations=list(args.operation or []),
         allow_unsafe=True if args.allow_unsafe else None,
+        serve=True if args.serve else None,
         config=config,
         progress=progress,
     )

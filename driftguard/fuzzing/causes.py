@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
+from driftguard._http import HEADER_NAME, header_value_problem
 from driftguard._raised import app_frame, clip
 from driftguard.fuzzing.auth import Slot
 from driftguard.fuzzing.evidence import Cause
@@ -26,10 +27,13 @@ __all__ = [
     "exception_cause",
     "framework_answer",
     "integral_floats_as_ints",
+    "invalid_headers",
+    "is_documented",
     "missing_header",
     "rejected_valid",
     "schema_violation",
     "status_cause",
+    "undocumented_status",
     "unenforced_auth",
     "unique",
     "zero_fields",
@@ -97,7 +101,7 @@ def exception_cause(error: BaseException) -> Cause:
     the line: an edit elsewhere in the file must not change the finding's fingerprint.
     """
     if isinstance(error, NoAnswer):
-        return Cause("server-error", "no answer", {"cause": str(error)})
+        return Cause("server-error", error.where, {"cause": str(error)})
     kind = type(error).__qualname__
     module = type(error).__module__
     name = kind if module in ("builtins", "__main__") else f"{module}.{kind}"
@@ -114,6 +118,56 @@ def exception_cause(error: BaseException) -> Cause:
         },
     }
     return Cause("server-error", f"exception {kind}{where}", details)
+
+
+# What a real server does with a response header that is not valid HTTP.
+_DROPPED = "uvicorn (h11) closes the connection without a response"
+
+
+def invalid_headers(exchange: Exchange) -> list[Cause]:
+    """``server-error`` for each response header that is not valid HTTP.
+
+    In-process, httpx's ASGITransport hands any header over as it is; served, uvicorn
+    refuses to write it and drops the connection, so a client gets no answer at all: a
+    server error, found here without a server. A name must be an RFC 9110 token (no space,
+    colon or other separator); a value may not hold CR, LF, NUL or another control character.
+    """
+    causes = []
+    status = exchange.status
+    for name, values in exchange.headers.items():
+        if not HEADER_NAME.match(name):
+            cause = f"response header name {name!r} is not valid HTTP (not an RFC 9110 token)"
+            details = {"cause": f"{cause}: {_DROPPED}", "header": name, "status": status}
+            causes.append(Cause("server-error", f"response header {name!r}", details))
+            continue
+        for value in values:
+            problem = header_value_problem(value)
+            if problem is not None:
+                cause = f"response header {name} has {problem} in its value"
+                details = {"cause": f"{cause}: {_DROPPED}", "header": name, "status": status}
+                causes.append(Cause("server-error", f"response header {name} (value)", details))
+                break
+    return causes
+
+
+def undocumented_status(status: int, documented: Sequence[str]) -> Cause:
+    """``undocumented-status-code``: the same cause for a generated request and a probe's."""
+    return Cause(
+        "undocumented-status-code",
+        f"response {status}",
+        {"status": status, "documented": ", ".join(documented)},
+    )
+
+
+def is_documented(status: int, documented: Sequence[str]) -> bool:
+    """Whether ``status`` is among an operation's response keys (``200``, ``4XX``, ``default``)."""
+    text = str(status)
+    return any(
+        key == "default"
+        or key == text
+        or (len(key) == 3 and key[0] == text[0] and key[1:] in ("XX", "xx"))
+        for key in documented
+    )
 
 
 def missing_header(name: str, status: int) -> Cause:

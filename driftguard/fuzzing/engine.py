@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import hypothesis
 import schemathesis
@@ -35,10 +36,17 @@ from schemathesis.checks import CheckContext
 from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, coverage_scenario
 
 from driftguard._errors import DriftguardError, one_line
+from driftguard._http import METHODS, SAFE_METHODS, Route, most_literal_first
 from driftguard._version import __version__
 from driftguard.fuzzing.auth import Slot, security_slots
 from driftguard.fuzzing.boundaries import BoundaryCase, boundary_cases, is_base
-from driftguard.fuzzing.causes import integral_floats_as_ints
+from driftguard.fuzzing.causes import (
+    framework_answer,
+    integral_floats_as_ints,
+    invalid_headers,
+    is_documented,
+    undocumented_status,
+)
 from driftguard.fuzzing.evidence import Cause, Collector, Evidence, Origin
 from driftguard.fuzzing.judge import Judge, check_context, leaves
 from driftguard.fuzzing.options import FuzzOptions
@@ -51,7 +59,8 @@ from driftguard.fuzzing.scenarios import (
     probe_delete,
     probe_repeat,
 )
-from driftguard.fuzzing.transport import Request, Sender, Unsendable
+from driftguard.fuzzing.tokens import password_flows, probe_scopes
+from driftguard.fuzzing.transport import Exchange, Request, Sender, Unsendable
 
 __all__ = ["MAX_ROUNDS", "OutOfTime", "Progress", "Run"]
 
@@ -118,6 +127,9 @@ class Run:
     current: str | None = None
     deadline: float | None = None  # when the current operation's share of the budget ends
     _last_progress: float = 0.0
+    # the answers of the scenario under way, for the reproductions of what they show
+    _trail: list[Exchange] = field(default_factory=list)
+    _route_list: list[Route] | None = None
 
     # -- budget and progress --------------------------------------------------------------
 
@@ -365,14 +377,18 @@ class Run:
     def probe(self) -> None:
         self.current = "probes"
         self._report_progress(force=True)
+        # The scenarios look for one thing each; their answers are judged for the rest.
+        self.sender.on_answer = self._judge_probe_answer
         supplied = list(self.options.headers.items())
         for label, state in self.states.items():
             if self.out_of_time():
                 raise OutOfTime
             request = state.accepted or state.valid
             if state.slots and request is not None:
+                self._trail.clear()
                 self._record(label, probe_auth(self.sender, request, state.slots))
             if state.accepted is not None and creates(self.spec, label):
+                self._trail.clear()
                 found = probe_repeat(self.sender, state.accepted)
                 if not found:
                     found = probe_concurrency(self.sender, state.accepted, self.options.concurrency)
@@ -383,6 +399,7 @@ class Run:
                 continue
             if delete_label not in self.states or self.out_of_time():
                 continue
+            self._trail.clear()
             found = probe_delete(
                 self.sender,
                 creator.accepted,
@@ -391,6 +408,69 @@ class Run:
                 extra_headers=supplied,
             )
             self._record(get_label, found)
+        self._probe_scopes()
+
+    def _probe_scopes(self) -> None:
+        """Ask each OAuth2 password flow for a scope it does not declare, with the login."""
+        flows, login = password_flows(self.spec), self.options.login
+        if login is None:
+            if flows:
+                names = ", ".join(flow.scheme for flow in flows)
+                self.notes.append(
+                    f"the scopes of the OAuth2 password flow(s) {names} were not tested: give a "
+                    "username and password in [tool.driftguard.fuzz] login"
+                )
+            return
+        for flow in flows:
+            label = flow.operation(urlsplit(self.base_url).path)
+            if self.options.operations and label not in self.options.operations:
+                continue
+            if self.out_of_time():
+                raise OutOfTime
+            self._trail.clear()
+            found = probe_scopes(self.sender, flow, login, self.base_url, self.notes)
+            self._record(label, found)
+
+    def _judge_probe_answer(self, exchange: Exchange) -> None:
+        """Judge a scenario's answer as a generated one's: an undocumented status (a 418
+        to spoiled credentials, a 410 after a delete) and invalid headers are findings.
+
+        The requests the scenario sent before it that change data (the create and the
+        delete before a GET) go into the reproduction.
+        """
+        self._trail.append(exchange)
+        request = exchange.request
+        base = urlsplit(self.base_url).path.rstrip("/")
+        path = request.path[len(base) :] if base and request.path.startswith(base) else request.path
+        route = next((r for r in self._routes() if r.matches(request.method, path)), None)
+        if route is None or route.method is None:
+            return
+        label = f"{route.method} {route.template}"
+        documented = list(
+            self.spec["paths"][route.template][route.method.lower()].get("responses") or {}
+        )
+        causes = invalid_headers(exchange)
+        status = exchange.status
+        if (
+            status < 500
+            and not is_documented(status, documented)
+            and not framework_answer(exchange, route=route.template, base_path=base)
+        ):
+            causes.append(undocumented_status(status, documented))
+        before = tuple(e for e in self._trail[:-1] if e.request.method not in SAFE_METHODS)
+        for cause in causes:
+            self.collector.add(label, Evidence(cause, exchange, origin="probe", before=before))
+
+    def _routes(self) -> list[Route]:
+        if self._route_list is None:
+            self._route_list = most_literal_first(
+                Route(path, method)
+                for path, item in (self.spec.get("paths") or {}).items()
+                if isinstance(item, Mapping)
+                for method in item
+                if method in METHODS and isinstance(item[method], Mapping)
+            )
+        return self._route_list
 
     def _record(self, label: str, evidence: list[Evidence]) -> None:
         for item in evidence:

@@ -141,6 +141,11 @@ def _finding(
         for step in (*evidence.before, exchange)
     )
     details["request"] = request_details(exchange.request, redactor)
+    if evidence.before:
+        # what the reproduction sends first: a replay of the request alone shows nothing
+        details["before"] = [
+            f"{step.request.method} {step.request.path}" for step in evidence.before
+        ]
     if exchange.error is None:
         details["response"] = {
             "status": exchange.status,

@@ -46,10 +46,12 @@ from driftguard.fuzzing.causes import (
     error_pointer,
     exception_cause,
     framework_answer,
+    invalid_headers,
     missing_header,
     rejected_valid,
     schema_violation,
     status_cause,
+    undocumented_status,
     unenforced_auth,
     unique,
 )
@@ -122,7 +124,7 @@ class Judge:
         """The causes an answer shows; ``slots`` are the operation's credential slots."""
         if exchange.error is not None:
             return [exception_cause(exchange.error)]
-        causes: list[Cause] = []
+        causes: list[Cause] = invalid_headers(exchange)
         status = exchange.status
         scenario = coverage_scenario(case)
         if scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD and status == 501:
@@ -160,14 +162,7 @@ class Judge:
         if isinstance(failure, UndefinedStatusCode):
             if framework:
                 return []
-            documented = ", ".join(failure.defined_status_codes)
-            return [
-                Cause(
-                    "undocumented-status-code",
-                    f"response {status}",
-                    {"status": status, "documented": documented},
-                )
-            ]
+            return [undocumented_status(status, failure.defined_status_codes)]
         if isinstance(failure, UndefinedContentType | MissingContentType):
             if framework:
                 return []

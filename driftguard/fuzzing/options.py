@@ -9,13 +9,38 @@ can show ``Bearer ${API_TOKEN}`` instead of the token.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from driftguard._config import Config, HeaderInput
 from driftguard._errors import UsageError
+from driftguard._settings import expand_env
 
-__all__ = ["FuzzOptions", "HeaderInput", "resolve_options"]
+__all__ = ["FuzzOptions", "HeaderInput", "Login", "resolve_options"]
+
+_LOGIN_KEYS = ("username", "password", "client_id", "client_secret")
+
+
+@dataclass(frozen=True)
+class Login:
+    """What an OAuth2 password flow's token endpoint is asked with (``[tool.driftguard.fuzz]
+    login``): environment variables expanded, the text as written kept where it used one."""
+
+    username: str
+    password: str
+    client_id: str | None = None
+    client_secret: str | None = None
+    # key -> value as written, where it differs (it used ${NAME})
+    templates: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def secrets(self) -> dict[str, str]:
+        """The secret values (password, client secret), by key."""
+        found = {"password": self.password}
+        if self.client_secret is not None:
+            found["client_secret"] = self.client_secret
+        return found
+
 
 _OPERATION = re.compile(r"^\s*([A-Za-z]+)\s+(/\S*)\s*$")
 
@@ -36,6 +61,10 @@ class FuzzOptions:
     templates: dict[str, str] = field(default_factory=dict)
     # "METHOD /path" labels to fuzz; empty means every operation
     operations: tuple[str, ...] = ()
+    # a module:attr app is served by uvicorn on 127.0.0.1 and fuzzed over HTTP
+    serve: bool = False
+    # the username and password an OAuth2 password flow is asked for tokens with
+    login: Login | None = None
 
 
 def resolve_options(
@@ -49,6 +78,8 @@ def resolve_options(
     headers: HeaderInput | None = None,
     operations: Iterable[str] | None = None,
     allow_unsafe: bool | None = None,
+    serve: bool | None = None,
+    login: Mapping[str, str] | None = None,
 ) -> FuzzOptions:
     config = config if config is not None else Config()
     settings = config.fuzz
@@ -61,6 +92,8 @@ def resolve_options(
         timeout=config.timeout,
         allow_unsafe=settings.allow_unsafe if allow_unsafe is None else allow_unsafe,
         operations=tuple(_operation_label(text) for text in operations or ()),
+        serve=settings.serve if serve is None else serve,
+        login=_login(config, login),
     )
     if options.max_examples < 1:
         raise UsageError(f"max_examples must be at least 1 (got {options.max_examples})")
@@ -75,6 +108,26 @@ def resolve_options(
     options.headers.update(merged.values)
     options.templates.update(merged.templates)
     return options
+
+
+def _login(config: Config, given: Mapping[str, str] | None) -> Login | None:
+    """``login=`` or ``[tool.driftguard.fuzz] login``, checked, ``${NAME}`` expanded."""
+    if given is not None:
+        where, table = "login", dict(given)
+    elif config.fuzz.login is not None:
+        where = f"{config.source or 'configuration'}: [tool.driftguard.fuzz] login"
+        table = config.fuzz.login.model_dump(exclude_none=True)
+    else:
+        return None
+    unknown = sorted(set(table) - set(_LOGIN_KEYS))
+    if unknown:
+        raise UsageError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(_LOGIN_KEYS)})")
+    for key in ("username", "password"):
+        if not isinstance(table.get(key), str) or not table[key]:
+            raise UsageError(f"{where}: {key} is required (a non-empty string)")
+    values = {key: expand_env(str(raw), where=f"{where} {key}") for key, raw in table.items()}
+    templates = {key: str(table[key]) for key in values if values[key] != table[key]}
+    return Login(**values, templates=templates)
 
 
 def _operation_label(text: str) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from driftguard.findings import Finding
+from driftguard.fuzzing.causes import invalid_headers
 from driftguard.fuzzing.transport import Exchange
 
 __all__ = ["JUDGES", "NEEDS_SPEC", "Judge"]
@@ -25,8 +26,9 @@ Judge = Callable[[Finding, list[Exchange], Mapping[str, Any]], bool]
 
 
 def _server_error(_: Finding, exchanges: list[Exchange], __: Mapping[str, Any]) -> bool:
-    # an exception escaping the app, no answer at all, or a 5xx
-    return any(e.error is not None or e.status >= 500 for e in exchanges)
+    # an exception escaping the app, no answer at all, a 5xx, or an answer that is not
+    # valid HTTP (a server drops it)
+    return any(e.error is not None or e.status >= 500 or invalid_headers(e) for e in exchanges)
 
 
 def _accepted(_: Finding, exchanges: list[Exchange], __: Mapping[str, Any]) -> bool:

@@ -103,7 +103,7 @@ def replay(
     with Sender(resolved, app=app, timeout=options.timeout) as sender:
         for finding in findings:
             label = f"{finding.id} {finding.operation} ({finding.location})"
-            if finding.id not in JUDGES:
+            if finding.id not in JUDGES or finding.details.get("before"):
                 notes.append(f"not replayed: {label}: its request alone does not show it")
                 still.append(finding)
                 continue

@@ -21,11 +21,14 @@ import json
 import re
 import shlex
 from collections.abc import Callable, Mapping
-from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
 
 from driftguard._redact import Redactor
 from driftguard.fuzzing.transport import Request
+
+if TYPE_CHECKING:
+    from driftguard.fuzzing.options import Login
 
 __all__ = [
     "FAKE_BASIC",
@@ -44,12 +47,28 @@ FAKE_BEARER = f"Bearer {FAKE_CREDENTIAL}"
 IN_PROCESS_REPLAY_URL = "http://127.0.0.1:8000"
 
 
-def redactor_for(headers: Mapping[str, str], templates: Mapping[str, str]) -> Redactor:
+def redactor_for(
+    headers: Mapping[str, str], templates: Mapping[str, str], login: Login | None = None
+) -> Redactor:
     """The redactor of a run given ``headers`` (written as ``templates`` where they used
-    ``${ENV}``); driftguard's own fake credentials are shown as they are."""
-    return Redactor.for_headers(
+    ``${ENV}``); driftguard's own fake credentials are shown as they are.
+
+    A ``login``'s password and client secret are secrets too, as sent in a form body
+    (URL-encoded) or not: shown as the ``${ENV}`` the configuration wrote, else as
+    ``${DRIFTGUARD_PASSWORD}`` (``${DRIFTGUARD_CLIENT_SECRET}``), which ``exports`` lists.
+    """
+    redactor = Redactor.for_headers(
         headers, templates, harmless=frozenset({FAKE_CREDENTIAL, FAKE_BASIC})
     )
+    for key, value in (login.secrets if login is not None else {}).items():
+        template = login.templates.get(key) if login is not None else None
+        if not template or "${" not in template:
+            variable = f"DRIFTGUARD_{key.upper()}"
+            template = f"${{{variable}}}"
+            redactor.exports[variable] = f"login {key.replace('_', ' ')}"
+        redactor.secrets[value] = template
+        redactor.secrets.setdefault(quote_plus(value), template)
+    return redactor
 
 
 _REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")

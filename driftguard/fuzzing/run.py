@@ -16,8 +16,8 @@ import random
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +32,7 @@ from driftguard.fuzzing.engine import OutOfTime, Progress, Run
 from driftguard.fuzzing.judge import CHECKS_CONFIG, Judge
 from driftguard.fuzzing.options import FuzzOptions, HeaderInput, resolve_options
 from driftguard.fuzzing.reproduce import IN_PROCESS_REPLAY_URL, redactor_for
+from driftguard.fuzzing.serve import served
 from driftguard.fuzzing.target import base_url as target_base_url
 from driftguard.fuzzing.target import resolve
 from driftguard.fuzzing.transport import Sender
@@ -54,6 +55,8 @@ def fuzz(
     headers: HeaderInput | None = None,
     operations: Iterable[str] | None = None,
     allow_unsafe: bool | None = None,
+    serve: bool | None = None,
+    login: Mapping[str, str] | None = None,
     config: Config | None = None,
     progress: Progress | None = None,
 ) -> Report:
@@ -70,7 +73,13 @@ def fuzz(
     authenticated fuzzing); ``operations`` limits the run to ``"METHOD /path"`` labels.
     Against a URL only GET, HEAD and OPTIONS are sent unless ``allow_unsafe`` (or
     ``[tool.driftguard.fuzz] allow_unsafe``) says that POST, PUT, PATCH, DELETE... may change
-    the service's data; an in-process app gets every method.
+    the service's data; an in-process app gets every method. With ``serve`` (or
+    ``[tool.driftguard.fuzz] serve``) a ``module:attr`` app is run under uvicorn on
+    127.0.0.1, in a process of its own, and fuzzed over real HTTP, so that what only a real
+    server shows (a response header that is not valid HTTP drops the connection) is found.
+    ``login`` (``username``, ``password``, optionally ``client_id``, ``client_secret``; or
+    ``[tool.driftguard.fuzz] login``) is what an OAuth2 password flow of the document is
+    asked for a token with, for a scope it does not declare.
 
     Every finding carries ``details.reproduce``, a curl command line. For a URL target it
     calls that URL; for an in-process app it calls ``http://127.0.0.1:8000``, where
@@ -87,6 +96,8 @@ def fuzz(
         headers=headers,
         operations=operations,
         allow_unsafe=allow_unsafe,
+        serve=serve,
+        login=login,
     )
     if _event_loop_running():
         # The sender runs an event loop of its own; give it a thread where none is running.
@@ -177,13 +188,14 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
         run.notes.append(f"warning: {message}")
     if progress is not None:
         progress(run.snapshot(finished=True))
-    redactor = redactor_for(options.headers, options.templates)
+    redactor = redactor_for(options.headers, options.templates, options.login)
     findings = run.collector.findings(
         redactor, replay_base=session.replay_base, serve=session.serve
     )
     if findings and redactor.exports:
         exports = ", ".join(
-            f"{var} (the {header} header)" for var, header in redactor.exports.items()
+            f"{var} (the {what}{'' if what.startswith('login ') else ' header'})"
+            for var, what in redactor.exports.items()
         )
         run.notes.append(f"reproductions read supplied credentials from the environment: {exports}")
     never = [label for label, state in run.states.items() if state.successes == 0]
@@ -229,6 +241,8 @@ def open_session(
 ) -> Iterator[Session]:
     started = time.monotonic()
     resolved, app, serve = resolve(target, config)
+    if options.serve:
+        _check_servable(target, resolved)
     if app is not None and not isinstance(target, str | Target):
         spec = app_spec(app, where=resolved.value)
     else:
@@ -238,20 +252,62 @@ def open_session(
             timeout=options.timeout,
             headers=options.headers,
         )
-    base_url = target_base_url(resolved.base_url, spec)
+    with ExitStack() as stack:
+        if options.serve:
+            server = stack.enter_context(served(resolved, timeout=options.timeout))
+            sender = Sender(
+                Target("url", server.url), timeout=options.timeout, why_down=server.why_down
+            )
+            notes = [f"served by {server.command} on {server.url}, in a process of its own"]
+        else:
+            sender = Sender(resolved, app=app, timeout=options.timeout)
+            notes = []
+        yield stack.enter_context(
+            _session(resolved, spec, sender, options, started, progress, serve, notes)
+        )
+
+
+def _check_servable(target: Any, resolved: Target) -> None:
+    """``--serve`` needs a ``module:attr``: uvicorn imports the app by that name."""
+    if resolved.kind == "url":
+        raise UsageError(
+            f"--serve runs a module:attr app under uvicorn; {resolved.value} is already a "
+            "service: fuzz it without --serve"
+        )
+    if not isinstance(target, str | Target) and target is not None:
+        raise UsageError(
+            f"serve needs a module:attr target (uvicorn imports the app by that name), "
+            f"not an app object ({resolved.value})"
+        )
+
+
+@contextmanager
+def _session(
+    resolved: Target,
+    spec: dict[str, Any],
+    sender: Sender,
+    options: FuzzOptions,
+    started: float,
+    progress: Progress | None,
+    serve: str | None,
+    notes: list[str],
+) -> Iterator[Session]:
+    base_url = target_base_url(sender.target.base_url, spec)
     schema = schemathesis.openapi.from_dict(
         copy.deepcopy(spec), config=schemathesis.Config.from_dict(CHECKS_CONFIG)
     )
     schema.config.update(base_url=base_url)
-    operations, notes = _operations(schema, options.operations)
+    operations, skipped = _operations(schema, options.operations)
+    notes.extend(skipped)
     unsafe = resolved.kind == "url" and not options.allow_unsafe
+    sender.safe_only = unsafe
     if unsafe:
         operations = _safe_only(operations, notes, explicit=bool(options.operations))
     seed = options.seed if options.seed is not None else random.SystemRandom().getrandbits(32)
     replay_base = None
     if resolved.kind == "app":
         replay_base = IN_PROCESS_REPLAY_URL + urlsplit(base_url).path.rstrip("/")
-    with Sender(resolved, app=app, timeout=options.timeout, safe_only=unsafe) as sender:
+    with sender:
         run = Run(
             options=options,
             spec=spec,

@@ -14,6 +14,7 @@ Each returns :class:`~driftguard.fuzzing.evidence.Evidence`; the collector turns
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -94,12 +95,13 @@ def probe_concurrency(sender: Sender, request: Request, concurrency: int) -> lis
         )
         found.append(Evidence(cause, crashed, origin="probe"))
     seen: dict[str, Exchange] = {}
+    chosen = _sent_values(request)
     for exchange in exchanges:
         if not exchange.succeeded:
             continue
         identifier = resource_id(exchange.json())
-        if identifier is None:
-            continue
+        if identifier is None or identifier in chosen:
+            continue  # an id the client chose (a name in the body) is the same resource
         if identifier in seen:
             cause = Cause(
                 "concurrency-conflict",
@@ -114,6 +116,26 @@ def probe_concurrency(sender: Sender, request: Request, concurrency: int) -> lis
             break
         seen[identifier] = exchange
     return found
+
+
+def _sent_values(request: Request) -> set[str]:
+    """The strings of a request's JSON body: a name the client chose may be the id of what
+    it creates (numbers are left out: a quantity of 3 is no id 3)."""
+    try:
+        body = json.loads(request.body) if request.body else None
+    except ValueError:
+        return set()
+    values: set[str] = set()
+    stack = [body]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Mapping):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            values.add(value)
+    return values
 
 
 def resource_id(body: Any, name: str | None = None) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -23,7 +23,7 @@ from driftguard._errors import TargetError, one_line
 from driftguard._http import SAFE_METHODS
 from driftguard.targets import Target, open_client
 
-__all__ = ["Exchange", "NoAnswer", "Request", "Sender", "Unsendable"]
+__all__ = ["CLOSED_WITHOUT_ANSWER", "Exchange", "NoAnswer", "Request", "Sender", "Unsendable"]
 
 T = TypeVar("T")
 
@@ -69,7 +69,22 @@ class Unsendable(Exception):
 
 
 class NoAnswer(Exception):
-    """The target gave no HTTP answer: a timeout or a dropped connection."""
+    """The target gave no HTTP answer: a timeout or a dropped connection.
+
+    ``where`` is the finding's location: ``no answer`` (a timeout, a failed connection) or
+    ``connection closed`` (the server took the request and closed without answering).
+    """
+
+    def __init__(self, message: str, where: str = "no answer") -> None:
+        super().__init__(message)
+        self.where = where
+
+
+# What a server that read the request and closed without answering says, over HTTP.
+CLOSED_WITHOUT_ANSWER = (
+    "the connection was closed without a response (the server still answers other requests; "
+    "uvicorn does this when the app's response is not valid HTTP, e.g. an illegal header)"
+)
 
 
 @dataclass(frozen=True)
@@ -110,9 +125,19 @@ class Sender:
     """Blocking sends over one async httpx client, for the length of a ``with`` block."""
 
     def __init__(
-        self, target: Target, *, app: Any = None, timeout: float = 10.0, safe_only: bool = False
+        self,
+        target: Target,
+        *,
+        app: Any = None,
+        timeout: float = 10.0,
+        safe_only: bool = False,
+        why_down: Callable[[], str | None] | None = None,
     ) -> None:
         self.target = target
+        # why a server driftguard started (--serve) answers no more, None while it is up
+        self.why_down = why_down
+        # called with every answer (the probes' answers are judged through it)
+        self.on_answer: Callable[[Exchange], None] | None = None
         self.timeout = timeout
         # refuse to send a method that may change data (a live service, not allowed)
         self.safe_only = safe_only
@@ -187,9 +212,21 @@ class Sender:
         except httpx.LocalProtocolError as exc:
             raise Unsendable(str(exc)) from None
         except httpx.ConnectError as exc:
-            raise TargetError(
-                f"{self.target.base_url}: cannot reach the service during fuzzing: {exc}"
-            ) from None
+            message = self._down(f"cannot reach the service during fuzzing: {exc}", request)
+            raise TargetError(message) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            if self.target.kind == "app":
+                raise  # httpx itself failed, not the app: a bug worth a traceback
+            # Twice the server took the request and closed without an answer: a defect of
+            # its own if it still answers a plain request, a server that went down if not.
+            if not await self._still_up():
+                raise TargetError(
+                    self._down(
+                        f"the service stopped answering during fuzzing ({one_line(exc)})", request
+                    )
+                ) from None
+            error = NoAnswer(CLOSED_WITHOUT_ANSWER, where="connection closed")
+            return Exchange(request, 0, elapsed=time.perf_counter() - started, error=error)
         except httpx.HTTPError as exc:
             if self.target.kind == "app":
                 raise  # httpx itself failed, not the app: a bug worth a traceback
@@ -203,13 +240,36 @@ class Sender:
         headers: dict[str, list[str]] = {}
         for name, value in response.headers.multi_items():
             headers.setdefault(name.lower(), []).append(value)
-        return Exchange(
+        exchange = Exchange(
             request,
             response.status_code,
             headers,
             response.content,
             elapsed=time.perf_counter() - started,
         )
+        if self.on_answer is not None:
+            self.on_answer(exchange)
+        return exchange
+
+    def _down(self, message: str, request: Request) -> str:
+        """The one line for a server that answers no more: why, if driftguard started it,
+        and the request it was sent last."""
+        why = self.why_down() if self.why_down is not None else None
+        if why is not None:
+            return f"{why} during fuzzing, after {request.method} {request.path}"
+        return f"{self.target.base_url}: {message}"
+
+    async def _still_up(self) -> bool:
+        """Whether the server answers a plain ``GET /`` (any status) on a fresh connection."""
+        import httpx
+
+        if self.why_down is not None and self.why_down() is not None:
+            return False
+        try:
+            await self._client.get(self.target.base_url + "/", timeout=self.timeout)
+        except httpx.HTTPError:
+            return False
+        return True
 
 
 def _unwrap(exc: BaseException) -> BaseException:

@@ -248,8 +248,10 @@ TEXTS: dict[str, str] = {
     "response-content-type-changed": f"The probe was answered with another media type than the "
     f"one recorded. {_LIVE} Clients parse by media type, so it is breaking.",
     # -- fuzzing -------------------------------------------------------------------------------
-    "server-error": f"The server answered 5xx (or an in-process app raised). {_FUZZ} A request, "
-    f"valid or not, must never crash the server, so it is breaking.",
+    "server-error": f"The server answered 5xx, or no valid answer at all (an in-process app "
+    f"raised, a response header is not valid HTTP, the connection closed unanswered). {_FUZZ} "
+    f"A request, valid or not, must never crash the server, and a client gets nothing from an "
+    f"answer a server cannot send (uvicorn drops the connection), so it is breaking.",
     "accepted-invalid-input": f"A request the documented schema forbids was answered 2xx: a "
     f"validation gap. {_FUZZ} The server acts on data it promised to refuse, so it is "
     f"breaking.",
@@ -270,6 +272,10 @@ TEXTS: dict[str, str] = {
     f"missing check: a warning.",
     "auth-not-enforced": f"An operation that declares security answered 2xx without "
     f"credentials or with invalid ones. {_FUZZ} Anyone can use it, so it is breaking.",
+    "token-scope-not-checked": f"An OAuth2 password flow issued a token with a scope it does "
+    f"not declare. It was asked for one with the configured login ([tool.driftguard.fuzz] "
+    f"login) and granted it unchecked, so it grants whatever a client asks for. {_FUZZ} Any "
+    f"user can give themselves any permission, so it is breaking.",
     "resource-available-after-delete": f"A resource was still served after a successful "
     f"DELETE. {_FUZZ} Clients trust a delete; it may be caching or eventual consistency, "
     f"which cannot be told from outside: a warning.",

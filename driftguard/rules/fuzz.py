@@ -51,6 +51,12 @@ RULES: list[Rule] = [
         area="auth",
     ),
     _fuzz(
+        "token-scope-not-checked",
+        Severity.BREAKING,
+        "the {scheme} password flow issued a token with a scope it does not declare: {cause}",
+        area="auth",
+    ),
+    _fuzz(
         "resource-available-after-delete",
         Severity.WARNING,
         "a deleted resource is still served: {cause}",

@@ -75,12 +75,13 @@ def test_text_is_a_table_by_source_and_area_within_100_columns(
     paths = sum(1 for rule in RULES.values() if rule.area == "paths")
     assert f"schema / paths ({paths} rules)" in lines
     assert "response / live-response (10 rules, response side)" in lines
-    assert "fuzz / auth (1 rule)" in lines
+    assert "fuzz / auth (2 rules)" in lines
     row = next(line for line in lines if line.startswith("  endpoint-added "))
     assert row.split(None, 2)[1:] == ["info", "operation added"]
     # a group is one block: its rules follow its heading
-    start = lines.index("fuzz / auth (1 rule)")
+    start = lines.index("fuzz / auth (2 rules)")
     assert lines[start + 1].split()[:2] == ["auth-not-enforced", "breaking"]
+    assert lines[start + 3].split()[:2] == ["token-scope-not-checked", "breaking"]
 
 
 def test_long_ids_and_descriptions_wrap_under_their_columns(

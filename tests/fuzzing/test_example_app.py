@@ -67,9 +67,42 @@ def test_example_app_is_clean_at_default_settings(tmp_path: Path, rates_url: str
 def test_example_app_is_clean_when_logged_in(tmp_path: Path, rates_url: str) -> None:
     app = example_app(tmp_path, rates_url)
     token = token_for(app, "fuzzer@example.com")
-    report = fuzz(app, seed=20240602, headers={"Authorization": f"Bearer {token}"})
+    # the login too: its password flow declares no scope and grants none it is asked for
+    login = {"username": "fuzzer@example.com", "password": PASSWORD}
+    report = fuzz(app, seed=20240602, headers={"Authorization": f"Bearer {token}"}, login=login)
     assert report.findings == [], report.to_json()
+    assert not [note for note in report.run.notes if "password flow" in note]
     successes = report.run.successes
     assert successes["GET /profile"] > 0
     assert successes["POST /orders/"] > 0
     assert token not in report.to_json()
+
+
+@pytest.mark.slow
+def test_example_app_is_clean_served_by_uvicorn_when_logged_in(
+    tmp_path: Path, rates_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # uvicorn imports example_app.main:app, which reads its settings from the environment;
+    # the user signs up in-process on the same SQLite file first
+    secret = "fuzzing-secret-key-that-is-long-enough-0123456789"
+    database = tmp_path / "example_app.db"
+    for name, value in {
+        "SECRET_KEY": secret,
+        "RATES_API_URL": rates_url,
+        "DATABASE_PATH": str(database),
+    }.items():
+        monkeypatch.setenv(name, value)
+    token = token_for(example_app(tmp_path, rates_url), "served@example.com")
+    login = {"username": "served@example.com", "password": PASSWORD}
+    report = fuzz(
+        "example_app.main:app",
+        seed=20240603,
+        serve=True,
+        headers={"Authorization": f"Bearer {token}"},
+        login=login,
+    )
+    assert report.findings == [], report.to_json()
+    assert report.run.successes["GET /profile"] > 0
+    assert any(
+        note.startswith("served by uvicorn example_app.main:app") for note in report.run.notes
+    )

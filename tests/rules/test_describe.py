@@ -38,7 +38,10 @@ def test_descriptions_keep_the_change_and_drop_the_values() -> None:
 
 def test_a_template_that_only_holds_what_a_run_found_takes_its_explanation() -> None:
     # "server error: {cause}" and "{probe} answered {new} instead of {old}" say nothing alone
-    assert description("server-error") == "the server answered 5xx (or an in-process app raised)"
+    assert description("server-error") == (
+        "the server answered 5xx, or no valid answer at all (an in-process app raised, a "
+        "response header is not valid HTTP, the connection closed unanswered)"
+    )
     assert description("response-status-changed") == (
         "the probe was answered with another status code than the one recorded"
     )
