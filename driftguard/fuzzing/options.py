@@ -36,6 +36,8 @@ class FuzzOptions:
     templates: dict[str, str] = field(default_factory=dict)
     # "METHOD /path" labels to fuzz; empty means every operation
     operations: tuple[str, ...] = ()
+    # reads sent again after accepted writes, sequences through undeclared links
+    stateful: bool = True
 
 
 def resolve_options(
