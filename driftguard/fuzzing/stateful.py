@@ -304,23 +304,19 @@ def _read(
 
 
 def _broken(read: Read, exchange: Exchange, cause: Cause, write: Exchange) -> Cause:
-    if exchange.error is None:
-        failure = f"answered {exchange.status}"
-    else:
-        failure = (
-            "gave no answer"
-            if exchange.status == 0 and not cause.details.get("exception")
-            else "raised an exception"
-        )
+    said = str(cause.details.get("cause", cause.location))
+    if cause.id == "response-schema-violation":
+        said = f"answered {exchange.status}: {said}"
+    elif exchange.error is not None:
+        said = f"failed: {said}"
     return Cause(
         "stored-input-breaks-read",
         f"read {read.label}",
         {
             "read": read.label,
             "status": exchange.status or None,
-            "failure": failure,
             "write_status": write.status,
-            "cause": cause.details.get("cause", cause.location),
+            "cause": said,
         },
     )
 

@@ -59,7 +59,7 @@ RULES: list[Rule] = [
     _fuzz(
         "stored-input-breaks-read",
         Severity.BREAKING,
-        "an accepted write breaks a later read: {read} {failure}: {cause}",
+        "an accepted write breaks a later read: {read} {cause}",
         area="stateful",
     ),
     _fuzz(

@@ -338,6 +338,44 @@ def task_board(directory: Path) -> FastAPI:
     return app
 
 
+class Point(Strict):
+    x: float = Field(ge=-1e9, le=1e9)
+    y: float = Field(ge=-1e9, le=1e9)
+    z: float = Field(ge=-1e9, le=1e9)
+
+
+class StoredPoint(Point):
+    id: int
+
+
+def survey(directory: Path) -> FastAPI:
+    """A correct app whose writes carry a new kind of value nearly every time: what the
+    stateful checks cost when they find nothing."""
+    app = _app("survey")
+    db = Database(
+        directory, "CREATE TABLE points (id INTEGER PRIMARY KEY, x REAL, y REAL, z REAL);"
+    )
+
+    @app.post("/points", status_code=201, response_model=Created, responses=_INVALID)
+    def add_point(point: Point) -> Created:
+        sql = "INSERT INTO points (x, y, z) VALUES (?, ?, ?)"
+        return Created(id=db.insert(sql, point.x, point.y, point.z))
+
+    @app.get("/points", response_model=list[StoredPoint])
+    def list_points() -> list[StoredPoint]:
+        rows = db.rows("SELECT id, x, y, z FROM points ORDER BY id DESC LIMIT 20")
+        return [StoredPoint(id=i, x=x, y=y, z=z) for i, x, y, z in rows]
+
+    @app.get("/points/{point_id}", response_model=StoredPoint, responses=_MISSING)
+    def get_point(point_id: Id) -> StoredPoint:
+        rows = db.rows("SELECT id, x, y, z FROM points WHERE id = ?", point_id)
+        if not rows:
+            raise HTTPException(404, "no such point")
+        return StoredPoint(id=rows[0][0], x=rows[0][1], y=rows[0][2], z=rows[0][3])
+
+    return app
+
+
 class StatefulPlanted(NamedTuple):
     """An app factory (given a directory for its SQLite file), every finding (id, operation,
     location) a run must report, no more, and the control operations that must stay clean."""
@@ -347,4 +385,35 @@ class StatefulPlanted(NamedTuple):
     controls: list[str]
 
 
-STATEFUL_PLANTED: list[StatefulPlanted] = []
+STORED = "stored-input-breaks-read"
+# Every stateful planted defect, for tests/fuzzing/test_stateful.py and benchmarks/bench_fuzz.py.
+STATEFUL_PLANTED = [
+    StatefulPlanted(
+        sensor_log,
+        {
+            (STORED, "POST /readings", "read GET /readings"),
+            (STORED, "POST /readings", "read GET /readings/{reading_id}"),
+            # Infinity is no JSON, and the app takes it: a validation gap of its own
+            ("accepted-invalid-input", "POST /readings", "request body /value"),
+        },
+        ["POST /gauges", "GET /gauges"],
+    ),
+    StatefulPlanted(
+        lab_notebook,
+        {
+            (STORED, "POST /measurements", "read GET /measurements/{measurement_id}"),
+            ("accepted-invalid-input", "POST /measurements", "request body /value"),  # NaN
+        },
+        ["POST /weights", "GET /weights/{weight_id}"],
+    ),
+    StatefulPlanted(
+        helpdesk,
+        {("server-error", "GET /tickets/{ticket_id}", "exception AttributeError in get_ticket")},
+        ["POST /labels", "GET /labels/{label_id}"],
+    ),
+    StatefulPlanted(
+        task_board,
+        {(STORED, "PUT /tasks/{task_id}", "read GET /tasks/{task_id}")},
+        ["POST /projects", "PUT /projects/{project_id}", "GET /projects/{project_id}"],
+    ),
+]
