@@ -44,6 +44,7 @@ from schemathesis.generation.meta import (
 
 from driftguard._http import PATH_PARAMETER
 from driftguard.fuzzing.boundaries import _parts, boundary_cases
+from driftguard.fuzzing.causes import json_leaves
 from driftguard.fuzzing.evidence import Cause, Evidence
 from driftguard.fuzzing.judge import check_context
 from driftguard.fuzzing.scenarios import resource_id
@@ -146,19 +147,8 @@ def kinds(request: Request) -> frozenset[tuple[str, str]]:
         except ValueError:
             found.add(("body", "not JSON"))
         else:
-            found.update(_leaf_kinds(body, "body "))
+            found.update((f"body {where}", _kind(leaf)) for where, leaf in json_leaves(body))
     return frozenset(found)
-
-
-def _leaf_kinds(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, Mapping) and value:
-        for key, item in value.items():
-            yield from _leaf_kinds(item, f"{pointer}/{key}")
-    elif isinstance(value, list) and value:
-        for item in value:
-            yield from _leaf_kinds(item, f"{pointer}/*")
-    else:
-        yield pointer, _kind(value)
 
 
 def _kind(value: Any) -> str:
@@ -229,7 +219,8 @@ class Rereads:
                 continue
             answer = _read(run, read, {})
             if answer is not None:
-                pair.proven, pair.done = not answer[1], bool(answer[1])
+                exchange, causes = answer
+                pair.proven, pair.done = exchange.succeeded and not causes, bool(causes)
 
     def after_write(
         self, run: Run, operation: Any, case: Any, write: Exchange, before: Sequence[Exchange]
@@ -255,7 +246,7 @@ class Rereads:
             exchange, causes = answer
             pair = self._pair(label, read)
             if not causes:
-                pair.proven = True
+                pair.proven = pair.proven or exchange.succeeded
                 continue
             broke = True
             if pair.proven:

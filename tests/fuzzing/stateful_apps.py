@@ -59,6 +59,13 @@ class Database:
         with self.connect() as connection:
             return int(connection.execute(sql, args).lastrowid or 0)
 
+    def one(self, table: str, columns: str, key: Any) -> tuple[Any, ...]:
+        """The row of ``table`` whose id is ``key``; a 404 when there is none."""
+        rows = self.rows(f"SELECT {columns} FROM {table} WHERE id = ?", key)
+        if not rows:
+            raise HTTPException(404, f"no such row in {table}")
+        return rows[0]
+
     def add(self, table: str, **columns: Any) -> str:
         """Insert a row under a key no client can guess: only a created resource is read."""
         with self.lock, self.connect() as connection:
@@ -132,11 +139,9 @@ def sensor_log(directory: Path) -> FastAPI:
 
     @app.get("/readings/{reading_id}", response_model=StoredReading, responses=_MISSING)
     def get_reading(reading_id: Id) -> StoredReading:
-        rows = db.rows("SELECT id, sensor, value FROM readings WHERE id = ?", reading_id)
-        if not rows:
-            raise HTTPException(404, "no such reading")
+        key, sensor, value = db.one("readings", "id, sensor, value", reading_id)
         # the defect: Pydantic writes infinity as null, which the documented number is not
-        return StoredReading(id=rows[0][0], sensor=rows[0][1], value=rows[0][2])
+        return StoredReading(id=key, sensor=sensor, value=value)
 
     @app.post("/readings", status_code=201, response_model=Created, responses=_INVALID)
     def add_reading(item: Reading) -> Created:
@@ -184,11 +189,9 @@ def lab_notebook(directory: Path) -> FastAPI:
     )
 
     def read(table: str, item_id: int) -> StoredMeasurement:
-        rows = db.rows(f"SELECT id, value FROM {table} WHERE id = ?", item_id)
-        if not rows:
-            raise HTTPException(404, "not found")
+        key, value = db.one(table, "id, value", item_id)
         # the defect (for measurements): NULL is no float, the response model refuses it
-        return StoredMeasurement(id=rows[0][0], value=rows[0][1])
+        return StoredMeasurement(id=key, value=value)
 
     @app.post("/measurements", status_code=201, response_model=Created, responses=_INVALID)
     def add_measurement(item: Measurement) -> Created:
@@ -237,10 +240,7 @@ def helpdesk(directory: Path) -> FastAPI:
         return Filed(id=db.add(table, title=item.title, created=created))
 
     def stored(table: str, item_id: str) -> tuple[Any, ...]:
-        rows = db.rows(f"SELECT id, title, created FROM {table} WHERE id = ?", item_id)
-        if not rows:
-            raise HTTPException(404, "not found")
-        return rows[0]
+        return db.one(table, "id, title, created", item_id)
 
     @app.post("/tickets", status_code=201, response_model=Filed, responses=_INVALID)
     def add_ticket(item: Title) -> Filed:
@@ -293,10 +293,7 @@ def task_board(directory: Path) -> FastAPI:
     )
 
     def read(table: str, item_id: str) -> StoredTask:
-        rows = db.rows(f"SELECT id, title, priority FROM {table} WHERE id = ?", item_id)
-        if not rows:
-            raise HTTPException(404, "not found")
-        item_id, title, priority = rows[0]
+        item_id, title, priority = db.one(table, "id, title, priority", item_id)
         return StoredTask(id=item_id, title=title, priority=PRIORITIES[priority])
 
     def update(table: str, item_id: str, item: NewTask | TaskUpdate) -> StoredTask:
@@ -368,10 +365,8 @@ def survey(directory: Path) -> FastAPI:
 
     @app.get("/points/{point_id}", response_model=StoredPoint, responses=_MISSING)
     def get_point(point_id: Id) -> StoredPoint:
-        rows = db.rows("SELECT id, x, y, z FROM points WHERE id = ?", point_id)
-        if not rows:
-            raise HTTPException(404, "no such point")
-        return StoredPoint(id=rows[0][0], x=rows[0][1], y=rows[0][2], z=rows[0][3])
+        key, x, y, z = db.one("points", "id, x, y, z", point_id)
+        return StoredPoint(id=key, x=x, y=y, z=z)
 
     return app
 
