@@ -270,12 +270,15 @@ def _parameters(read: Read, values: Mapping[str, Any], write: Exchange) -> dict[
     return None if identifier is None else {**values, read.parameter: identifier}
 
 
-# A read sent again is a valid request of the documented shape.
-_READ_META = CaseMetadata(
-    generation=GenerationInfo(time=0.0, mode=GenerationMode.POSITIVE),
-    components={where: ComponentInfo(mode=GenerationMode.POSITIVE) for where in ParameterLocation},
-    phase=PhaseInfo.coverage(CoverageScenario.DEFAULT_POSITIVE_TEST, "read after a write"),
-)
+def _read_meta() -> CaseMetadata:
+    """A read sent again is a valid request of the documented shape."""
+    return CaseMetadata(
+        generation=GenerationInfo(time=0.0, mode=GenerationMode.POSITIVE),
+        components={
+            where: ComponentInfo(mode=GenerationMode.POSITIVE) for where in ParameterLocation
+        },
+        phase=PhaseInfo.coverage(CoverageScenario.DEFAULT_POSITIVE_TEST, "read after a write"),
+    )
 
 
 def _read(
@@ -285,7 +288,7 @@ def _read(
     if parameters is None:
         return None
     operation = run.operations[read.label]
-    case = operation.Case(path_parameters=parameters, media_type=None, _meta=_READ_META)
+    case = operation.Case(path_parameters=parameters, media_type=None, _meta=_read_meta())
     prepared, request = run.prepare(case)
     exchange = run.sender.send(request)
     run.rereads.sent += 1
