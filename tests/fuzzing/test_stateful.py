@@ -1,8 +1,9 @@
 """Stateful checks: stored writes that break the reads serving them, and real ids followed.
 
 Every planted app of tests/fuzzing/stateful_apps.py (real SQLite files in tmp dirs) gives
-exactly its findings at default settings, the same with the same seed twice, its controls none.
-Over real HTTP, with every reproduction executed, see tests/fuzzing/test_reproduce_runs.py.
+exactly its findings at default settings, the same with the same seed twice (in-process and
+over real HTTP under uvicorn), its controls none. Every reproduction is executed with curl by
+tests/fuzzing/test_reproduce_runs.py.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from driftguard.fuzzing.transport import Request
 from tests.documents import run
 from tests.fuzzing import stateful_apps
 from tests.fuzzing.stateful_apps import STATEFUL_PLANTED, STORED, StatefulPlanted
+from tests.servers import serve
 
 SEED = 11
 
@@ -49,6 +51,24 @@ def test_found_at_default_settings_the_same_twice(planted: StatefulPlanted, tmp_
     assert [(f.fingerprint, f.details["reproduce"]) for f in again.findings] == [
         (f.fingerprint, f.details["reproduce"]) for f in first.findings
     ]
+    assert 0 < stateful_requests(first) == stateful_requests(again)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("planted", STATEFUL_PLANTED, ids=lambda p: p.app.__name__)
+def test_the_same_over_real_http_twice(planted: StatefulPlanted, tmp_path: Path) -> None:
+    reports = []
+    for name in ("first", "again"):
+        (tmp_path / name).mkdir()
+        with serve(planted.app(tmp_path / name)) as url:
+            reports.append(fuzz(url, seed=SEED, allow_unsafe=True))  # our own service
+    first, again = reports
+    over_http = {
+        (rule, operation, "response 500" if rule == "server-error" else location)
+        for rule, operation, location in planted.findings
+    }
+    assert keys(first) == over_http, first.to_json()
+    assert [f.fingerprint for f in again.findings] == [f.fingerprint for f in first.findings]
     assert 0 < stateful_requests(first) == stateful_requests(again)
 
 
