@@ -11,7 +11,12 @@ For every operation, a :class:`Run` sends:
    A request that shows a cause coverage did not is raised as a failure of its own class, so
    Hypothesis shrinks each cause separately to a minimal request;
 3. then, over requests the target accepted, the scenarios of
-   :mod:`~driftguard.fuzzing.scenarios`: authentication, concurrent creates, use after delete.
+   :mod:`~driftguard.fuzzing.scenarios`: authentication, concurrent creates, use after delete;
+   and last every created id through the item operations of its collection
+   (:func:`~driftguard.fuzzing.stateful.follow_links`).
+
+Throughout, an accepted write has the reads that serve it sent again
+(:class:`~driftguard.fuzzing.stateful.Rereads`): a stored value that breaks them is a finding.
 
 Each answer is judged by :class:`~driftguard.fuzzing.judge.Judge` and its causes collected
 by the :class:`~driftguard.fuzzing.evidence.Collector`, the smallest request per cause kept.
