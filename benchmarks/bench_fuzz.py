@@ -13,6 +13,9 @@
    step (``Run.exercise``), both in-process.
 2. Time to find every planted defect: ``driftguard.fuzz`` at default settings on each app,
    for a few seeds; the median of the summed times is printed, with every defect checked.
+3. What the stateful checks cost (``--stateful`` runs this part alone): requests and seconds
+   of a default run with them and without them, on the stateful planted apps and on
+   example_app (anonymous, and logged in), the requests they sent themselves beside.
 
 Exits 1 when a target is missed.
 
@@ -219,12 +222,70 @@ def time_to_find(seeds: int) -> bool:
     return everything_found
 
 
+def _stateful_run(app: Any, stateful: bool, headers: dict[str, str]) -> tuple[int, int, float]:
+    """(requests, of which stateful, seconds) of a default run, stateful checks on or off."""
+    from dataclasses import replace
+
+    from driftguard.fuzzing.options import resolve_options
+    from driftguard.fuzzing.run import open_session
+
+    options = replace(resolve_options(None, seed=1, headers=headers), stateful=stateful)
+    started = time.perf_counter()
+    with open_session(app, options, _config()) as session:
+        for operation in session.operations:
+            session.run.fuzz_operation(operation)
+        session.run.probe()
+        sent, stateful_sent = session.run.sender.requests_sent, session.run.rereads.sent
+    return sent, stateful_sent, time.perf_counter() - started
+
+
+def stateful_cost(rounds: int) -> None:
+    import tempfile
+
+    from tests.example_app.stubs import rates_stub
+    from tests.fuzzing.stateful_apps import STATEFUL_PLANTED, survey
+    from tests.fuzzing.test_example_app import example_app, token_for
+    from tests.servers import serve
+
+    with tempfile.TemporaryDirectory() as root, serve(rates_stub()) as rates:
+        targets: list[tuple[str, Any, bool]] = [
+            (p.app.__name__, p.app, False) for p in STATEFUL_PLANTED
+        ]
+        targets += [("survey", survey, False), ("example_app", None, False)]
+        targets += [("example_app (logged in)", None, True)]
+        for name, factory, logged_in in targets:
+            runs: dict[bool, list[tuple[int, int, float]]] = {False: [], True: []}
+            for round_number in range(rounds):
+                # alternate who goes first, so neither always meets a warmer machine
+                for stateful in (False, True) if round_number % 2 == 0 else (True, False):
+                    directory = Path(tempfile.mkdtemp(dir=root))
+                    if factory is None:
+                        app = example_app(directory, f"{rates}/ok")
+                        token = token_for(app, "bench@example.com") if logged_in else None
+                        headers = {"Authorization": f"Bearer {token}"} if token else {}
+                    else:
+                        app, headers = factory(directory), {}
+                    runs[stateful].append(_stateful_run(app, stateful, headers))
+            (off, _, _), (on, extra, _) = runs[False][0], runs[True][0]
+            off_s = statistics.median(r[2] for r in runs[False])
+            on_s = statistics.median(r[2] for r in runs[True])
+            print(f"  {name:<24} without: {off:>4} requests {off_s:5.2f}s   with: {on:>4} "
+                  f"requests {on_s:5.2f}s, {extra} sent by the stateful checks "
+                  f"({(on - off) / off:+.0%} requests, {(on_s - off_s) / off_s:+.0%} time; "
+                  f"median of {rounds})")  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="alternating throughput rounds")
     parser.add_argument("--max-examples", type=int, default=25, help="examples per operation")
     parser.add_argument("--seeds", type=int, default=3, help="seeds for the time-to-find runs")
+    parser.add_argument("--stateful", action="store_true", help="the stateful checks' cost only")
     options = parser.parse_args()
+    if options.stateful:
+        print("stateful checks, default settings, seed 1:")
+        stateful_cost(options.rounds)
+        return 0
 
     # Warm both paths once (imports, schema caches) so the rounds compare steady states.
     factory = planted()[0][0]
@@ -237,6 +298,8 @@ def main() -> int:
     path_ratio = same_cases(options.rounds, options.max_examples)
     print("time to find:")
     found = time_to_find(options.seeds)
+    print("stateful checks, default settings, seed 1:")
+    stateful_cost(options.rounds)
     return 0 if min(ratio, path_ratio) >= TARGET_RATIO and found else 1
 
 

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 import uvicorn
 
@@ -20,7 +20,9 @@ __all__ = ["serve"]
 
 
 @contextmanager
-def serve(app: Any, *, lifespan: str = "on", timeout: float = 10.0) -> Iterator[str]:
+def serve(
+    app: Any, *, lifespan: Literal["auto", "on", "off"] = "on", timeout: float = 10.0
+) -> Iterator[str]:
     """Serve ``app`` on 127.0.0.1 at a free port; yields the base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -29,6 +29,7 @@ __all__ = [
     "integral_floats_as_ints",
     "invalid_headers",
     "is_documented",
+    "json_leaves",
     "missing_header",
     "rejected_valid",
     "schema_violation",
@@ -84,14 +85,22 @@ _ZERO_TEXTS = frozenset({"", "0", "0.0", "false", "null"})
 
 
 def _zero_leaves(value: Any, pointer: str) -> Iterator[str]:
+    for where, leaf in json_leaves(value, pointer):
+        if leaf in (0, "", None, [], {}) and where:  # False == 0
+            yield where
+
+
+def json_leaves(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """(pointer, value) of every leaf of a JSON value, array items at ``/*``; an empty array
+    or object is a leaf."""
     if isinstance(value, dict) and value:
         for key, item in value.items():
-            yield from _zero_leaves(item, f"{pointer}/{key}")
+            yield from json_leaves(item, f"{pointer}/{key}")
     elif isinstance(value, list) and value:
         for item in value:
-            yield from _zero_leaves(item, f"{pointer}/*")
-    elif value in (0, "", None, [], {}) and pointer:  # False == 0
-        yield pointer
+            yield from json_leaves(item, f"{pointer}/*")
+    else:
+        yield pointer, value
 
 
 def exception_cause(error: BaseException) -> Cause:

@@ -11,7 +11,12 @@ For every operation, a :class:`Run` sends:
    A request that shows a cause coverage did not is raised as a failure of its own class, so
    Hypothesis shrinks each cause separately to a minimal request;
 3. then, over requests the target accepted, the scenarios of
-   :mod:`~driftguard.fuzzing.scenarios`: authentication, concurrent creates, use after delete.
+   :mod:`~driftguard.fuzzing.scenarios`: authentication, concurrent creates, use after delete;
+   and last every created id through the item operations of its collection
+   (:func:`~driftguard.fuzzing.stateful.follow_links`).
+
+Throughout, an accepted write has the reads that serve it sent again
+(:class:`~driftguard.fuzzing.stateful.Rereads`): a stored value that breaks them is a finding.
 
 Each answer is judged by :class:`~driftguard.fuzzing.judge.Judge` and its causes collected
 by the :class:`~driftguard.fuzzing.evidence.Collector`, the smallest request per cause kept.
@@ -59,6 +64,7 @@ from driftguard.fuzzing.scenarios import (
     probe_delete,
     probe_repeat,
 )
+from driftguard.fuzzing.stateful import Rereads, follow_links
 from driftguard.fuzzing.tokens import password_flows, probe_scopes
 from driftguard.fuzzing.transport import Exchange, Request, Sender, Unsendable
 
@@ -105,6 +111,7 @@ class _OperationState:
     slots: list[Slot]
     accepted: Request | None = None  # first valid request answered 2xx
     valid: Request | None = None  # first valid request, whatever the answer
+    base: Any = None  # the case of ``valid``: what the stateful sequences start from
     successes: int = 0  # requests answered 2xx
     statuses: Counter[int] = field(default_factory=Counter)  # every answer, by status
 
@@ -121,6 +128,7 @@ class Run:
     notes: list[str]
     sender: Sender
     judge: Judge
+    operations: Mapping[str, Any] = field(default_factory=dict)  # by label
     collector: Collector = field(default_factory=Collector)
     states: dict[str, _OperationState] = field(default_factory=dict)
     done: int = 0
@@ -130,6 +138,10 @@ class Run:
     # the answers of the scenario under way, for the reproductions of what they show
     _trail: list[Exchange] = field(default_factory=list)
     _route_list: list[Route] | None = None
+    rereads: Rereads = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rereads = Rereads(self.spec, enabled=self.options.stateful)
 
     # -- budget and progress --------------------------------------------------------------
 
@@ -166,6 +178,7 @@ class Run:
         label = operation.label
         context = self.begin(operation)
         try:
+            self.rereads.baseline(self, label)
             base = None
             for case in self._coverage_cases(operation):
                 if self.out_of_time():
@@ -298,8 +311,14 @@ class Run:
         *,
         origin: Origin,
         boundary: BoundaryCase | None = None,
+        before: tuple[Exchange, ...] = (),
     ) -> list[Cause]:
-        """Send one case, judge the answer, record what it shows; returns its causes."""
+        """Send one case, judge the answer, record what it shows; returns its causes.
+
+        ``before`` are the exchanges the request depends on (the create of the resource it
+        names), sent first in its reproduction. An accepted write has its reads sent again
+        (:mod:`~driftguard.fuzzing.stateful`).
+        """
         try:
             prepared, request = self._prepare(case, text=boundary.text if boundary else None)
         except schemathesis.errors.SerializationError:
@@ -319,7 +338,7 @@ class Run:
         scenario = coverage_scenario(case)
         if mode == "positive" and scenario not in REQUEST_SHAPE_PROBES:
             if state.valid is None:
-                state.valid = request
+                state.valid, state.base = request, case
             if state.accepted is None and exchange.succeeded:
                 state.accepted = request
         if exchange.succeeded:
@@ -329,9 +348,15 @@ class Run:
         if boundary is not None and boundary.crash_only:
             causes = [cause for cause in causes if cause.id == "server-error"]
         for cause in causes:
-            self.collector.add(operation.label, Evidence(cause, exchange, origin, mode))
+            evidence = Evidence(cause, exchange, origin, mode, before=before)
+            self.collector.add(operation.label, evidence)
+        self.rereads.after_write(self, operation, case, exchange, before)
         self._report_progress()
         return causes
+
+    def prepare(self, case: Any) -> tuple[Any, Request]:
+        """A case as the prepared request the judge reads and the exact request sent."""
+        return self._prepare(case)
 
     def _prepare(self, case: Any, *, text: bytes | None = None) -> tuple[Any, Request]:
         import requests
@@ -408,6 +433,10 @@ class Run:
                 extra_headers=supplied,
             )
             self._record(get_label, found)
+        if self.options.stateful:
+            reads, sent = self.rereads.sent, self.sender.requests_sent
+            follow_links(self)
+            self.rereads.sent = reads + self.sender.requests_sent - sent
         self._probe_scopes()
 
     def _probe_scopes(self) -> None:

@@ -55,6 +55,9 @@ class Evidence:
     mode: str | None = None  # positive | negative, for generated requests
     # Requests that must be sent first for the reproduction to work (create, then delete...).
     before: tuple[Exchange, ...] = ()
+    # The exchange whose request ``details.request`` shows when it is not the last one: a
+    # write, when the read after it showed the cause.
+    request_of: Exchange | None = None
 
     @property
     def rank(self) -> tuple[int, int, str, bytes]:
@@ -140,7 +143,7 @@ def _finding(
         curl_command(step.request, redactor, replay_base=replay_base)
         for step in (*evidence.before, exchange)
     )
-    details["request"] = request_details(exchange.request, redactor)
+    details["request"] = request_details((evidence.request_of or exchange).request, redactor)
     if evidence.before:
         # what the reproduction sends first: a replay of the request alone shows nothing
         details["before"] = [

@@ -65,6 +65,8 @@ class FuzzOptions:
     serve: bool = False
     # the username and password an OAuth2 password flow is asked for tokens with
     login: Login | None = None
+    # reads sent again after accepted writes, sequences through undeclared links
+    stateful: bool = True
 
 
 def resolve_options(

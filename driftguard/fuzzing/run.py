@@ -186,6 +186,12 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
         )
     ):
         run.notes.append(f"warning: {message}")
+    if run.rereads.sent:
+        run.notes.append(
+            f"stateful checks: {run.rereads.sent} of the {run.sender.requests_sent} requests "
+            "(reads sent again after accepted writes, created ids sent through their items' "
+            "operations)"
+        )
     if progress is not None:
         progress(run.snapshot(finished=True))
     redactor = redactor_for(options.headers, options.templates, options.login)
@@ -318,6 +324,7 @@ def _session(
             total=len(operations),
             notes=notes,
             sender=sender,
+            operations={operation.label: operation for operation in operations},
             judge=Judge(
                 strict=options.strict,
                 base_path=urlsplit(base_url).path,

@@ -279,6 +279,10 @@ TEXTS: dict[str, str] = {
     "resource-available-after-delete": f"A resource was still served after a successful "
     f"DELETE. {_FUZZ} Clients trust a delete; it may be caching or eventual consistency, "
     f"which cannot be told from outside: a warning.",
+    "stored-input-breaks-read": f"A read that serves an accepted write (the written "
+    f"resource's GET, its list) answered 5xx or broke its schema after it, having answered well "
+    f"before. The write is a POST, PUT or PATCH answered 2xx. {_FUZZ} The stored value (1e400 "
+    f"read as infinity, NaN stored as NULL) now fails the read for every user: breaking.",
     "duplicate-create-server-error": f"The same valid create request, sent again one after "
     f"the other, gave a 5xx (typically an unhandled unique constraint: IntegrityError). "
     f"{_FUZZ} A duplicate should be refused with a 4xx such as 409; clients retry, so it is "

@@ -63,6 +63,12 @@ RULES: list[Rule] = [
         area="stateful",
     ),
     _fuzz(
+        "stored-input-breaks-read",
+        Severity.BREAKING,
+        "an accepted write breaks a later read: {read} {cause}",
+        area="stateful",
+    ),
+    _fuzz(
         "duplicate-create-server-error",
         Severity.BREAKING,
         "the same create request sent again, one after the other, gave {cause}",

@@ -61,6 +61,8 @@ def test_example_app_is_clean_at_default_settings(tmp_path: Path, rates_url: str
     # without a login the protected operations only ever refuse, and the report says so
     assert report.run.successes["GET /profile"] == 0
     assert any("never answered 2xx: " in note for note in report.run.notes)
+    # users created anonymously were read back, one by one and listed: nothing broke
+    assert any(note.startswith("stateful checks: ") for note in report.run.notes)
 
 
 @pytest.mark.slow
@@ -75,6 +77,8 @@ def test_example_app_is_clean_when_logged_in(tmp_path: Path, rates_url: str) -> 
     successes = report.run.successes
     assert successes["GET /profile"] > 0
     assert successes["POST /orders/"] > 0
+    # the orders created were read back through GET /orders/{order_id}: nothing broke
+    assert any(note.startswith("stateful checks: ") for note in report.run.notes)
     assert token not in report.to_json()
 
 

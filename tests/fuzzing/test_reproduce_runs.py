@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from driftguard import Finding, fuzz
 from driftguard._redact import Redactor
 from driftguard.fuzzing.reproduce import curl_command, redactor_for
 from driftguard.fuzzing.transport import Request as Sent
-from tests.fuzzing import apps
+from tests.fuzzing import apps, stateful_apps
 from tests.servers import serve
 
 SHELLS = [shell for shell in ("bash", "sh") if shutil.which(shell)]
@@ -170,11 +171,17 @@ def status_class(status: int) -> int:
 
 
 def reproduce_every_finding(
-    app: FastAPI, curlrc: Path, *, seed: int, env: dict[str, str] | None = None, **kwargs: Any
+    app: FastAPI,
+    curlrc: Path,
+    *,
+    seed: int,
+    env: dict[str, str] | None = None,
+    max_examples: int | None = EXAMPLES,
+    **kwargs: Any,
 ) -> list[Finding]:
     """Fuzz ``app`` over HTTP, then run every reproduction in every shell; the findings."""
     with serve(app) as url:
-        report = fuzz(url, max_examples=EXAMPLES, seed=seed, allow_unsafe=True, **kwargs)
+        report = fuzz(url, max_examples=max_examples, seed=seed, allow_unsafe=True, **kwargs)
         for finding in report.findings:
             command = finding.details["reproduce"]
             for shell in SHELLS:
@@ -190,6 +197,33 @@ def reproduce_every_finding(
 def test_every_planted_reproduction_reproduces(planted: apps.Planted, curlrc: Path) -> None:
     findings = reproduce_every_finding(planted.app(), curlrc, seed=7)
     assert {defect[0] for defect in planted.defects} <= {f.id for f in findings}
+
+
+@pytest.mark.parametrize(
+    "planted", stateful_apps.STATEFUL_PLANTED, ids=lambda planted: planted.app.__name__
+)
+def test_every_stateful_reproduction_reproduces_over_http_at_default_settings(
+    planted: stateful_apps.StatefulPlanted, curlrc: Path, tmp_path: Path
+) -> None:
+    """Write then read (create, PUT, read): the chain ends with the read that fails."""
+    (tmp_path / "fuzzed").mkdir()
+    findings = reproduce_every_finding(
+        planted.app(tmp_path / "fuzzed"), curlrc, seed=11, max_examples=None
+    )
+    over_http = {
+        (rule, operation, "response 500" if rule == "server-error" else location)
+        for rule, operation, location in planted.findings
+    }
+    assert {(f.id, f.operation, f.location) for f in findings} == over_http
+    # a list read needs no id: on a fresh service, the write and the read show it again
+    for finding in findings:
+        if finding.id != stateful_apps.STORED or "{" in finding.details["read"]:
+            continue
+        fresh = tmp_path / f"fresh-{finding.fingerprint}"
+        fresh.mkdir()
+        with serve(planted.app(fresh)) as url:
+            command = re.sub(r"http://127\.0\.0\.1:\d+", url, finding.details["reproduce"])
+            assert run(command, SHELLS[0], curlrc).split()[-1] == "500", command
 
 
 def test_multipart_reproduction_behind_an_env_credential(curlrc: Path) -> None:
