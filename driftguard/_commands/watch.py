@@ -47,14 +47,22 @@ def history_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Stderr(logging.Handler):
+    """One line per record on whatever ``sys.stderr`` is when it is written."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing left to tell
+            pass
+
+
 def log_to_stderr(quiet: bool) -> None:
     """Incident lines (and, unless quiet, retries) on stderr, one line each."""
     logger = logging.getLogger("driftguard.watch")
-    if not any(getattr(h, "_driftguard", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        handler._driftguard = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        logger.addHandler(_Stderr())
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
     logger.propagate = False
 
