@@ -398,12 +398,8 @@ class HistoryStore:
             raise self._fail("cannot connect", exc) from None
         try:
             tx = Transaction(db, "%s")
-            # The schema under a lock of its own (CREATE ... IF NOT EXISTS races in
-            # PostgreSQL), then the target's: both held until the commit.
             if not self._ready:
-                tx.execute("SELECT pg_advisory_xact_lock(?)", (_lock_id(""),))
-                for statement in _SCHEMA:
-                    tx.execute(statement.format(id="BIGSERIAL PRIMARY KEY"))
+                self._postgres_schema(tx)
             if target:
                 tx.execute("SELECT pg_advisory_xact_lock(?)", (_lock_id(target),))
             try:
@@ -417,6 +413,20 @@ class HistoryStore:
             raise self._fail("cannot use it", exc) from None
         finally:
             db.close()
+
+    @staticmethod
+    def _postgres_schema(tx: Transaction) -> None:
+        """Create the tables unless they are there, under a lock of the schema's own: DDL
+        runs only on first use (``CREATE INDEX IF NOT EXISTS`` still locks the table, which
+        deadlocks against watchers writing runs) and by one writer at a time."""
+        done = "SELECT to_regclass('driftguard_incidents_open') IS NOT NULL"
+        if tx.execute(done).fetchone()[0]:
+            return
+        tx.execute("SELECT pg_advisory_xact_lock(?)", (_lock_id(""),))
+        if tx.execute(done).fetchone()[0]:
+            return
+        for statement in _SCHEMA:
+            tx.execute(statement.format(id="BIGSERIAL PRIMARY KEY"))
 
     def _absent(self) -> bool:
         """A SQLite history that was never written: read as empty, and not created."""
