@@ -102,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _guarded(args: argparse.Namespace) -> int:
     """The command's exit code; what it raised, as one ``error:`` line and exit code 2."""
     try:
+        if getattr(_module(args.command), "MAIN_THREAD", False):
+            return _run(args)  # it installs signal handlers; its engines run deep themselves
         return run_deep(lambda: _run(args))
     except DriftguardError as exc:
         if args.debug:

@@ -22,6 +22,9 @@ from driftguard._commands import _options
 __all__ = ["duration", "history_option", "log_to_stderr", "register", "run"]
 
 USES_CONFIG = True
+# On the main thread, where SIGTERM and SIGINT handlers live (each check runs on the deep
+# thread of driftguard._deep by itself).
+MAIN_THREAD = True
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?", re.IGNORECASE)
 _UNIT = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
