@@ -29,6 +29,9 @@ table.runs,table.incidents{border-collapse:collapse;width:100%;table-layout:fixe
 table.runs th,table.runs td,table.incidents th,table.incidents td{text-align:left;
 padding:.2rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
+col.when{width:12rem}col.where{width:18%}col.what{width:7.5rem}col.n{width:5.5rem}
+col.took{width:4.5rem}
+@media (max-width:48rem){table.runs col{width:auto}}
 tr.drift td.outcome{color:var(--b);font-weight:600}
 tr.unreachable td.outcome{color:var(--w);font-weight:600}
 tr.clean td.outcome{color:var(--ok)}
@@ -129,7 +132,9 @@ def history_html(
         for run in newest
     )
     body.append(
-        '<table class="runs"><thead><tr><th>started</th><th>target</th><th>outcome</th>'
+        '<table class="runs"><colgroup><col class="when"><col class="where"><col class="what">'
+        '<col class="n"><col class="n"><col class="n"><col class="took"><col></colgroup>'
+        "<thead><tr><th>started</th><th>target</th><th>outcome</th>"
         '<th class="breaking">breaking</th><th class="warning">warning</th>'
         '<th class="info">info</th><th>took</th><th>causes</th></tr></thead>'
         f"<tbody>{rows}</tbody></table></section>"

@@ -139,7 +139,11 @@ def test_one_incident_per_new_cause_alerted_once_and_resolved_when_fixed(
     assert "0 open incident(s)" in text
     assert "3 resolved incident(s)" in text
     assert "response property 'name' was renamed to 'full_name'" in text
-    for shown in (out, err, text, json.dumps(data), *(r.decode() for r in receiver.raw)):
+    page = history(project, capsys, *history_url, "--format", "html")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count('<tr class="drift">') == 2
+    shown_all = (out, err, text, json.dumps(data), page, *(r.decode() for r in receiver.raw))
+    for shown in shown_all:
         assert PASSWORD not in shown
 
 
