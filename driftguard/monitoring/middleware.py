@@ -129,7 +129,7 @@ class DriftMonitor:
         self._queue: queue.Queue[_Sample | None] = queue.Queue(maxsize=max(1, queue_size))
         self._worker: threading.Thread | None = None
         self._start = threading.Lock()
-        self._random = random.Random()
+        self._draw = random.Random().random
         self._reported: set[str] = set()
         self._seen: OrderedDict[tuple[str, int, int], None] = OrderedDict()
         self._index: _Index | None = None
@@ -162,13 +162,14 @@ class DriftMonitor:
             self._enqueue(chosen)
 
     def _maybe_sample(self, scope: Scope) -> _Sample | None:
-        rate = self.default_rate
-        method, path = str(scope.get("method", "GET")), str(scope.get("path", "/"))
-        if self.per_route:
-            rate = self._route_rate(method, path)
-        if rate <= 0 or (rate < 1 and self._random.random() >= rate) or self._broken:
+        if self._broken:
             return None
-        return _Sample(method, path)
+        rate = self.default_rate
+        if self.per_route:
+            rate = self._route_rate(str(scope.get("method", "GET")), str(scope.get("path", "/")))
+        if rate <= 0 or (rate < 1 and self._draw() >= rate):
+            return None
+        return _Sample(str(scope.get("method", "GET")), str(scope.get("path", "/")))
 
     def _route_rate(self, method: str, path: str) -> float:
         index = self._loaded()
