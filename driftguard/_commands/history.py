@@ -8,7 +8,6 @@ resolved incidents listed (default: 7 days); open incidents are always listed.
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -61,11 +60,7 @@ def run(args: argparse.Namespace, config: Any) -> int:
         text = history_html(runs, incidents, since=since, source=store.shown)
     else:
         text = history_text(runs, incidents, since)
-    if args.output:
-        from driftguard._io import atomic_write_text
+    from driftguard.cli import write_output
 
-        atomic_write_text(args.output, text)
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    write_output(text, args.output)
     return 0

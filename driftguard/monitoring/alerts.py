@@ -3,6 +3,7 @@
 The body carries the event, the cause, its severity and message, the target, when it was
 first seen (and resolved), and a ``text`` field without links, the one field a Slack
 incoming webhook (and Mattermost, Rocket.Chat, Teams' Slack-compatible connector) shows.
+The target is written as code (in backticks), which Slack does not turn into a link.
 A receiver that is slow or down never holds the watcher up for long: each attempt has a
 timeout, a failed attempt is retried a bounded number of times, and a webhook that still
 fails is a log line, not a stopped watch.
@@ -34,11 +35,11 @@ def alert_text(event: Event) -> str:
     if event.kind == "opened":
         what = "unreachable" if incident.kind == "unreachable" else f"{incident.severity} drift"
         return (
-            f"driftguard: incident opened on {incident.target}: {what}: {incident.message} "
+            f"driftguard: incident opened on `{incident.target}`: {what}: {incident.message} "
             f"[{incident.rule}] (first seen {incident.opened})"
         )
     return (
-        f"driftguard: incident resolved on {incident.target}: {incident.message} "
+        f"driftguard: incident resolved on `{incident.target}`: {incident.message} "
         f"[{incident.rule}] (first seen {incident.opened}, gone at {incident.resolved})"
     )
 
@@ -100,11 +101,7 @@ class Alerter:
         if not events:
             return
         for event in events:
-            line = alert_text(event)
-            if event.kind == "opened":
-                logger.warning("%s", line)
-            else:
-                logger.info("%s", line)
+            logger.warning("%s", alert_text(event))  # (--quiet keeps warnings)
         if self.webhook is None:
             return
         import httpx

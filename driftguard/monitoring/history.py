@@ -24,7 +24,7 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -364,24 +364,24 @@ class HistoryStore:
             )
         except (OSError, sqlite3.Error) as exc:
             raise self._fail("cannot open it", exc) from None
-        try:
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("BEGIN IMMEDIATE")
+
+        def begin(tx: Transaction) -> None:
+            tx.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            tx.execute("PRAGMA journal_mode = WAL")
+            tx.execute("BEGIN IMMEDIATE")
             if not self._ready:
                 for statement in _SCHEMA:
-                    db.execute(statement.format(id="INTEGER PRIMARY KEY AUTOINCREMENT"))
-            try:
-                yield Transaction(db, "?")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-            self._ready = True
-        except sqlite3.Error as exc:
-            raise self._fail("cannot use it", exc) from None
-        finally:
-            db.close()
+                    tx.execute(statement.format(id="INTEGER PRIMARY KEY AUTOINCREMENT"))
+
+        with self._within(
+            Transaction(db, "?"),
+            begin,
+            commit=lambda: db.execute("COMMIT"),
+            rollback=lambda: db.execute("ROLLBACK"),
+            close=db.close,
+            errors=sqlite3.Error,
+        ) as tx:
+            yield tx
 
     @contextmanager
     def _postgres(self, target: str) -> Iterator[Transaction]:
@@ -396,30 +396,65 @@ class HistoryStore:
             db = psycopg.connect(self.url.dsn, connect_timeout=10)
         except psycopg.Error as exc:
             raise self._fail("cannot connect", exc) from None
-        try:
-            tx = Transaction(db, "%s")
+
+        def begin(tx: Transaction) -> None:
             if not self._ready:
                 self._postgres_schema(tx)
             if target:
                 tx.execute("SELECT pg_advisory_xact_lock(?)", (_lock_id(target),))
+
+        with self._within(
+            Transaction(db, "%s"),
+            begin,
+            commit=db.commit,
+            rollback=db.rollback,
+            close=db.close,
+            errors=psycopg.Error,
+        ) as tx:
+            yield tx
+
+    @contextmanager
+    def _within(
+        self,
+        tx: Transaction,
+        begin: Callable[[Transaction], None],
+        *,
+        commit: Callable[[], object],
+        rollback: Callable[[], object],
+        close: Callable[[], object],
+        errors: type[Exception],
+    ) -> Iterator[Transaction]:
+        """One transaction on an open connection, whichever the database: begun (locks
+        taken, the schema made on first use), committed, or rolled back on any exception;
+        a database error as one DriftguardError; the connection closed in every case."""
+        try:
+            begin(tx)
             try:
                 yield tx
             except BaseException:
-                db.rollback()
+                rollback()
                 raise
-            db.commit()
+            commit()
             self._ready = True
-        except psycopg.Error as exc:
+        except errors as exc:
+            self._ready = False  # (a database replaced meanwhile: make the schema again)
             raise self._fail("cannot use it", exc) from None
         finally:
-            db.close()
+            close()
 
     @staticmethod
     def _postgres_schema(tx: Transaction) -> None:
         """Create the tables unless they are there, under a lock of the schema's own: DDL
-        runs only on first use (``CREATE INDEX IF NOT EXISTS`` still locks the table, which
-        deadlocks against watchers writing runs) and by one writer at a time."""
-        done = "SELECT to_regclass('driftguard_incidents_open') IS NOT NULL"
+        runs only on first use (``CREATE INDEX IF NOT EXISTS`` locks the table even when the
+        index exists, which deadlocks against watchers writing runs) and by one writer."""
+        # pg_indexes read as a table, in this statement's snapshot: to_regclass would answer
+        # from the session's catalog cache, which a wait on an advisory lock never refreshes
+        # (it said "absent" after another writer had committed the schema, and the DDL ran
+        # again into the writers' inserts).
+        done = (
+            "SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND indexname = 'driftguard_incidents_open')"
+        )
         if tx.execute(done).fetchone()[0]:
             return
         tx.execute("SELECT pg_advisory_xact_lock(?)", (_lock_id(""),))

@@ -8,7 +8,9 @@ causes at or above ``fail_on`` are judged against the open incidents in the hist
 The loop runs until :meth:`Watcher.stop` (the command calls it on SIGTERM and SIGINT): a run
 in progress is finished and recorded, the wait for the next one is cut short. A service that
 cannot be reached is an incident, never the end of the loop; only what makes every run
-impossible (a missing or corrupt snapshot, a bad configuration or history URL) ends it.
+impossible (a missing or corrupt snapshot, a bad configuration or history URL) ends it, when
+the first run fails so; a later run that fails (the history database down for a while) is
+logged and the loop goes on.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from driftguard._errors import LoadError, TargetError
+from driftguard._errors import DriftguardError, LoadError, TargetError
 from driftguard._redact import redact_text
 from driftguard.findings import FailOn
 from driftguard.monitoring.alerts import Alerter
@@ -172,9 +174,19 @@ class Watcher:
     def loop(self, every: float, on_run: Callable[[WatchResult], None] | None = None) -> None:
         """Run every ``every`` seconds (from the start of one run to the next) until
         :meth:`stop`; a run that takes longer than ``every`` is followed at once."""
+        first = True
         while not self._stop.is_set():
             began = time.monotonic()
-            result = self.run_once()
-            if on_run is not None:
-                on_run(result)
+            try:
+                result = self.run_once()
+            except DriftguardError as exc:
+                if first:
+                    raise  # nothing ever worked: a bad configuration, the loop ends (exit 2)
+                # A history database down for a while, a snapshot being replaced: this run
+                # is lost, the watch goes on.
+                logger.error("driftguard: %s: run failed: %s", self.label, exc)
+            else:
+                first = False
+                if on_run is not None:
+                    on_run(result)
             self._stop.wait(max(0.0, every - (time.monotonic() - began)))

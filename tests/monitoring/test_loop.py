@@ -10,9 +10,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -47,11 +46,25 @@ def start_watch(project: Path, target: str, history: Path) -> subprocess.Popen[s
     )
 
 
-def wait_for(condition: Any, timeout: float = 60) -> None:
+def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def signalled(
+    watcher: subprocess.Popen[str], sig: signal.Signals, ready: Callable[[], bool]
+) -> tuple[str, str]:
+    """Send ``sig`` once ``ready()``; what the watcher printed until it ended."""
+    try:
+        wait_for(ready)
+        watcher.send_signal(sig)
+        return watcher.communicate(timeout=30)
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+            watcher.communicate()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -60,14 +73,9 @@ def test_the_loop_runs_every_interval_and_a_signal_ends_it_cleanly(
 ) -> None:
     history = tmp_path / "loop.db"
     watcher = start_watch(project, service.url, history)
-    try:
-        wait_for(lambda: history.exists() and len(open_history(str(history)).runs()) >= 2)
-        watcher.send_signal(sig)
-        out, err = watcher.communicate(timeout=30)
-    finally:
-        if watcher.poll() is None:
-            watcher.kill()
-            watcher.communicate()
+    out, err = signalled(
+        watcher, sig, lambda: history.exists() and len(open_history(str(history)).runs()) >= 2
+    )
     assert watcher.returncode == 0, err
     assert f"{sig.name}: stopping after the run in progress" in err
     assert "Traceback" not in err
@@ -100,16 +108,34 @@ def test_sigterm_during_a_run_lets_it_finish_and_be_recorded(
     url, asked = slow_service
     history = tmp_path / "slow.db"
     watcher = start_watch(project, url, history)
-    try:
-        assert asked.wait(60)
-        watcher.send_signal(signal.SIGTERM)
-        out, err = watcher.communicate(timeout=30)
-    finally:
-        if watcher.poll() is None:
-            watcher.kill()
-            watcher.communicate()
+    out, err = signalled(watcher, signal.SIGTERM, asked.is_set)
     assert watcher.returncode == 0, err
     (run,) = open_history(str(history)).runs()  # the run in progress, whole; no other
     assert run.target == url
     assert run.seconds >= 2
     assert out.count(f" {url}: ") == 1
+
+
+def test_a_run_that_fails_after_the_first_is_logged_and_the_loop_goes_on(
+    service: Service, project: Path, tmp_path: Path
+) -> None:
+    history = tmp_path / "flaky.db"
+    watcher = start_watch(project, service.url, history)
+
+    def runs() -> int:
+        return len(open_history(str(history)).runs()) if history.exists() else 0
+
+    try:
+        wait_for(lambda: runs() >= 1)
+        history.write_bytes(b"not a database any more\n" * 200)  # the database is lost
+        time.sleep(2.5)  # a run or two fail meanwhile
+        history.unlink()  # and it is back, empty
+    except BaseException:
+        watcher.kill()
+        watcher.communicate()
+        raise
+    _, err = signalled(watcher, signal.SIGTERM, lambda: runs() >= 1)
+    assert watcher.returncode == 0, err
+    assert "run failed: history" in err
+    assert "DatabaseError: file is not a database" in err
+    assert "Traceback" not in err

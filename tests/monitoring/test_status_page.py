@@ -13,7 +13,7 @@ import pytest
 from driftguard.cli import main
 from driftguard.monitoring.history import Incident, RunRecord, open_history
 from driftguard.monitoring.incidents import judge
-from tests.formats.chromium import Chromium, find_chromium
+from tests.formats.chromium import Chromium, find_chromium, load_cleanly, started
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(
@@ -25,12 +25,8 @@ RENAME = "response property 'name' was renamed to 'full_name' <b>not bold</b>"
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
-    assert CHROMIUM is not None
-    chromium = Chromium(CHROMIUM, tmp_path_factory.mktemp("chromium") / "profile")
-    try:
+    with started(tmp_path_factory.mktemp("chromium")) as chromium:
         yield chromium
-    finally:
-        chromium.close()
 
 
 def _incident(cause: str, message: str, when: str) -> Incident:
@@ -112,16 +108,7 @@ def test_the_status_page_shows_open_incidents_the_timeline_and_what_was_resolved
         )
         == 0
     )
-    url = page.as_uri()
-    browser.resize(1280, 900)
-    browser.load(url)
-    fetched = {
-        e["params"]["request"]["url"]
-        for e in browser.events
-        if e.get("method") == "Network.requestWillBeSent"
-    }
-    assert fetched == {url}
-    assert [e for e in browser.events if e.get("method") == "Runtime.exceptionThrown"] == []
+    load_cleanly(browser, page.as_uri())
 
     def texts(selector: str) -> list[str]:
         return list(
