@@ -17,13 +17,13 @@ APP = "example_app.main:app"
 DRIFTED = "example_app.dev.drifted:app"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def rates_url() -> Iterator[str]:
     with serve(rates_service.app) as url:
         yield url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def service(rates_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """example_app, deployed; each test deploys what it needs (and leaves example_app)."""
     running = Service(rates_url, tmp_path_factory.mktemp("service") / "app.db")
@@ -34,7 +34,7 @@ def service(rates_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         running.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def project(service: Service, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project watching the service: its configuration (the automatic GET probes only,
     since a watcher probes production again and again) and a snapshot of example_app."""
@@ -47,6 +47,17 @@ def project(service: Service, tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert service.module == APP
     driftguard.snapshot(service.url, snapshots=root / "snapshots")
     return root
+
+
+@pytest.fixture
+def redeployed(service: Service) -> Iterator[Service]:
+    """The service, for a test that deploys other releases: example_app again afterwards,
+    whatever the test left running, since the session's other tests watch it."""
+    try:
+        yield service
+    finally:
+        if service.module != APP or service.process is None:
+            service.deploy(APP)
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from fastapi import FastAPI
 from driftguard import DriftMonitor
 from driftguard.report import Report
 from example_app.app import create_app
-from example_app.dev import rates_service
 from example_app.dev.drifted import create_drifted_app
 from tests.conftest import ROOT
 from tests.monitoring.services import SECRET
@@ -31,12 +30,6 @@ from tests.servers import serve
 
 SNAPSHOTS = ROOT / "snapshots"
 USER = {"email": "ada@example.com", "password": "correct horse battery", "name": "Ada Lovelace"}
-
-
-@pytest.fixture(scope="module")
-def rates_url() -> Iterator[str]:
-    with serve(rates_service.app) as url:
-        yield url
 
 
 @pytest.fixture

@@ -73,12 +73,13 @@ def opened_and_resolved(receiver: Webhook) -> tuple[list[str], list[str]]:
 
 
 def test_one_incident_per_new_cause_alerted_once_and_resolved_when_fixed(
-    service: Service,
+    redeployed: Service,
     project: Path,
     receiver: Webhook,
     history_url: list[str],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    service = redeployed
     hook = ["--webhook", receiver.url, *history_url]
     assert service.module == APP
     code, out, err = watch(project, capsys, *hook)
