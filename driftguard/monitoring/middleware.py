@@ -17,7 +17,9 @@ It never changes a response (every message is passed on as it came, before it is
 at), never raises into the app (its own failures are logged and counted), and keeps the
 comparison off the request path: when the queue is full a sample is dropped and counted
 (``stats["dropped"]``, ``driftguard_monitor_dropped_total``). A body the worker saw before,
-byte for byte, for the same operation and status is not compared again.
+byte for byte, for the same operation and status is not compared again. The snapshot is
+read by the worker, never on a request; per-route rates apply once it is (``ready``), the
+``"*"`` rate until then.
 """
 
 from __future__ import annotations
@@ -137,6 +139,8 @@ class DriftMonitor:
         self._seen: OrderedDict[tuple[str, int, int], None] = OrderedDict()
         self._index: _Index | None = None
         self._broken: str | None = None
+        # set once the snapshot is read (or could not be): per-route rates apply from then
+        self.ready = threading.Event()
 
     # -- on the request path: as little as possible, and nothing that can raise ---------------
 
@@ -175,8 +179,11 @@ class DriftMonitor:
         return _Sample(str(scope.get("method", "GET")), str(scope.get("path", "/")))
 
     def _route_rate(self, method: str, path: str) -> float:
-        index = self._loaded()
-        operation = None if index is None else index.spec.find(method, path)
+        index = self._index
+        if index is None:  # the worker loads the snapshot; until then, the default rate
+            self._ensure_worker()
+            return self.default_rate
+        operation = index.spec.find(method, path)
         if operation is None:
             return self.default_rate
         return self.rates.get(operation.label, self.default_rate)
@@ -229,6 +236,7 @@ class DriftMonitor:
         blocked on the queue would be woken by every sample, and each wake-up takes the GIL
         from the event loop in the middle of the next request: at ``sample=0.05`` that cost
         more than all the comparisons (a p50 overhead of 1.5% instead of 0.3%)."""
+        self._loaded()
         while True:
             time.sleep(POLL)
             while True:
@@ -261,6 +269,7 @@ class DriftMonitor:
                             self.snapshots,
                             self._broken,
                         )
+                    self.ready.set()
         return self._index
 
     def _compare(self, sample: _Sample) -> None:

@@ -165,6 +165,7 @@ def test_rates_per_route(environment: None) -> None:
     reports: list[Report] = []
     rates = {"GET /pricing/plans": 1.0, "*": 0.0}
     with monitored(True, sample=rates, on_drift=reports.append) as (client, monitor):
+        assert monitor.ready.wait(30)  # the worker has read the snapshot: routes are known
         traffic(client)
     assert [c.findings[0].operation for r in reports for c in r.causes] == ["GET /pricing/plans"]
     assert monitor.stats["sampled"] == 3
