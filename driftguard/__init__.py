@@ -2,7 +2,8 @@
 
 The public API, one name per thing a user does: ``diff_specs`` (schema drift), ``snapshot``
 and ``check`` (response drift against a snapshot directory), ``fuzz`` (validation gaps),
-``DriftRecorder`` (drift in the services an app depends on), and the ``Report`` /
+``DriftRecorder`` (drift in the services an app depends on), ``DriftMonitor`` (drift in an
+app's own live responses, sampled by a middleware), and the ``Report`` /
 ``Finding`` model they all return. Everything here is importable without pytest or
 schemathesis; each engine is imported on first use.
 """
@@ -27,6 +28,7 @@ from driftguard.report import Report
 if TYPE_CHECKING:
     from driftguard._config import Config, load_config
     from driftguard.fuzzing.run import fuzz
+    from driftguard.monitoring.middleware import DriftMonitor
     from driftguard.openapi.compare import diff_specs
     from driftguard.openapi.sources import load_spec
     from driftguard.shapes import Shape, compare_response, compare_shapes, infer_shape
@@ -38,6 +40,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "DownstreamDriftError",
+    "DriftMonitor",
     "DriftRecorder",
     "DriftguardError",
     "Finding",
@@ -74,6 +77,7 @@ _LAZY = {
     "diff_specs": "driftguard.openapi.compare",
     "DownstreamDriftError": "driftguard.snapshots.downstream",
     "DriftRecorder": "driftguard.snapshots.downstream",
+    "DriftMonitor": "driftguard.monitoring.middleware",
     "ResponseRecord": "driftguard.snapshots.record",
     "Shape": "driftguard.shapes",
     "compare_response": "driftguard.shapes",

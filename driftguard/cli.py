@@ -30,7 +30,7 @@ from driftguard._version import __version__
 from driftguard.findings import FailOn
 from driftguard.report import Report
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "write_output"]
 
 # Commands that read documents and write one report, then end: the cyclic garbage collector
 # is off while they run (its passes would walk every object of the documents being read,
@@ -102,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _guarded(args: argparse.Namespace) -> int:
     """The command's exit code; what it raised, as one ``error:`` line and exit code 2."""
     try:
+        if getattr(_module(args.command), "MAIN_THREAD", False):
+            return _run(args)  # it installs signal handlers; its engines run deep themselves
         return run_deep(lambda: _run(args))
     except DriftguardError as exc:
         if args.debug:
@@ -183,15 +185,19 @@ def emit(report: Report, args: argparse.Namespace, config: Any) -> int:
         show=getattr(args, "show", None),
         details=bool(getattr(args, "details", False)),
     )
-    text = render(report, name, options)
-    if args.output:
+    write_output(render(report, name, options), args.output)
+    return report.exit_code(fail_on)
+
+
+def write_output(text: str, output: str | None) -> None:
+    """A command's output: into ``--output FILE`` atomically, else on stdout."""
+    if output:
         from driftguard._io import atomic_write_text
 
-        atomic_write_text(args.output, text)
+        atomic_write_text(output, text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-    return report.exit_code(fail_on)
 
 
 def _colour_wanted() -> bool:

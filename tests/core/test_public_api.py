@@ -11,6 +11,7 @@ PUBLIC = [
     "Config",
     "ConfigError",
     "DownstreamDriftError",
+    "DriftMonitor",
     "DriftRecorder",
     "DriftguardError",
     "Finding",

@@ -19,11 +19,13 @@ import struct
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["Chromium", "find_chromium"]
+__all__ = ["Chromium", "find_chromium", "load_cleanly", "started"]
 
 FLAGS = [
     "--headless",
@@ -44,6 +46,33 @@ _GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455's accept-key constant
 
 def find_chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@contextmanager
+def started(directory: Path) -> Iterator[Chromium]:
+    """A browser with a fresh profile in ``directory``, closed afterwards (a test module's
+    fixture: tests that use it skip where :func:`find_chromium` finds nothing)."""
+    binary = find_chromium()
+    assert binary is not None
+    chromium = Chromium(binary, directory / "profile")
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+def load_cleanly(browser: Chromium, url: str) -> None:
+    """Load the page at 1280 x 900 and check that it ran cleanly and fetched nothing."""
+    browser.resize(1280, 900)
+    browser.load(url)
+    fetched = {
+        e["params"]["request"]["url"]
+        for e in browser.events
+        if e.get("method") == "Network.requestWillBeSent"
+    }
+    assert fetched == {url.split("#")[0]}
+    thrown = [e for e in browser.events if e.get("method") == "Runtime.exceptionThrown"]
+    assert thrown == []
 
 
 class _WebSocket:

@@ -18,7 +18,7 @@ from driftguard.causes import Cause
 from driftguard.findings import Finding
 from driftguard.formats import render
 from driftguard.report import Report
-from tests.formats.chromium import Chromium, find_chromium
+from tests.formats.chromium import Chromium, find_chromium, load_cleanly, started
 from tests.formats.pages import every_source
 
 CHROMIUM = find_chromium()
@@ -38,12 +38,8 @@ VISIBLE_ROWS = (
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
-    assert CHROMIUM is not None
-    chromium = Chromium(CHROMIUM, tmp_path_factory.mktemp("chromium") / "profile")
-    try:
+    with started(tmp_path_factory.mktemp("chromium")) as chromium:
         yield chromium
-    finally:
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -56,18 +52,7 @@ def stripe(specs_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[R
     return report, path.as_uri()
 
 
-def _open(browser: Chromium, url: str) -> None:
-    """Load the page at 1280 x 900 and check that it ran cleanly and fetched nothing."""
-    browser.resize(1280, 900)
-    browser.load(url)
-    fetched = {
-        e["params"]["request"]["url"]
-        for e in browser.events
-        if e.get("method") == "Network.requestWillBeSent"
-    }
-    assert fetched == {url.split("#")[0]}
-    thrown = [e for e in browser.events if e.get("method") == "Runtime.exceptionThrown"]
-    assert thrown == []
+_open = load_cleanly
 
 
 def _expand_all(browser: Chromium) -> None:
