@@ -8,9 +8,10 @@ at fault, never the generated value, so that fingerprints hold across seeds.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from driftguard._raised import app_frame, clip
 from driftguard.fuzzing.auth import Slot
@@ -26,6 +27,7 @@ __all__ = [
     "exception_cause",
     "framework_answer",
     "integral_floats_as_ints",
+    "lone_surrogate",
     "missing_header",
     "rejected_valid",
     "schema_violation",
@@ -57,10 +59,52 @@ def status_cause(status: int, request: Request | None = None) -> Cause:
     shrinks what does not matter to other values, so those fields name the crash.
     ``details.trigger`` lists them; a 5xx whose trigger holds another's is that one.
     """
+    if request is not None and lone_surrogate(request):
+        # The one crash of every handler that echoes text (and of FastAPI's 422 handler),
+        # whatever else the request held: one cause, not one per zero field.
+        where = " with a lone surrogate"
+        cause = f"answered {status}{where}: a JSON renderer that cannot encode it"
+        return Cause(
+            "server-error", f"response {status}{where}", {"cause": cause, "status": status}
+        )
     trigger = zero_fields(request) if request is not None else []
     where = f" with zero or empty {', '.join(trigger)}" if trigger else ""
     details = {"cause": f"answered {status}{where}", "status": status, "trigger": trigger}
     return Cause("server-error", f"response {status}{where}", details)
+
+
+_SURROGATE_BYTES = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")  # UTF-8's shape of a surrogate
+
+
+def lone_surrogate(request: Request) -> bool:
+    """Whether ``request`` carries a lone surrogate: escaped in a JSON body (``"\\ud800"``,
+    which a JSON parser reads as one), or as its UTF-8 shape in the query (``%ED%A0%80``)."""
+    query = urlsplit(request.url).query
+    if query and _SURROGATE_BYTES.search(unquote_to_bytes(query)):
+        return True
+    if b"\\ud" not in request.body.lower():
+        return False
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return False
+    return any(_has_surrogate(text) for text in _texts(body))
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
 
 
 def zero_fields(request: Request) -> list[str]:
