@@ -132,7 +132,7 @@ def main() -> int:
         on, off = statistics.median(seconds[True]), statistics.median(seconds[False])
         print(
             f"example_app, seed {options.seed}: {on:.2f}s with boundary values, {off:.2f}s "
-            f"without (+{on - off:.2f}s, median of {options.rounds})"
+            f"without ({on - off:+.2f}s, median of {options.rounds})"
         )
     return 0
 
