@@ -29,6 +29,7 @@ __all__ = [
     "integral_floats_as_ints",
     "lone_surrogate",
     "missing_header",
+    "page_size_exceeded",
     "rejected_valid",
     "schema_violation",
     "status_cause",
@@ -158,6 +159,41 @@ def exception_cause(error: BaseException) -> Cause:
         },
     }
     return Cause("server-error", f"exception {kind}{where}", details)
+
+
+# Query parameters that size a page, spelled without "_" or "-" and lower-cased.
+_PAGE_SIZES = frozenset(
+    {"limit", "pagesize", "perpage", "pagelimit", "maxresults", "take", "top", "first"}
+)
+
+
+def page_size_exceeded(exchange: Exchange, maxima: Mapping[str, int | float]) -> list[Cause]:
+    """``page-size-exceeded``: a 2xx whose array is longer than a page-size parameter's
+    documented maximum (``maxima``: the query parameters' maxima by name).
+
+    Only parameters named like a page size count, and only the answer's top-level array or
+    its top-level properties' arrays (``{"items": [...]}``): a maximum on anything else says
+    nothing about how long an answer may be.
+    """
+    if not exchange.succeeded or not maxima:
+        return []
+    body = exchange.json()
+    arrays = [body] if isinstance(body, list) else []
+    if isinstance(body, Mapping):
+        arrays = [value for value in body.values() if isinstance(value, list)]
+    longest = max((len(array) for array in arrays), default=0)
+    sent = dict(exchange.request.query)
+    causes = []
+    for name, maximum in maxima.items():
+        if name.replace("_", "").replace("-", "").lower() not in _PAGE_SIZES:
+            continue
+        if name in sent and longest > maximum:
+            cause = f"{longest} items to {name}={sent[name]}, documented maximum {maximum}"
+            details = {"cause": cause, "parameter": name, "sent": sent[name], "count": longest}
+            details["maximum"] = maximum
+            location = f"response {exchange.status} longer than query {name}'s maximum"
+            causes.append(Cause("page-size-exceeded", location, details))
+    return causes
 
 
 def missing_header(name: str, status: int) -> Cause:

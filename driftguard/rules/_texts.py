@@ -273,6 +273,10 @@ TEXTS: dict[str, str] = {
     "resource-available-after-delete": f"A resource was still served after a successful "
     f"DELETE. {_FUZZ} Clients trust a delete; it may be caching or eventual consistency, "
     f"which cannot be told from outside: a warning.",
+    "page-size-exceeded": f"An answer held more items than the documented maximum of a "
+    f"page-size query parameter (limit, page_size, per_page...). Typically limit=-1 where "
+    f"only an upper bound is set, read as 'no limit' by items[:limit] or SQL's LIMIT. {_FUZZ} "
+    f"Clients and servers size pages and buffers by that maximum, so it is breaking.",
     "duplicate-create-server-error": f"The same valid create request, sent again one after "
     f"the other, gave a 5xx (typically an unhandled unique constraint: IntegrityError). "
     f"{_FUZZ} A duplicate should be refused with a 4xx such as 409; clients retry, so it is "

@@ -13,7 +13,7 @@ import tempfile
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Form, Header, HTTPException, Request
+from fastapi import FastAPI, Form, Header, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -296,5 +296,23 @@ def reminders() -> FastAPI:
     @app.get("/alarms", responses=_INVALID)
     def alarm(x_days: Annotated[int, Header(ge=-3650, le=3650)]) -> dict[str, str]:
         return {"at": (datetime(2026, 1, 1) + timedelta(days=x_days)).isoformat()}
+
+    return app
+
+
+def pages() -> FastAPI:
+    """GET /items pages with ``limit: int = Query(le=100)`` and slices ``items[:limit]``:
+    limit=-1, which the schema allows, answers every item but the last, 149 of them."""
+    app = FastAPI(title="pages")
+    _safe_validation_errors(app)
+    items = [f"item {n}" for n in range(150)]
+
+    @app.get("/items", responses=_INVALID)
+    def page(limit: Annotated[int, Query(le=100)] = 10) -> list[str]:
+        return items[:limit]  # the defect: a negative limit slips past the cap
+
+    @app.get("/names", responses=_INVALID)
+    def names(limit: Annotated[int, Query(ge=0, le=100)] = 10) -> list[str]:
+        return items[:limit]
 
     return app

@@ -56,6 +56,7 @@ CLASSES = [
     Row("empty string", new.initials, ("server-error", "POST /initials", "exception IndexError in initial")),
     Row("empty array", new.averages, ("server-error", "POST /averages", "exception ZeroDivisionError in average")),
     Row("nested body field", new.nested_orders, ("server-error", "POST /orders", "exception ValueError in <genexpr>")),
+    Row("limit=-1 past the cap", new.pages, ("page-size-exceeded", "GET /items", "response 200 longer than query limit's maximum")),
     Row("header parameter", new.reminders, ("server-error", "GET /reminders", "exception OverflowError in reminder")),
 ]  # fmt: skip
 
@@ -87,6 +88,7 @@ APPS = [
     App(new.averages, "POST /medians"),
     App(new.nested_orders, "POST /quotes"),
     App(new.reminders, "GET /alarms"),
+    App(new.pages, "GET /names"),
 ]  # fmt: skip
 
 
@@ -103,7 +105,7 @@ def test_every_class_of_the_issue_has_a_row_and_every_row_an_app() -> None:
     issue = {"beyond int64", "1e400 and Infinity", "NaN", "-0", "very long string", "year 1"}
     issue |= {"NUL byte in a form password", "lone surrogate", "9999-12-31", "empty array"}
     issue |= {"naive vs aware datetime", "empty string", "huge negative, upper bound only"}
-    issue |= {"negative integer path parameter", "NaN accepted"}
+    issue |= {"negative integer path parameter", "NaN accepted", "limit=-1 past the cap"}
     assert issue <= boundaries
     assert {row.app for row in CLASSES} == {app.factory for app in APPS}
 
@@ -129,6 +131,15 @@ def test_a_lone_surrogate_is_one_finding_of_the_whole_app() -> None:
     report.to_json().encode("utf-8")  # the report itself can be written
 
 
+def test_a_negative_limit_past_the_cap_says_how_many_came_back() -> None:
+    (finding,) = fuzz(new.pages(), seed=SEED).findings
+    assert finding.details["request"]["query"] == {"limit": "-1"}
+    assert (finding.details["count"], finding.details["maximum"]) == (149, 100)
+    assert finding.message == (
+        "answered more items than a page size allows: 149 items to limit=-1, documented maximum 100"
+    )
+
+
 def test_a_nul_in_a_login_form_is_sent_form_encoded() -> None:
     report = fuzz(new.logins(), seed=SEED)
     (crash,) = report.findings
@@ -139,7 +150,8 @@ def test_a_nul_in_a_login_form_is_sent_form_encoded() -> None:
 
 
 # Over HTTP a crash is a 500 with no traceback: the operations, not the exceptions, are
-# pinned. A representative subset: numbers, -0, a form, a surrogate, text, dates, a header.
+# pinned. A representative subset: numbers, -0, a form, a surrogate, text, dates, a header,
+# a page size.
 HTTP = {
     "cents": {("server-error", "POST /totals")},
     "displays": {("response-schema-violation", "POST /amounts")},
@@ -148,6 +160,7 @@ HTTP = {
     "long_names": {("server-error", "GET /files")},
     "returns": {("server-error", "POST /returns")},
     "reminders": {("server-error", "GET /reminders")},
+    "pages": {("page-size-exceeded", "GET /items")},
 }
 BY_NAME = {app.factory.__name__: app for app in APPS}
 
