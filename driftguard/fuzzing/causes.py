@@ -8,9 +8,10 @@ at fault, never the generated value, so that fingerprints hold across seeds.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from driftguard._http import HEADER_NAME, header_value_problem
 from driftguard._raised import app_frame, clip
@@ -30,7 +31,9 @@ __all__ = [
     "invalid_headers",
     "is_documented",
     "json_leaves",
+    "lone_surrogate",
     "missing_header",
+    "page_size_exceeded",
     "rejected_valid",
     "schema_violation",
     "status_cause",
@@ -62,10 +65,52 @@ def status_cause(status: int, request: Request | None = None) -> Cause:
     shrinks what does not matter to other values, so those fields name the crash.
     ``details.trigger`` lists them; a 5xx whose trigger holds another's is that one.
     """
+    if request is not None and lone_surrogate(request):
+        # The one crash of every handler that echoes text (and of FastAPI's 422 handler),
+        # whatever else the request held: one cause, not one per zero field.
+        where = " with a lone surrogate"
+        cause = f"answered {status}{where}: a JSON renderer that cannot encode it"
+        return Cause(
+            "server-error", f"response {status}{where}", {"cause": cause, "status": status}
+        )
     trigger = zero_fields(request) if request is not None else []
     where = f" with zero or empty {', '.join(trigger)}" if trigger else ""
     details = {"cause": f"answered {status}{where}", "status": status, "trigger": trigger}
     return Cause("server-error", f"response {status}{where}", details)
+
+
+_SURROGATE_BYTES = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")  # UTF-8's shape of a surrogate
+
+
+def lone_surrogate(request: Request) -> bool:
+    """Whether ``request`` carries a lone surrogate: escaped in a JSON body (``"\\ud800"``,
+    which a JSON parser reads as one), or as its UTF-8 shape in the query (``%ED%A0%80``)."""
+    query = urlsplit(request.url).query
+    if query and _SURROGATE_BYTES.search(unquote_to_bytes(query)):
+        return True
+    if b"\\ud" not in request.body.lower():
+        return False
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return False
+    return any(_has_surrogate(text) for text in _texts(body))
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
 
 
 def zero_fields(request: Request) -> list[str]:
@@ -177,6 +222,41 @@ def is_documented(status: int, documented: Sequence[str]) -> bool:
         or (len(key) == 3 and key[0] == text[0] and key[1:] in ("XX", "xx"))
         for key in documented
     )
+
+
+# Query parameters that size a page, spelled without "_" or "-" and lower-cased.
+_PAGE_SIZES = frozenset(
+    {"limit", "pagesize", "perpage", "pagelimit", "maxresults", "take", "top", "first"}
+)
+
+
+def page_size_exceeded(exchange: Exchange, maxima: Mapping[str, int | float]) -> list[Cause]:
+    """``page-size-exceeded``: a 2xx whose array is longer than a page-size parameter's
+    documented maximum (``maxima``: the query parameters' maxima by name).
+
+    Only parameters named like a page size count, and only the answer's top-level array or
+    its top-level properties' arrays (``{"items": [...]}``): a maximum on anything else says
+    nothing about how long an answer may be.
+    """
+    if not exchange.succeeded or not maxima:
+        return []
+    body = exchange.json()
+    arrays = [body] if isinstance(body, list) else []
+    if isinstance(body, Mapping):
+        arrays = [value for value in body.values() if isinstance(value, list)]
+    longest = max((len(array) for array in arrays), default=0)
+    sent = dict(exchange.request.query)
+    causes = []
+    for name, maximum in maxima.items():
+        if name.replace("_", "").replace("-", "").lower() not in _PAGE_SIZES:
+            continue
+        if name in sent and longest > maximum:
+            cause = f"{longest} items to {name}={sent[name]}, documented maximum {maximum}"
+            details = {"cause": cause, "parameter": name, "sent": sent[name], "count": longest}
+            details["maximum"] = maximum
+            location = f"response {exchange.status} longer than query {name}'s maximum"
+            causes.append(Cause("page-size-exceeded", location, details))
+    return causes
 
 
 def missing_header(name: str, status: int) -> Cause:

@@ -6,7 +6,7 @@ For every operation, a :class:`Run` sends:
    and headers, positive and negative. They find most planted defects in a few requests and
    give every run, whatever the seed, the same baseline; then driftguard's own edges of
    each type (:mod:`~driftguard.fuzzing.boundaries`: 2^63, ``1e400``, ``NaN``, NUL bytes,
-   year 9999, naive datetimes), capped per operation;
+   lone surrogates, year 9999, naive datetimes), capped per operation;
 2. Hypothesis-generated cases, positive and negative (``max_examples`` per operation).
    A request that shows a cause coverage did not is raised as a failure of its own class, so
    Hypothesis shrinks each cause separately to a minimal request;
@@ -347,9 +347,10 @@ class Run:
         causes = self.judge.causes(operation, case, context, prepared, exchange, state.slots)
         if boundary is not None and boundary.crash_only:
             causes = [cause for cause in causes if cause.id == "server-error"]
+        app_wide = boundary is not None and boundary.surrogate
         for cause in causes:
             evidence = Evidence(cause, exchange, origin, mode, before=before)
-            self.collector.add(operation.label, evidence)
+            self.collector.add(operation.label, evidence, app_wide=app_wide)
         self.rereads.after_write(self, operation, case, exchange, before)
         self._report_progress()
         return causes
@@ -362,8 +363,8 @@ class Run:
         import requests
 
         kwargs = case.as_transport_kwargs(base_url=self.base_url, headers=self.options.headers)
-        if text is not None and "json" in kwargs:
-            del kwargs["json"]
+        if text is not None and ("json" in kwargs or "data" in kwargs):
+            kwargs.pop("json", None)  # a JSON text or a form, written byte for byte
             kwargs["data"] = text
             kwargs["headers"] = {**(kwargs.get("headers") or {}), "Content-Type": case.media_type}
         if "json" in kwargs and case.meta is not None and case.meta.generation.mode.is_positive:

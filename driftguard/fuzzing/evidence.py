@@ -67,16 +67,25 @@ class Evidence:
 
 
 class Collector:
-    """The best evidence per (operation, id, location)."""
+    """The best evidence per (operation, id, location).
+
+    A cause of the whole app (a lone surrogate that its JSON renderer cannot encode, seen on
+    every operation that echoes text) is kept once, under no operation, with the operations
+    that showed it: one finding for one fix.
+    """
 
     def __init__(self) -> None:
         self._best: dict[tuple[str, str, str], Evidence] = {}
+        self._seen: dict[tuple[str, str], set[str]] = {}  # app-wide cause -> operations
 
     def __len__(self) -> int:
         return len(self._best)
 
-    def add(self, operation: str, evidence: Evidence) -> bool:
+    def add(self, operation: str, evidence: Evidence, *, app_wide: bool = False) -> bool:
         """Keep ``evidence`` if it is the first or the smallest for its cause; True if new."""
+        if app_wide:
+            self._seen.setdefault(evidence.cause.key, set()).add(operation)
+            operation = ""
         key = (operation, *evidence.cause.key)
         current = self._best.get(key)
         if current is None:
@@ -97,8 +106,15 @@ class Collector:
     ) -> list[Finding]:
         kept = _without_subsumed(self._best)
         return [
-            _finding(operation, evidence, redactor, replay_base=replay_base, serve=serve)
-            for (operation, _, _), evidence in sorted(kept.items())
+            _finding(
+                operation,
+                evidence,
+                redactor,
+                replay_base=replay_base,
+                serve=serve,
+                seen=sorted(self._seen.get((rule, location), ())) if not operation else None,
+            )
+            for (operation, rule, location), evidence in sorted(kept.items())
         ]
 
 
@@ -134,11 +150,14 @@ def _finding(
     *,
     replay_base: str | None,
     serve: str | None,
+    seen: list[str] | None = None,
 ) -> Finding:
     exchange = evidence.exchange
     details: dict[str, Any] = {
         key: redactor.details(value) for key, value in evidence.cause.details.items()
     }
+    if seen is not None:
+        details["operations"] = seen  # an app-wide cause: where it was seen
     details["reproduce"] = " && ".join(
         curl_command(step.request, redactor, replay_base=replay_base)
         for step in (*evidence.before, exchange)
@@ -161,7 +180,10 @@ def _finding(
     if serve is not None:
         details["serve"] = serve
     finding = rules.finding(
-        evidence.cause.id, operation=operation, location=evidence.cause.location, details=details
+        evidence.cause.id,
+        operation=operation or None,
+        location=evidence.cause.location,
+        details=details,
     )
     if evidence.cause.severity is not None:
         finding = finding.with_severity(evidence.cause.severity)
@@ -176,7 +198,12 @@ def _response_text(content: bytes, redactor: Redactor) -> str:
     except ValueError:
         text = content[: _BODY_EXCERPT * 4].decode("utf-8", errors="replace")
         return redactor.received_text(text)
-    return json.dumps(redactor.received(data), ensure_ascii=False)
+    text = json.dumps(redactor.received(data), ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate echoed back: keep its escape
+        return json.dumps(redactor.received(data))
+    return text
 
 
 def _excerpt(text: str) -> str:

@@ -48,6 +48,7 @@ from driftguard.fuzzing.causes import (
     framework_answer,
     invalid_headers,
     missing_header,
+    page_size_exceeded,
     rejected_valid,
     schema_violation,
     status_cause,
@@ -61,7 +62,7 @@ from driftguard.fuzzing.reading import (
     sent_query_value_is_invalid,
     split_header_list,
 )
-from driftguard.fuzzing.schema import lax_coerce
+from driftguard.fuzzing.schema import keyword, lax_coerce
 from driftguard.fuzzing.transport import Exchange
 
 __all__ = ["CHECKS_CONFIG", "Judge", "check_context", "leaves"]
@@ -146,6 +147,7 @@ class Judge:
         if missed and exchange.succeeded and sent_query_value_is_invalid(case, exchange):
             causes.extend(self._accepted_invalid(operation, case, exchange, slots))
         causes.extend(_auth_causes(case, exchange, slots))
+        causes.extend(page_size_exceeded(exchange, _query_maxima(operation)))
         return unique(causes)
 
     def _failure_causes(
@@ -320,6 +322,17 @@ def _auth_causes(case: Any, exchange: Exchange, slots: list[Slot]) -> list[Cause
     if has_credentials(exchange.request, slots):
         return []  # credentials that may be valid (supplied) or not: the probe decides
     return [unenforced_auth("without credentials", exchange.status, slots)]
+
+
+def _query_maxima(operation: Any) -> dict[str, int | float]:
+    """The documented ``maximum`` of each query parameter that has one."""
+    maxima: dict[str, int | float] = {}
+    for parameter in operation.query:
+        schema = parameter.validation_schema
+        maximum = keyword(schema, schema, "maximum")
+        if isinstance(maximum, int | float) and not isinstance(maximum, bool):
+            maxima[parameter.name] = maximum
+    return maxima
 
 
 def leaves(exc: BaseException) -> Iterator[BaseException]:

@@ -90,8 +90,10 @@ def _body_value(request: Request) -> Any:
     content_type = (request.header("content-type") or "").lower()
     if "json" in content_type:
         try:
-            return json.loads(request.body)
-        except ValueError:
+            value = json.loads(request.body)
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+            return value
+        except ValueError:  # not JSON, or a lone surrogate: no text, shown as sent
             pass
     return request.body.decode("utf-8", errors="backslashreplace")
 

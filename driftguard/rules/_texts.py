@@ -283,6 +283,10 @@ TEXTS: dict[str, str] = {
     f"resource's GET, its list) answered 5xx or broke its schema after it, having answered well "
     f"before. The write is a POST, PUT or PATCH answered 2xx. {_FUZZ} The stored value (1e400 "
     f"read as infinity, NaN stored as NULL) now fails the read for every user: breaking.",
+    "page-size-exceeded": f"An answer held more items than the documented maximum of a "
+    f"page-size query parameter (limit, page_size, per_page...). Typically limit=-1 where "
+    f"only an upper bound is set, read as 'no limit' by items[:limit] or SQL's LIMIT. {_FUZZ} "
+    f"Clients and servers size pages and buffers by that maximum, so it is breaking.",
     "duplicate-create-server-error": f"The same valid create request, sent again one after "
     f"the other, gave a 5xx (typically an unhandled unique constraint: IntegrityError). "
     f"{_FUZZ} A duplicate should be refused with a 4xx such as 409; clients retry, so it is "

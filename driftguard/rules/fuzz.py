@@ -30,6 +30,11 @@ RULES: list[Rule] = [
         "response does not match its schema: {cause}",
     ),
     _fuzz(
+        "page-size-exceeded",
+        Severity.BREAKING,
+        "answered more items than a page size allows: {cause}",
+    ),
+    _fuzz(
         "undocumented-status-code",
         Severity.WARNING,
         "answered undocumented status {status} (documented: {documented})",

@@ -12,7 +12,14 @@ import math
 import pytest
 
 from driftguard import Report, Severity, fuzz
-from driftguard.fuzzing.boundaries import INT64, Boundary, body_text, boundary_values
+from driftguard.fuzzing.boundaries import (
+    INT64,
+    SURROGATE,
+    Boundary,
+    body_text,
+    boundary_values,
+    form_text,
+)
 from tests.documents import run
 from tests.fuzzing import apps, boundary_apps
 from tests.servers import serve
@@ -51,6 +58,8 @@ def test_calendar_edges_are_found_over_real_http() -> None:
     assert keys(report) == {
         ("server-error", "POST /events", "response 500"),
         ("server-error", "POST /deliveries", "response 500"),
+        # FastAPI's own 422 handler, echoing a refused lone surrogate: one for the whole app
+        ("server-error", None, "response 500 with a lone surrogate"),
     }
     bodies = {f.operation: f.details["request"]["body"] for f in report.findings}
     assert bodies["POST /deliveries"] == {"ordered": "9999-12-31"}
@@ -72,8 +81,40 @@ def test_strings_get_nul_long_and_calendar_edges() -> None:
         b.value for b in boundary_values(date, date)
     }
     labels = {b.label for b in boundary_values(stamp, stamp)}
-    assert {"naive", "aware", "year 9999", "long"} <= labels
+    assert {"naive", "aware", "year 9999", "long", "lone surrogate"} <= labels
     assert boundary_values({"type": "boolean"}, {}) == []
+    (surrogate,) = [b for b in boundary_values(date, date) if b.surrogate]
+    assert surrogate.value == SURROGATE == "a\ud800b"
+    assert surrogate.crash_only  # never judged valid or invalid: no text at all
+
+
+def test_numbers_get_both_infinities_and_negative_zero() -> None:
+    number = {"type": "number", "maximum": 100}
+    texts = {b.text for b in boundary_values(number, number)}
+    assert {"1e400", "-1e400", "NaN", "Infinity", "-Infinity"} <= texts
+    values = [b.value for b in boundary_values(number, number)]
+    assert any(v == 0 and math.copysign(1, v) < 0 for v in values)  # -0.0
+    assert -1 in values  # below an upper bound only
+
+
+def test_body_text_reaches_nested_fields_and_escapes_a_surrogate() -> None:
+    body = {"lines": [{"seats": 1, "sku": "a"}], "note": "x"}
+    huge = Boundary(math.inf, "1e400", text="1e400")
+    assert body_text(body, ("lines", 0, "seats"), huge) == (
+        b'{"lines": [{"seats": 1e400, "sku": "a"}], "note": "x"}'
+    )
+    assert body == {"lines": [{"seats": 1, "sku": "a"}], "note": "x"}  # the base is kept
+    lone = Boundary(SURROGATE, "lone surrogate", crash_only=True, surrogate=True)
+    assert body_text(body, "note", lone).endswith(b'"note": "a\\ud800b"}')
+
+
+def test_form_text_sends_every_byte_of_a_login_form() -> None:
+    nul = Boundary("a\x00b", "NUL byte")
+    form = {"username": "ann@example.com", "password": "x", "scopes": ["a", "b"]}
+    sent = b"username=ann%40example.com&password=a%00b&scopes=a&scopes=b"
+    assert form_text(form, "password", nul) == sent
+    negative_zero = Boundary(0, "-0", text="-0")
+    assert form_text({"count": 1}, "count", negative_zero) == b"count=-0"
 
 
 def test_body_text_writes_what_json_encoders_refuse() -> None:

@@ -73,7 +73,11 @@ def test_a_crash_under_concurrency_names_the_exception() -> None:
     assert finding.id == "concurrency-conflict"
     assert "RuntimeError: two bookings at once" in finding.message
     assert finding.details["concurrency"] == 4
-    assert fuzz(apps.racy_ids(), max_examples=EXAMPLES, seed=9, concurrency=1).findings == []
+    alone = fuzz(apps.racy_ids(), max_examples=EXAMPLES, seed=9, concurrency=1)
+    # left: FastAPI's own 422 handler crashing on a lone surrogate, a finding of the whole app
+    assert [(f.id, f.operation, f.location) for f in alone.findings] == [
+        ("server-error", None, "exception UnicodeEncodeError")
+    ]
 
 
 def test_found_over_real_http() -> None:
