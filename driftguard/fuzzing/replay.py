@@ -183,16 +183,20 @@ def _values(value: Any) -> list[Any]:
 
 
 def _body(recorded: Mapping[str, Any], headers: Mapping[str, str]) -> bytes:
-    """The body as ``request_details`` showed it: JSON for JSON media types, else text."""
+    """The body as ``request_details`` showed it: a JSON value for JSON media types, or the
+    text that was sent (a body that is not JSON, or JSON text kept as sent because it holds
+    a lone surrogate: text that parses to an object or array)."""
     body = recorded.get("body")
     if body is None:
         return b""
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-    if isinstance(body, str) and "json" not in content_type.lower():
-        return body.encode("utf-8", errors="surrogatepass")
     if isinstance(body, str):
+        if "json" not in content_type.lower():
+            return body.encode("utf-8", errors="surrogatepass")
         try:
-            json.loads(body)
+            kept = isinstance(json.loads(body), dict | list)
         except ValueError:
-            return body.encode("utf-8", errors="surrogatepass")  # it was sent as text
+            kept = True  # it was sent as text
+        if kept:
+            return body.encode("utf-8", errors="surrogatepass")
     return json.dumps(body).encode()
