@@ -9,7 +9,17 @@ PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
 # Test workers: both cores by default; `make test WORKERS=0` runs in one process.
 WORKERS ?= auto
 
-.PHONY: install demo test lint format bench clean
+# The schemathesis releases `make test-compat` runs the fuzz tests with: the ends of the range
+# pyproject.toml's fuzz extra allows (driftguard/_extras.py says the same; a test holds all three
+# together). Each gets a venv of its own under .venv-compat/, rebuilt when pyproject.toml changes.
+SCHEMATHESIS_OLDEST ?= 4.32.4
+SCHEMATHESIS_NEWEST ?= 4.32.5
+# The fuzz tests run at each end: every module of tests/fuzzing except the two that only
+# repeat other modules' apps through more processes (curl in two shells, the example app's
+# whole CLI run), which cover no schemathesis API of their own.
+COMPAT_TESTS ?= tests/fuzzing --deselect tests/fuzzing/test_reproduce_runs.py --deselect tests/fuzzing/test_example_app.py
+
+.PHONY: install demo test test-compat lint format bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,9 +45,20 @@ format: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -n $(WORKERS)
 
+.venv-compat/%/.installed: pyproject.toml
+	@rm -rf .venv-compat/$*
+	$(PYTHON) -m venv .venv-compat/$*
+	.venv-compat/$*/bin/python -m pip --quiet --disable-pip-version-check install -e '.[dev]' 'schemathesis==$*'
+	@touch $@
+
+test-compat: .venv-compat/$(SCHEMATHESIS_OLDEST)/.installed .venv-compat/$(SCHEMATHESIS_NEWEST)/.installed
+	@set -e; for version in $(SCHEMATHESIS_OLDEST) $(SCHEMATHESIS_NEWEST); do \
+		echo "== fuzz tests with schemathesis $$version"; \
+		.venv-compat/$$version/bin/python -m pytest -q -n $(WORKERS) -p no:cacheprovider $(COMPAT_TESTS); done
+
 bench: $(STAMP)
 	@set -e; for script in benchmarks/bench_*.py; do \
 		echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .venv-compat .mypy_cache .pytest_cache .ruff_cache build *.egg-info

@@ -80,6 +80,9 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, config: Any) -> Report:
+    from driftguard._extras import require_fuzz
+
+    require_fuzz()
     if args.spec_url:
         config = config.model_copy(update={"spec_url": args.spec_url})
     if args.replay is not None:
