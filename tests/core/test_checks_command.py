@@ -145,17 +145,18 @@ def test_the_configuration_shows_beside_the_default(
     assert "response-optional-property-removed" in {e["id"] for e in json.loads(out)}
 
 
-def test_an_override_of_no_rule_is_warned_about(
+def test_an_override_of_no_rule_is_refused_with_the_closest_id(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = _config(tmp_path, 'severity = { response-optional-property-remove = "info" }\n')
     code, out, err = run(["checks", "--config", str(config), "--format", "json"], capsys)
-    assert code == 0
+    assert code == 2
+    assert out == ""
     assert err == (
-        f"warning: {config}: the severity overrides name no rule: "
-        "response-optional-property-remove\n"
+        f"error: {config}: severity.response-optional-property-remove: "
+        "unknown check id 'response-optional-property-remove' "
+        "(did you mean response-optional-property-removed?)\n"
     )
-    json.loads(out)
 
 
 def test_quiet_prints_the_table_only(capsys: pytest.CaptureFixture[str]) -> None:
