@@ -143,7 +143,9 @@ def driftguard(request: pytest.FixtureRequest) -> Any:
 
 
 def _fail(message: str) -> NoReturn:
-    pytest.fail(message, pytrace=False)
+    # Often called while handling the DriftguardError the message already tells: from None,
+    # so that pytest shows it once, not again under "During handling of the above exception".
+    raise pytest.fail.Exception(message, pytrace=False) from None
 
 
 class _SessionHooks:

@@ -253,6 +253,9 @@ def test_a_corrupt_snapshot_fails_clearly_and_is_left_untouched(pytester: pytest
         result = run(pytester, *args)
         result.assert_outcomes(failed=1)
         result.stdout.fnmatch_lines(["*test_user.json: corrupt snapshot: not JSON*"])
+        # Said once: not again under "During handling of the above exception".
+        assert result.stdout.str().count("corrupt snapshot: not JSON") == 1
+        assert "During handling" not in result.stdout.str()
         assert path.read_text() == '{"status": 200, "shape": '
 
 
