@@ -42,6 +42,8 @@ __all__ = [
     "Headers",
     "IgnoreRule",
     "ProbeConfig",
+    "describe_invalid",
+    "did_you_mean",
     "expand_env",
     "find_config_file",
     "load_config",
@@ -288,7 +290,7 @@ def load_config(path: str | Path | None = None, *, start: Path | None = None) ->
     try:
         config = Config.model_validate({**table, "source": str(file), "root": str(file.parent)})
     except ValidationError as exc:
-        raise ConfigError(_describe(file, exc)) from None
+        raise ConfigError(describe_invalid(file, exc)) from None
     _check_ids(config, file)
     if config.probes:
         # A {name} no probe captures is the file's mistake: said now, not mid-run. (Whether
@@ -339,15 +341,17 @@ def _read_table(file: Path) -> dict[str, Any]:
     return table
 
 
-def _describe(file: Path, exc: ValidationError) -> str:
+def describe_invalid(file: Path, exc: ValidationError, within: tuple[Any, ...] = ()) -> str:
     """The first validation problem as ``file: [tool.driftguard] key.path: what``; an unknown
-    key first (a typo also makes the key it meant missing), with the closest known key."""
+    key first (a typo also makes the key it meant missing), with the closest known key.
+    ``within`` is where the validated value sits in the file (``("probes", 2)``)."""
     errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
     if errors[0]["type"] == "extra_forbidden":  # a table, so the union's "or a string" is moot
         errors = [e for e in errors if not (e["type"] == "string_type" and "str" in e["loc"])]
     error = errors[0]
     key = ""
-    for part in error["loc"]:
+    loc = (*within, *error["loc"])
+    for part in loc:
         if isinstance(part, int):
             key += f"[{part}]"
         elif part in _UNION_TAGS or "[" in str(part):
@@ -356,7 +360,7 @@ def _describe(file: Path, exc: ValidationError) -> str:
             key += f".{part}" if key else str(part)
     section = "[tool.driftguard]" if file.name == "pyproject.toml" else ""
     if error["type"] == "extra_forbidden":
-        what = f"unknown key{did_you_mean(str(error['loc'][-1]), _known_keys(error['loc']))}"
+        what = f"unknown key{did_you_mean(str(loc[-1]), _known_keys(loc))}"
     elif error["type"] == "missing":
         what = "required key is missing"
     else:

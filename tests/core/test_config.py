@@ -240,3 +240,24 @@ def test_config_request_headers_name_the_file(tmp_path: Path) -> None:
     config = load_config(file)
     with pytest.raises(ConfigError, match=r"driftguard.toml: \[tool.driftguard\] headers X-Token"):
         config.request_headers()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("probes.toml", '[[probes]]\nname = "a"\npth = "/a"\n',
+         "probes[0].pth: unknown key (did you mean path?) (+1 more)"),
+        ("probes.json", '[{"name": "a", "path": "/a", "jsn": {}}]',
+         "probes[0].jsn: unknown key (did you mean json?)"),
+        ("probes.toml", '[[probes]]\nname = "a"\n', "probes[0].path: required key is missing"),
+    ],
+)  # fmt: skip
+def test_a_probes_file_is_described_as_the_configuration_is(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    from driftguard.snapshots.probes import load_probes_file
+
+    file = write(tmp_path / name, text)
+    with pytest.raises(ConfigError) as error:
+        load_probes_file(file)
+    assert str(error.value) == f"{file}: {message}"
