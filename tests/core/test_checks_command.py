@@ -170,7 +170,7 @@ def test_quiet_prints_the_table_only(capsys: pytest.CaptureFixture[str]) -> None
     [
         (["--severity", "bad"], "argument --severity: invalid level 'bad'"),
         (["--source", "probe"], "argument --source: invalid choice: 'probe'"),
-        (["--format", "markdown"], "argument --format: invalid choice: 'markdown'"),
+        (["--format", "html"], "argument --format: invalid choice: 'html'"),
     ],
 )
 def test_bad_values_are_exit_2_with_one_error_line(
@@ -209,3 +209,17 @@ def test_checks_on_the_command_line() -> None:
     )
     assert (result.returncode, result.stderr) == (0, "")
     assert len(json.loads(result.stdout)) == len(RULES)
+
+
+def test_markdown_is_the_catalogue_as_a_checks_page(capsys: pytest.CaptureFixture[str]) -> None:
+    from driftguard.rules import RULES
+
+    code, out, err = run(["checks", "--format", "markdown"], capsys)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "# driftguard checks"
+    rows = [line for line in lines if line.startswith("| `")]
+    assert sorted(row.split("`")[1] for row in rows) == sorted(RULES)
+    assert all(row.count(" | ") == 3 for row in rows)  # no description breaks its table
+    assert "## schema / " in out
+    assert "## fuzz / fuzz" in out
