@@ -8,6 +8,8 @@ venvs under the session's temporary directory, each built once for the module:
   pytest, and ``diff``, ``snapshot`` and ``check`` (value comparison through DeepDiff
   included) work there against real services on 127.0.0.1; ``driftguard fuzz`` is exit 2
   with the extra's hint.
+- ``pytest``: the same with pytest beside it: the fixture works, and pytest loads no
+  schemathesis plugin (about 1.5 s of every run of a suite with the extra).
 - ``fuzz``: ``pip install 'driftguard-*.whl[fuzz]' schemathesis==<oldest supported>``. It
   resolves, and fuzzes a real service.
 
@@ -116,6 +118,13 @@ def core(dist: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 @pytest.fixture(scope="module")
+def with_pytest(dist: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The venv of ``pip install driftguard-*.whl pytest``: a test suite without the extra."""
+    build = lambda where: _venv(where, str(dist[1]), "pytest")  # noqa: E731
+    return _shared(tmp_path_factory, "pytest", build) / "bin"
+
+
+@pytest.fixture(scope="module")
 def fuzz_venv(dist: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The venv of ``pip install 'driftguard-*.whl[fuzz]' schemathesis==<oldest>``."""
     requirements = (f"{dist[1]}[fuzz]", f"schemathesis=={OLDEST}")
@@ -189,6 +198,35 @@ def test_diff_snapshot_and_check_work_in_a_plain_install(
     assert drifted.returncode == 1, drifted.stderr
     ids = {f["id"] for f in json.loads(drifted.stdout)["findings"]}
     assert "response-value-changed" in ids
+
+
+FIXTURE_TEST = """
+def test_user(driftguard):
+    driftguard.check({"id": 1, "name": "Ada"})
+"""
+
+
+def test_the_fixture_works_without_the_extra_and_pytest_loads_no_schemathesis(
+    with_pytest: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "test_users.py").write_text(FIXTURE_TEST, encoding="utf-8")
+    pytest_in_venv = [str(with_pytest / "python"), "-m", "pytest", "-p", "no:cacheprovider"]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CI")}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*pytest_in_venv, *args], capture_output=True, text=True, cwd=tmp_path, env=env,
+            timeout=120, check=False,
+        )  # fmt: skip
+
+    created = run("--driftguard-update", "test_users.py")
+    assert created.returncode == 0, created.stdout
+    assert "plugins: driftguard" in created.stdout
+    assert "schemathesis" not in created.stdout
+    assert (tmp_path / "snapshots/tests/test_users/test_user.json").is_file()
+    checked = run()
+    assert checked.returncode == 0, checked.stdout
+    assert "driftguard: 1 passed, 0 created" in checked.stdout
 
 
 def test_fuzz_without_the_extra_says_what_to_install(core: Path, tmp_path: Path) -> None:
