@@ -234,6 +234,9 @@ def test_fuzz_without_the_extra_says_what_to_install(core: Path, tmp_path: Path)
     assert result.returncode == 2
     assert result.stderr == f"error: {FUZZ_HINT}\n"
     assert result.stdout == ""
+    # and the library says the same
+    code = "import driftguard\ntry:\n    driftguard.fuzz\nexcept driftguard.UsageError as e:\n    print(e)"
+    assert _run([core / "python", "-c", code], cwd=tmp_path) == f"{FUZZ_HINT}\n"
 
 
 def test_the_fuzz_extra_with_the_oldest_schemathesis_resolves_and_fuzzes(
