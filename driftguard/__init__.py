@@ -93,6 +93,10 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'driftguard' has no attribute {name!r}")
     import importlib
 
+    if name == "fuzz":  # the fuzz extra: a missing schemathesis is said plainly
+        from driftguard._extras import require_fuzz
+
+        require_fuzz()
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

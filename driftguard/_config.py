@@ -8,6 +8,7 @@ An unknown key or a value of the wrong type is a :class:`ConfigError` naming fil
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from datetime import date
@@ -42,15 +43,24 @@ __all__ = [
     "IgnoreRule",
     "LoginSettings",
     "ProbeConfig",
+    "describe_invalid",
+    "did_you_mean",
     "expand_env",
     "find_config_file",
     "load_config",
     "merge_headers",
 ]
 
+FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")  # Finding.fingerprint
 PROBE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 CAPTURE_NAME = r"[A-Za-z_][A-Za-z0-9_]*"  # a capture's name, used as {name} in later probes
 HTTP_METHODS = tuple(method.upper() for method in METHODS)
+
+
+def did_you_mean(word: str, known: Any) -> str:
+    """`` (did you mean X?)`` for the closest of ``known`` to ``word``, or nothing."""
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _capture_name(name: str) -> str:
@@ -294,7 +304,8 @@ def load_config(path: str | Path | None = None, *, start: Path | None = None) ->
     try:
         config = Config.model_validate({**table, "source": str(file), "root": str(file.parent)})
     except ValidationError as exc:
-        raise ConfigError(_describe(file, exc)) from None
+        raise ConfigError(describe_invalid(file, exc)) from None
+    _check_ids(config, file)
     if config.probes:
         # A {name} no probe captures is the file's mistake: said now, not mid-run. (Whether
         # it is captured *before* is known once every probe's order is: collect_probes.)
@@ -304,6 +315,25 @@ def load_config(path: str | Path | None = None, *, start: Path | None = None) ->
         probes = probes_from_config(config)
         check_placeholders(probes, dict.fromkeys((p.name for p in probes), str(file)), late=True)
     return config
+
+
+def _check_ids(config: Config, file: Path) -> None:
+    """Every id that ``severity`` and ``ignore_findings`` name is in the catalogue: a typo
+    would otherwise override or hide nothing, silently."""
+    from driftguard.rules import RULES
+
+    section = "[tool.driftguard] " if file.name == "pyproject.toml" else ""
+    named = [(f"severity.{rule_id}", rule_id) for rule_id in config.severity]
+    for index, rule in enumerate(config.ignore_findings):
+        if isinstance(rule, str):
+            if not FINGERPRINT.match(rule):  # a bare id
+                named.append((f"ignore_findings[{index}]", rule))
+        elif rule.id is not None:
+            named.append((f"ignore_findings[{index}].id", rule.id))
+    for key, rule_id in named:
+        if rule_id not in RULES:
+            hint = did_you_mean(rule_id, RULES) or " (`driftguard checks` lists them)"
+            raise ConfigError(f"{file}: {section}{key}: unknown check id {rule_id!r}{hint}")
 
 
 def _read_table(file: Path) -> dict[str, Any]:
@@ -325,11 +355,17 @@ def _read_table(file: Path) -> dict[str, Any]:
     return table
 
 
-def _describe(file: Path, exc: ValidationError) -> str:
-    """The first validation problem as ``file: [tool.driftguard] key.path: what``."""
-    error = exc.errors()[0]
+def describe_invalid(file: Path, exc: ValidationError, within: tuple[Any, ...] = ()) -> str:
+    """The first validation problem as ``file: [tool.driftguard] key.path: what``; an unknown
+    key first (a typo also makes the key it meant missing), with the closest known key.
+    ``within`` is where the validated value sits in the file (``("probes", 2)``)."""
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    if errors[0]["type"] == "extra_forbidden":  # a table, so the union's "or a string" is moot
+        errors = [e for e in errors if not (e["type"] == "string_type" and "str" in e["loc"])]
+    error = errors[0]
     key = ""
-    for part in error["loc"]:
+    loc = (*within, *error["loc"])
+    for part in loc:
         if isinstance(part, int):
             key += f"[{part}]"
         elif part in _UNION_TAGS or "[" in str(part):
@@ -338,7 +374,7 @@ def _describe(file: Path, exc: ValidationError) -> str:
             key += f".{part}" if key else str(part)
     section = "[tool.driftguard]" if file.name == "pyproject.toml" else ""
     if error["type"] == "extra_forbidden":
-        what = "unknown key"
+        what = f"unknown key{did_you_mean(str(loc[-1]), _known_keys(loc))}"
     elif error["type"] == "missing":
         what = "required key is missing"
     else:
@@ -346,11 +382,26 @@ def _describe(file: Path, exc: ValidationError) -> str:
         shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
         what = f"{_plain(error['msg'])} (got {shown})"
     where = f"{section} {key}".strip()
-    extra = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    extra = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
     return f"{file}: {where}: {what}{extra}"
 
 
 _UNION_TAGS = {"str", "int", "float", "bool", "list", "IgnoreRule"}
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the table holding ``loc``'s last key may have, as a user writes them."""
+    nested: dict[str, type[BaseModel]] = {
+        "probes": ProbeConfig,
+        "fuzz": FuzzSettings,
+        "ignore_findings": IgnoreRule,
+    }
+    model: type[BaseModel] = Config
+    for part in loc[:-1]:
+        if isinstance(part, str) and part in nested and model is Config:
+            model = nested[part]
+    hidden = {"source", "root"}
+    return [f.alias or name for name, f in model.model_fields.items() if name not in hidden]
 
 
 def _plain(message: str) -> str:

@@ -171,7 +171,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def emit(report: Report, args: argparse.Namespace, config: Any) -> int:
-    """Write the report as asked (``--quiet``: without its notes), return the exit code."""
+    """Write the report as asked (``--quiet``: the text report's summary line alone, the
+    other formats without notes), return the exit code."""
+    from driftguard._commands._options import color_wanted
     from driftguard.formats import FormatOptions, render
 
     if args.quiet:
@@ -180,12 +182,18 @@ def emit(report: Report, args: argparse.Namespace, config: Any) -> int:
     name = args.format or config.format
     to_terminal = not args.output and sys.stdout.isatty()
     options = FormatOptions(
-        color=to_terminal and _colour_wanted(),
+        color=color_wanted(getattr(args, "color", "auto"), to_terminal),
         fail_on=fail_on,
         show=getattr(args, "show", None),
         details=bool(getattr(args, "details", False)),
     )
-    write_output(render(report, name, options), args.output)
+    if args.quiet and name == "text":
+        from driftguard.formats.text import verdict
+
+        text = verdict(report, options) + "\n"
+    else:
+        text = render(report, name, options)
+    write_output(text, args.output)
     return report.exit_code(fail_on)
 
 
@@ -198,12 +206,6 @@ def write_output(text: str, output: str | None) -> None:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-
-
-def _colour_wanted() -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    return os.environ.get("TERM") != "dumb"
 
 
 if __name__ == "__main__":  # pragma: no cover

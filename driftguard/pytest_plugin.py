@@ -32,13 +32,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--driftguard-update",
         dest="driftguard_update",
-        nargs="?",
-        const="yes",
-        default=None,
-        choices=("yes", "force"),
-        metavar="force",
+        action="store_true",
+        default=False,
         help="create and refresh driftguard snapshots and, on a full run, delete unused ones; "
-        "refused when CI is set unless given as --driftguard-update=force",
+        "refused when CI is set unless --driftguard-force is given too",
+    )
+    group.addoption(
+        "--driftguard-force",
+        dest="driftguard_force",
+        action="store_true",
+        default=False,
+        help="let --driftguard-update write snapshots even when CI is set",
+    )
+    group.addoption(
+        "--driftguard-fail-unused",
+        dest="driftguard_fail_unused",
+        action="store_true",
+        default=False,
+        help="fail the run when snapshots no test used are left (judged on a full run only, "
+        "as syrupy does; never when -k, -m, node ids or --lf select part of the suite)",
     )
     group.addoption(
         "--driftguard-dir",
@@ -55,16 +67,17 @@ def _is_worker(config: pytest.Config) -> bool:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    update = config.getoption("driftguard_update", None)
-    if update == "yes" and not _is_worker(config):
+    update = bool(config.getoption("driftguard_update", False))
+    force = bool(config.getoption("driftguard_force", False))
+    if update and not force and not _is_worker(config):
         from driftguard.snapshots.store import ci_is_set
 
         if ci_is_set():
             raise pytest.UsageError(
                 "--driftguard-update is refused because CI is set: a CI run must not rewrite "
-                "its own snapshots. Refresh them locally, or pass --driftguard-update=force."
+                "its own snapshots. Refresh them locally, or add --driftguard-force."
             )
-    state = PluginSession(root=_snapshot_root(config), update=update is not None)
+    state = PluginSession(root=_snapshot_root(config), update=update)
     config.stash[SESSION] = state
     config.pluginmanager.register(_SessionHooks(config, state), "driftguard-session")
 
@@ -130,7 +143,9 @@ def driftguard(request: pytest.FixtureRequest) -> Any:
 
 
 def _fail(message: str) -> NoReturn:
-    pytest.fail(message, pytrace=False)
+    # Often called while handling the DriftguardError the message already tells: from None,
+    # so that pytest shows it once, not again under "During handling of the above exception".
+    raise pytest.fail.Exception(message, pytrace=False) from None
 
 
 class _SessionHooks:
@@ -141,6 +156,7 @@ class _SessionHooks:
         self.state = state
         self.stems: dict[str, str] = {}
         self.result: tuple[SessionSummary, bool] | None = None
+        self.failed_unused = False
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         if items:
@@ -177,6 +193,12 @@ class _SessionHooks:
             self.state.delete(summary.unused)
             deleted = True
         self.result = (summary, deleted)
+        # As syrupy: unused snapshots fail a full run on request; a subset proves nothing.
+        fail_unused = bool(self.config.getoption("driftguard_fail_unused", False))
+        if fail_unused and summary.unused and not deleted and not self.state.subset:
+            self.failed_unused = True
+            if session.exitstatus == pytest.ExitCode.OK:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.result is None or not self.result[0].used_any:
@@ -189,6 +211,12 @@ class _SessionHooks:
         terminalreporter.write_sep("-", "driftguard snapshots")
         for line in summary.lines(deleted=deleted, directory=shown):
             terminalreporter.write_line(line)
+        if self.failed_unused:
+            terminalreporter.write_line(
+                f"driftguard: the run fails: {len(summary.unused)} unused snapshot(s) "
+                "(--driftguard-fail-unused)",
+                red=True,
+            )
 
 
 def _selected_subset(config: pytest.Config) -> bool:

@@ -16,7 +16,9 @@ from driftguard.findings import FailOn, Severity
 from driftguard.formats import FORMATS
 
 __all__ = [
+    "TARGETS",
     "app_dir",
+    "color_wanted",
     "common",
     "days",
     "deprecation_days",
@@ -38,6 +40,14 @@ __all__ = [
 ]
 
 FAIL_ON_CHOICES = "breaking, warning, info, never (or ERR, WARN, INFO)"
+TARGETS = (
+    "TARGET is any of: module.path:attr (an ASGI app such as FastAPI's, imported in-process "
+    "from the app directory), http(s)://... (a live service; its spec from /openapi.json "
+    "unless --spec-url), an OpenAPI document file (.json, .yaml, .yml), a driftguard snapshot "
+    "directory, or REV:PATH (a document or snapshot directory at a git revision: "
+    "origin/main:openapi.json). Without one, [tool.driftguard] target."
+)
+COLOR_CHOICES = ("auto", "always", "never")
 
 
 def fail_on(text: str) -> FailOn:
@@ -115,11 +125,35 @@ def common(parser: argparse.ArgumentParser) -> None:
         "with [tool.driftguard])",
     )
     group.add_argument(
-        "-q", "--quiet", action="store_true", help="no progress and no notes, only the report"
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print the summary line only (no progress, no notes, no causes; the json, "
+        "markdown, junit, github and html formats are written whole, without notes)",
+    )
+    group.add_argument(
+        "--color",
+        choices=COLOR_CHOICES,
+        default="auto",
+        help="colour the text report: auto (default: on a terminal, unless NO_COLOR is set; "
+        "FORCE_COLOR colours a pipe too), always or never",
     )
     group.add_argument(
         "--debug", action="store_true", help="show the Python traceback when something fails"
     )
+
+
+def color_wanted(choice: str, is_terminal: bool, environ: Any = None) -> bool:
+    """Whether to colour: ``--color`` first, then NO_COLOR (off) over FORCE_COLOR (on), then
+    whether the output is a terminal that is not ``TERM=dumb``."""
+    env = os.environ if environ is None else environ
+    if choice != "auto":
+        return choice == "always"
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR") not in (None, "", "0", "false"):
+        return True
+    return is_terminal and env.get("TERM") != "dumb"
 
 
 def reporting(parser: argparse.ArgumentParser) -> None:
@@ -154,7 +188,13 @@ def reporting(parser: argparse.ArgumentParser) -> None:
 
 def target(parser: argparse.ArgumentParser) -> None:
     """TARGET, --spec-url and --app-dir, for the commands that look at one target."""
-    parser.add_argument("target", nargs="?", metavar="TARGET")
+    parser.add_argument(
+        "target",
+        nargs="?",
+        metavar="TARGET",
+        help="what to look at (default: [tool.driftguard] target); see the end of this help",
+    )
+    parser.epilog = TARGETS
     parser.add_argument("--spec-url", metavar="URL", help="where a URL target serves its spec")
     app_dir(parser)
 

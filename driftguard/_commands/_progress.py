@@ -1,4 +1,5 @@
-"""The probe progress line of ``snapshot`` and ``check``: on a terminal, never on a pipe."""
+"""The probe progress line of ``snapshot`` and ``check``: on a terminal, never on a pipe, and
+erased once the last probe is sent, so the report starts on a clean screen."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 from typing import Any
 
-__all__ = ["probe_progress"]
+__all__ = ["erase_progress", "probe_progress"]
 
 
 def probe_progress(args: argparse.Namespace) -> Any:
@@ -15,8 +16,14 @@ def probe_progress(args: argparse.Namespace) -> Any:
         return None
 
     def show(index: int, total: int, probe: Any) -> None:
-        end = "\n" if index == total else ""
-        sys.stderr.write(f"\r\x1b[2K[{index}/{total}] {probe.name}: {probe.label}{end}")
+        sys.stderr.write(f"\r\x1b[2K[{index}/{total}] {probe.name}: {probe.label}")
         sys.stderr.flush()
 
     return show
+
+
+def erase_progress(progress: Any) -> None:
+    """Erase the progress line once the run is over (a no-op where none was drawn)."""
+    if progress is not None:
+        sys.stderr.write("\r\x1b[2K")
+        sys.stderr.flush()

@@ -11,7 +11,7 @@ import argparse
 from typing import Any
 
 from driftguard._commands import _options
-from driftguard._commands._progress import probe_progress
+from driftguard._commands._progress import erase_progress, probe_progress
 from driftguard.findings import FailOn
 from driftguard.report import Report
 
@@ -39,18 +39,22 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace, config: Any) -> Report:
     from driftguard.snapshots.gate import check
 
-    report = check(
-        args.target,
-        snapshots=args.dir,
-        probes=args.probes,
-        config=_options.with_deprecation_days(config.with_ref_roots(args.ref_root), args),
-        spec_url=args.spec_url,
-        update=args.update,
-        force=args.force,
-        progress=probe_progress(args),
-        match_path=args.match_path,
-        exclude_path=args.exclude_path,
-    )
+    progress = probe_progress(args)
+    try:
+        report = check(
+            args.target,
+            snapshots=args.dir,
+            probes=args.probes,
+            config=_options.with_deprecation_days(config.with_ref_roots(args.ref_root), args),
+            spec_url=args.spec_url,
+            update=args.update,
+            force=args.force,
+            progress=progress,
+            match_path=args.match_path,
+            exclude_path=args.exclude_path,
+        )
+    finally:
+        erase_progress(progress)
     if args.update:
         args.fail_on = FailOn(None)  # the drift shown has just become the new baseline
     return report

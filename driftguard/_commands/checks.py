@@ -42,9 +42,10 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("text", "json"),
+        choices=("text", "json", "markdown"),
         default="text",
-        help="text (default: a table grouped by source and area) or json (a list sorted by id)",
+        help="text (default: a table grouped by source and area), json (a list sorted by id) "
+        "or markdown (the catalogue as a CHECKS.md page: a table per source and area)",
     )
     parser.add_argument(
         "--severity",
@@ -122,16 +123,14 @@ def entries(
 
 def run(args: argparse.Namespace, config: Config) -> int:
     from driftguard._io import json_text
-    from driftguard.rules import RULES
 
+    # An override naming no rule never gets here: the configuration refuses it.
     listed = entries(config, severity=args.severity, source=args.source)
-    unknown = sorted(set(config.severity) - set(RULES))
-    if unknown:
-        where = f"{config.source}: " if config.source else ""
-        names = ", ".join(unknown)
-        sys.stderr.write(f"warning: {where}the severity overrides name no rule: {names}\n")
     if args.format == "json":
         sys.stdout.write(json_text([entry.to_dict() for entry in listed]) + "\n")
+        return 0
+    if args.format == "markdown":
+        sys.stdout.write("\n".join(markdown(listed)) + "\n")
         return 0
     lines = [] if args.quiet else [_headline(listed, config), ""]
     lines += table(listed)
@@ -157,12 +156,12 @@ def _headline(listed: list[Entry], config: Config) -> str:
     return text
 
 
-def table(listed: list[Entry]) -> list[str]:
-    """The rules grouped by source and area, ids first, aligned within ``WIDTH`` columns."""
+def _groups(listed: list[Entry]) -> dict[tuple[str, str], list[Entry]]:
+    """The rules by (source, area): sources in the order reports use them, areas in
+    catalogue order, ids sorted."""
     from driftguard.findings import SOURCES
     from driftguard.rules import RULES
 
-    # Sources in the order reports use them, areas in catalogue order, ids sorted.
     areas: dict[str, int] = {}
     for rule in RULES.values():
         areas.setdefault(rule.area, len(areas))
@@ -171,6 +170,33 @@ def table(listed: list[Entry]) -> list[str]:
         listed, key=lambda e: (SOURCES.index(e.rule.source), areas[e.rule.area], e.rule.id)
     ):
         groups.setdefault((entry.rule.source, entry.rule.area), []).append(entry)
+    return groups
+
+
+def markdown(listed: list[Entry]) -> list[str]:
+    """The catalogue as a CHECKS.md page: a heading and a table per source and area."""
+    lines = [
+        "# driftguard checks",
+        "",
+        f"Every id driftguard can report ({len(listed)} rules), as `driftguard checks` lists "
+        'them: override a severity with `severity = { ID = "LEVEL" }`, drop a rule\'s findings '
+        'with `ignore_findings = ["ID"]`.',
+    ]
+    for (source, area), members in _groups(listed).items():
+        lines += ["", f"## {source} / {area}", "", "| id | severity | direction | reports |"]
+        lines.append("|---|---|---|---|")
+        for entry in members:
+            text = entry.description.replace("|", "\\|")
+            row = (
+                f"| `{entry.rule.id}` | {entry.shown_severity} | {entry.rule.direction} | {text} |"
+            )
+            lines.append(row)
+    return lines
+
+
+def table(listed: list[Entry]) -> list[str]:
+    """The rules grouped by source and area, ids first, aligned within ``WIDTH`` columns."""
+    groups = _groups(listed)
     severity_width = max((len(e.shown_severity) for e in listed), default=8)
     lines: list[str] = []
     for (source, area), members in groups.items():

@@ -22,6 +22,7 @@ def register(commands: Any) -> None:
         help="the TARGET before the change (also REV:PATH: origin/main:openapi.json)",
     )
     parser.add_argument("new", metavar="NEW", help="the TARGET after the change")
+    parser.epilog = _options.TARGETS.replace(" Without one, [tool.driftguard] target.", "")
     parser.add_argument(
         "--allow-remote-refs",
         action="store_true",

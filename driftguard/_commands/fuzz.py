@@ -25,22 +25,30 @@ def register(commands: Any) -> None:
     )
     _options.target(parser)
     parser.add_argument(
-        "--max-examples", type=_options.positive_int, metavar="N", help="examples per operation"
+        "--max-examples",
+        type=_options.positive_int,
+        metavar="N",
+        help="generated requests per operation (default: 25, or [tool.driftguard.fuzz] "
+        "max_examples)",
     )
     parser.add_argument(
-        "--seed", type=_options.whole_number, metavar="N", help="seed for a repeatable run"
+        "--seed",
+        type=_options.whole_number,
+        metavar="N",
+        help="seed for a repeatable run (default: a new one each run, shown in the report)",
     )
     parser.add_argument(
         "--time-budget",
         type=_options.seconds,
         metavar="SECONDS",
-        help="stop the whole run after this",
+        help="stop the whole run after this, shared fairly among operations (default: none)",
     )
     parser.add_argument(
         "--concurrency",
         type=_options.positive_int,
         metavar="N",
-        help="send each create request N times at once to find races",
+        help="send each create request N times at once to find races (default: 8, or "
+        "[tool.driftguard.fuzz] concurrency)",
     )
     parser.add_argument(
         "--strict",
@@ -86,6 +94,9 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, config: Any) -> Report:
+    from driftguard._extras import require_fuzz
+
+    require_fuzz()
     if args.spec_url:
         config = config.model_copy(update={"spec_url": args.spec_url})
     if args.replay is not None:

@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from driftguard._commands import _options
-from driftguard._commands._progress import probe_progress
+from driftguard._commands._progress import erase_progress, probe_progress
 
 
 def register(commands: Any) -> None:
@@ -34,15 +34,19 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace, config: Any) -> int:
     from driftguard.snapshots.gate import snapshot
 
-    result = snapshot(
-        args.target,
-        snapshots=args.dir,
-        probes=args.probes,
-        config=config.with_ref_roots(args.ref_root),
-        spec_url=args.spec_url,
-        force=args.force,
-        progress=probe_progress(args),
-    )
+    progress = probe_progress(args)
+    try:
+        result = snapshot(
+            args.target,
+            snapshots=args.dir,
+            probes=args.probes,
+            config=config.with_ref_roots(args.ref_root),
+            spec_url=args.spec_url,
+            force=args.force,
+            progress=progress,
+        )
+    finally:
+        erase_progress(progress)
     sys.stderr.write("".join(f"warning: {warning}\n" for warning in result.warnings))
     lines = result.lines()
     sys.stdout.write("".join(line + "\n" for line in (lines[-1:] if args.quiet else lines)))

@@ -20,7 +20,7 @@ from driftguard.formats._view import (
 )
 from driftguard.report import Report
 
-__all__ = ["SPEC_WIDE", "render", "run_facts", "summary_line"]
+__all__ = ["SPEC_WIDE", "render", "run_facts", "summary_line", "verdict"]
 
 _COLOURS = {Severity.BREAKING: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 _LABELS = {Severity.BREAKING: "breaking", Severity.WARNING: "warning ", Severity.INFO: "info    "}
@@ -59,7 +59,7 @@ def render(report: Report, options: Any) -> str:
     lines = [_paint(report.title, "1", color)]
     lines += [f"  {note}" for note in report.run.notes]
     if not report.findings:
-        lines += ["", _paint("No findings.", "32", color)]
+        lines += ["", verdict(report, options)]
         return "\n".join(lines) + "\n"
     shown = shown_causes(report, options)
     for cause in shown:
@@ -68,9 +68,15 @@ def render(report: Report, options: Any) -> str:
     hidden = hidden_line(report, shown)
     if hidden:
         lines += ["", hidden]
-    lines.append("")
-    fail_on = options.fail_on
-    tripped = report.exit_code(fail_on) == 1
-    verdict = f"{summary_line(report)} (fail-on: {fail_on})"
-    lines.append(_paint(verdict, "31;1" if tripped else "32;1", color))
+    lines += ["", verdict(report, options)]
     return "\n".join(lines) + "\n"
+
+
+def verdict(report: Report, options: Any) -> str:
+    """The report's last line, all that ``--quiet`` prints: the counts and the threshold, red
+    when the run fails on them, or that nothing was found."""
+    if not report.findings:
+        return _paint("No findings.", "32", options.color)
+    tripped = report.exit_code(options.fail_on) == 1
+    line = f"{summary_line(report)} (fail-on: {options.fail_on})"
+    return _paint(line, "31;1" if tripped else "32;1", options.color)

@@ -39,6 +39,7 @@ from schemathesis.openapi.checks import (
 from schemathesis.specs.openapi import checks as st_checks
 
 from driftguard.findings import Severity
+from driftguard.fuzzing._compat import is_negative_at
 from driftguard.fuzzing.auth import Slot, has_credentials
 from driftguard.fuzzing.causes import (
     business_rejection,
@@ -242,7 +243,7 @@ class Judge:
             ParameterLocation.HEADER,
             ParameterLocation.COOKIE,
         ):
-            if not meta.is_negative_at(location):
+            if not is_negative_at(meta, location):
                 continue
             where = location.value
             for name in _negated_names(data, location):
@@ -263,7 +264,7 @@ class Judge:
                         {"cause": f"{where} parameter {name}: {description}", "field": name},
                     )
                 )
-        if meta.is_negative_at(ParameterLocation.BODY):
+        if is_negative_at(meta, ParameterLocation.BODY):
             causes.extend(self._body_causes(operation, case, description))
         if not causes and not judged_elsewhere:
             causes.append(Cause("accepted-invalid-input", "request", {"cause": description}))
@@ -317,7 +318,7 @@ def _auth_causes(case: Any, exchange: Exchange, slots: list[Slot]) -> list[Cause
     if not slots or not exchange.succeeded:
         return []
     meta = case.meta
-    if meta is not None and meta.is_negative_at(ParameterLocation.PATH):
+    if meta is not None and is_negative_at(meta, ParameterLocation.PATH):
         return []  # the request may not have reached the operation's route at all
     if has_credentials(exchange.request, slots):
         return []  # credentials that may be valid (supplied) or not: the probe decides

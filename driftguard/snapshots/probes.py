@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
-from driftguard._config import Config, ProbeConfig
+from driftguard._config import Config, ProbeConfig, describe_invalid
 from driftguard._errors import ConfigError, SnapshotError
 from driftguard._http import Route, is_target_path, most_literal_first
 from driftguard._redact import REDACTED, redact
@@ -188,10 +188,7 @@ def load_probes_file(path: str | Path) -> list[Probe]:
         try:
             config = ProbeConfig.model_validate(entry)
         except ValidationError as exc:
-            error = exc.errors()[0]
-            key = ".".join(str(part) for part in error["loc"]) or "entry"
-            message = str(error["msg"]).removeprefix("Value error, ")
-            raise ConfigError(f"{file}: probes[{index}].{key}: {message}") from None
+            raise ConfigError(describe_invalid(file, exc, within=("probes", index))) from None
         if config.name in seen:
             raise ConfigError(f"{file}: probe name {config.name!r} is used twice")
         seen.add(config.name)

@@ -146,17 +146,18 @@ def test_the_configuration_shows_beside_the_default(
     assert "response-optional-property-removed" in {e["id"] for e in json.loads(out)}
 
 
-def test_an_override_of_no_rule_is_warned_about(
+def test_an_override_of_no_rule_is_refused_with_the_closest_id(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = _config(tmp_path, 'severity = { response-optional-property-remove = "info" }\n')
     code, out, err = run(["checks", "--config", str(config), "--format", "json"], capsys)
-    assert code == 0
+    assert code == 2
+    assert out == ""
     assert err == (
-        f"warning: {config}: the severity overrides name no rule: "
-        "response-optional-property-remove\n"
+        f"error: {config}: severity.response-optional-property-remove: "
+        "unknown check id 'response-optional-property-remove' "
+        "(did you mean response-optional-property-removed?)\n"
     )
-    json.loads(out)
 
 
 def test_quiet_prints_the_table_only(capsys: pytest.CaptureFixture[str]) -> None:
@@ -170,7 +171,7 @@ def test_quiet_prints_the_table_only(capsys: pytest.CaptureFixture[str]) -> None
     [
         (["--severity", "bad"], "argument --severity: invalid level 'bad'"),
         (["--source", "probe"], "argument --source: invalid choice: 'probe'"),
-        (["--format", "markdown"], "argument --format: invalid choice: 'markdown'"),
+        (["--format", "html"], "argument --format: invalid choice: 'html'"),
     ],
 )
 def test_bad_values_are_exit_2_with_one_error_line(
@@ -209,3 +210,17 @@ def test_checks_on_the_command_line() -> None:
     )
     assert (result.returncode, result.stderr) == (0, "")
     assert len(json.loads(result.stdout)) == len(RULES)
+
+
+def test_markdown_is_the_catalogue_as_a_checks_page(capsys: pytest.CaptureFixture[str]) -> None:
+    from driftguard.rules import RULES
+
+    code, out, err = run(["checks", "--format", "markdown"], capsys)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "# driftguard checks"
+    rows = [line for line in lines if line.startswith("| `")]
+    assert sorted(row.split("`")[1] for row in rows) == sorted(RULES)
+    assert all(row.count(" | ") == 3 for row in rows)  # no description breaks its table
+    assert "## schema / " in out
+    assert "## fuzz / fuzz" in out

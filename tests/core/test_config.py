@@ -78,7 +78,68 @@ def test_unknown_key_names_file_and_key(tmp_path: Path) -> None:
     file = write(tmp_path / "pyproject.toml", '[tool.driftguard]\ntarget = "a:b"\nfial_on = "x"\n')
     with pytest.raises(ConfigError) as error:
         load_config(file)
-    assert str(error.value) == f"{file}: [tool.driftguard] fial_on: unknown key"
+    assert str(error.value) == (
+        f"{file}: [tool.driftguard] fial_on: unknown key (did you mean fail_on?)"
+    )
+    write(file, "[tool.driftguard]\nwhatever = 1\n")  # nothing close: no guess
+    with pytest.raises(ConfigError) as error:
+        load_config(file)
+    assert str(error.value) == f"{file}: [tool.driftguard] whatever: unknown key"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[probes]]\nname = "a"\npath = "/a"\n[[probes]]\nname = "b"\npth = "/b"\n',
+         "probes[1].pth: unknown key (did you mean path?) (+1 more)"),
+        ('[[probes]]\nname = "a"\npath = "/a"\njsn = {}\n',
+         "probes[0].jsn: unknown key (did you mean json?)"),
+        ("[fuzz]\nmax_example = 3\n", "fuzz.max_example: unknown key (did you mean max_examples?)"),
+        ('ignore_findings = [{ id = "server-error", resaon = "x" }]\n',
+         "ignore_findings[0].resaon: unknown key (did you mean reason?)"),
+        ('snapshot = "x"\n', "snapshot: unknown key (did you mean snapshots?)"),
+    ],
+)  # fmt: skip
+def test_a_typo_in_a_key_names_the_typo_and_the_key_it_meant(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    file = write(tmp_path / "driftguard.toml", text)
+    with pytest.raises(ConfigError) as error:
+        load_config(file)
+    assert str(error.value) == f"{file}: {message}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('severity = { response-field-renamd = "info" }\n',
+         "severity.response-field-renamd: unknown check id 'response-field-renamd' "
+         "(did you mean response-field-renamed?)"),
+        ('ignore_findings = ["server-eror"]\n',
+         "ignore_findings[0]: unknown check id 'server-eror' (did you mean server-error?)"),
+        ('ignore_findings = ["0123456789abcdef", { id = "endpoint-addd" }]\n',
+         "ignore_findings[1].id: unknown check id 'endpoint-addd' (did you mean endpoint-added?)"),
+        ('ignore_findings = ["nothing-like-it-at-all"]\n',
+         "ignore_findings[0]: unknown check id 'nothing-like-it-at-all' "
+         "(`driftguard checks` lists them)"),
+    ],
+)  # fmt: skip
+def test_ids_in_severity_and_ignore_findings_are_checked_against_the_catalogue(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    file = write(tmp_path / "driftguard.toml", text)
+    with pytest.raises(ConfigError) as error:
+        load_config(file)
+    assert str(error.value) == f"{file}: {message}"
+
+
+def test_known_ids_and_fingerprints_are_accepted(tmp_path: Path) -> None:
+    file = write(
+        tmp_path / "driftguard.toml",
+        'severity = { response-field-renamed = "info" }\n'
+        'ignore_findings = ["server-error", "0123456789abcdef", { id = "endpoint-added" }]\n',
+    )
+    assert load_config(file).severity == {"response-field-renamed": Severity.INFO}
 
 
 def test_wrong_type_names_file_key_and_value(tmp_path: Path) -> None:
@@ -179,3 +240,24 @@ def test_config_request_headers_name_the_file(tmp_path: Path) -> None:
     config = load_config(file)
     with pytest.raises(ConfigError, match=r"driftguard.toml: \[tool.driftguard\] headers X-Token"):
         config.request_headers()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("probes.toml", '[[probes]]\nname = "a"\npth = "/a"\n',
+         "probes[0].pth: unknown key (did you mean path?) (+1 more)"),
+        ("probes.json", '[{"name": "a", "path": "/a", "jsn": {}}]',
+         "probes[0].jsn: unknown key (did you mean json?)"),
+        ("probes.toml", '[[probes]]\nname = "a"\n', "probes[0].path: required key is missing"),
+    ],
+)  # fmt: skip
+def test_a_probes_file_is_described_as_the_configuration_is(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    from driftguard.snapshots.probes import load_probes_file
+
+    file = write(tmp_path / name, text)
+    with pytest.raises(ConfigError) as error:
+        load_probes_file(file)
+    assert str(error.value) == f"{file}: {message}"

@@ -14,6 +14,7 @@ from driftguard.findings import FailOn, Severity
 from driftguard.formats import FormatOptions, render
 from driftguard.formats.html import git_commit
 from driftguard.report import Report
+from driftguard.rules.describe import description as describe
 from driftguard.rules.explain import explain
 from tests.formats.pages import HOSTILE, Parsed, every_source
 
@@ -31,7 +32,8 @@ def test_the_page_asks_the_network_for_nothing() -> None:
     assert "http" not in head
     parsed = Parsed(page)
     assert parsed.having("src") == []
-    assert parsed.having("href") == []
+    # links only within the page (to its catalogue of checks)
+    assert all(str(attrs["href"]).startswith("#check-") for _, attrs in parsed.having("href"))
     assert parsed.tags("link") == []
     assert parsed.tags("script") == [{}]  # one, inline
     assert "@import" not in page
@@ -85,6 +87,17 @@ def test_causes_come_first_breaking_first_each_with_why_its_check_matters() -> N
         assert " ".join(explain(cause.id).split()) in text
     # the rename seen in the spec and in the live response explains both checks
     assert f"Why response-field-renamed matters. {explain('response-field-renamed')}" in text
+
+
+def test_every_check_id_links_to_its_catalogue_entry_in_the_page() -> None:
+    report = every_source()
+    page = render(report, "html")
+    parsed = Parsed(page)
+    targets = {str(attrs["href"])[1:] for _, attrs in parsed.having("href")}
+    entries = {str(a["id"]) for a in parsed.tags("tr") if str(a.get("id", "")).startswith("check-")}
+    assert {f"check-{f.id}" for f in report.findings} == entries == targets
+    assert "Checks in this report" in parsed.all_text
+    assert describe("server-error") in parsed.all_text
 
 
 def test_the_header_says_what_the_run_was() -> None:

@@ -211,9 +211,19 @@ def test_update_is_refused_under_ci_and_writes_nothing(
     monkeypatch.setenv("CI", "true")
     result = run(pytester, "--driftguard-update")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--driftguard-update is refused because CI is set*=force*"])
+    result.stderr.fnmatch_lines(
+        ["*--driftguard-update is refused because CI is set*--driftguard-force*"]
+    )
     assert snapshot_files(pytester) == []
-    run(pytester, "--driftguard-update=force").assert_outcomes(passed=1)
+    run(pytester, "--driftguard-force").assert_outcomes(failed=1)  # force alone writes nothing
+    assert snapshot_files(pytester) == []
+    run(pytester, "--driftguard-update", "--driftguard-force").assert_outcomes(passed=1)
+    assert snapshot_files(pytester) == ["tests/test_users/test_user.json"]
+
+
+def test_update_is_a_flag_so_a_path_after_it_is_a_path(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_users=USER_V1, test_other=USER_V1.replace("test_user", "test_o"))
+    run(pytester, "--driftguard-update", "test_users.py").assert_outcomes(passed=1)
     assert snapshot_files(pytester) == ["tests/test_users/test_user.json"]
 
 
@@ -243,6 +253,9 @@ def test_a_corrupt_snapshot_fails_clearly_and_is_left_untouched(pytester: pytest
         result = run(pytester, *args)
         result.assert_outcomes(failed=1)
         result.stdout.fnmatch_lines(["*test_user.json: corrupt snapshot: not JSON*"])
+        # Said once: not again under "During handling of the above exception".
+        assert result.stdout.str().count("corrupt snapshot: not JSON") == 1
+        assert "During handling" not in result.stdout.str()
         assert path.read_text() == '{"status": 200, "shape": '
 
 
@@ -287,6 +300,44 @@ def test_unused_snapshots_are_listed_and_deleted_only_on_a_full_update_run(
         "tests/test_pair/test_a.json",
         "tests/test_pair/test_b.json",
     ]
+
+
+def test_fail_unused_fails_a_full_run_only(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_pair=TWO_TESTS)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=2)
+    assert run(pytester, "--driftguard-fail-unused").ret == pytest.ExitCode.OK
+    stale = pytester.path / "snapshots/tests/test_gone/test_old.json"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}\n")
+
+    result = run(pytester, "--driftguard-fail-unused")
+    result.assert_outcomes(passed=2)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "*1 snapshot(s) no test used*",
+            "*tests/test_gone/test_old.json",
+            "*the run fails: 1 unused snapshot(s) (--driftguard-fail-unused)*",
+        ]
+    )
+    assert run(pytester).ret == pytest.ExitCode.OK  # without the flag: only reported
+    for subset in (["-k", "test_a"], ["test_pair.py::test_a"]):
+        assert run(pytester, "--driftguard-fail-unused", *subset).ret == pytest.ExitCode.OK
+    assert stale.exists()
+    # An update run deletes them instead, so nothing is left to fail on.
+    result = run(pytester, "--driftguard-update", "--driftguard-fail-unused")
+    assert result.ret == pytest.ExitCode.OK
+    assert not stale.exists()
+
+
+def test_fail_unused_under_xdist(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_pair=TWO_TESTS)
+    run(pytester, "--driftguard-update").assert_outcomes(passed=2)
+    stale = pytester.path / "snapshots/tests/test_pair/test_c.json"
+    stale.write_text("{}\n")
+    result = run_xdist(pytester, "--driftguard-fail-unused")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*the run fails: 1 unused snapshot(s)*"])
 
 
 def test_a_check_removed_from_a_passing_test_leaves_an_unused_file_even_in_a_subset(
@@ -371,6 +422,8 @@ def test_options_are_in_one_driftguard_group(pytester: pytest.Pytester) -> None:
         [
             "driftguard: response and schema snapshots:",
             "*--driftguard-update*",
+            "*--driftguard-force*",
+            "*--driftguard-fail-unused*",
             "*--driftguard-dir*",
         ]
     )

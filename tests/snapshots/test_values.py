@@ -393,7 +393,10 @@ def test_the_readme_example_is_a_real_run(
 ) -> None:
     text = README.read_text(encoding="utf-8")
     found = re.search(
-        r"<!-- values-example -->\n```toml\n(.*?)```\n\n```console\n(.*?)\n```", text, re.S
+        r"<!-- values-example -->\n```toml\n(.*?)```\n\n"
+        r"<!-- readme-example: tested-by=tests/snapshots/test_values.py -->\n```console\n(.*?)\n```",
+        text,
+        re.S,
     )
     assert found is not None
     (tmp_path / "driftguard.toml").write_text(found.group(1), encoding="utf-8")

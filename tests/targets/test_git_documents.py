@@ -49,7 +49,7 @@ def test_a_tag_and_head_give_the_diff_of_the_files(
     assert report.run.baseline == "v2.0.0:api/openapi.yaml"
     assert report.run.target == "HEAD:api/openapi.yaml"
 
-    result = driftguard(repo, "diff", "v2.0.0:api/openapi.yaml", "HEAD:api/openapi.yaml", "-q")
+    result = driftguard(repo, "diff", "v2.0.0:api/openapi.yaml", "HEAD:api/openapi.yaml")
     assert result.returncode == expected.exit_code(), result.stderr
     assert result.stdout.startswith(
         "driftguard diff: v2.0.0:api/openapi.yaml -> HEAD:api/openapi.yaml"

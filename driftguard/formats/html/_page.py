@@ -20,6 +20,7 @@ from driftguard.formats._view import SPEC_WIDE, hidden_line, run_facts, shown_ca
 from driftguard.formats.html._assets import SCRIPT, STYLE
 from driftguard.report import Report
 from driftguard.rules import RULES
+from driftguard.rules.describe import description
 from driftguard.rules.explain import explain
 
 if TYPE_CHECKING:
@@ -159,7 +160,7 @@ def _finding(f: Finding) -> str:
     return (
         f'<tr class="{f.severity.value} {f.source}"><td>{_e(f.operation or SPEC_WIDE)}'
         f"<div>{_e(f.location)}</div></td><td>{_e(f.message)}{_evidence(f)}</td>"
-        f"<td>{_e(f.id)}<br><b>{f.severity.value}</b> · {f.source}</td></tr>"
+        f"<td>{_check_link(f.id)}<br><b>{f.severity.value}</b> · {f.source}</td></tr>"
     )
 
 
@@ -181,10 +182,37 @@ def _cause(cause: Cause) -> str:
         f'<details class="cause {severity}" id="c-{_e(cause.key)}">'
         f'<summary><span class="sev">{severity}</span> <span class="msg">{_e(cause.message)}'
         f'</span> <span class="count">{_plural(n, "finding")}</span><span class="meta"><code>'
-        f"{_e(cause.id)}</code> · {' + '.join(cause.sources)} · {_e(cause.where())}</span>"
+        f"{_check_link(cause.id)}</code> · {' + '.join(cause.sources)} · {_e(cause.where())}</span>"
         f"</summary>{_explanations(cause)}"
         '<table class="findings"><thead><tr><th>operation and location</th><th>finding</th>'
         f"<th>check</th></tr></thead><tbody>{rows}</tbody></table></details>"
+    )
+
+
+def _check_link(rule_id: str) -> str:
+    """A check id linking to its entry in the page's own catalogue (:func:`_catalogue`)."""
+    if rule_id not in RULES:
+        return _e(rule_id)
+    return f'<a href="#check-{_e(rule_id)}">{_e(rule_id)}</a>'
+
+
+def _catalogue(report: Report) -> str:
+    """The catalogue entries of the checks in this report, as ``driftguard checks`` lists
+    them, so the page explains its ids without fetching anything."""
+    ids = sorted({f.id for f in report.findings} & set(RULES))
+    rows = "".join(
+        f'<tr id="check-{_e(rule_id)}"><td><code>{_e(rule_id)}</code></td>'
+        f"<td>{RULES[rule_id].severity.value}</td><td>{RULES[rule_id].source} · "
+        f"{_e(RULES[rule_id].direction)} · {_e(RULES[rule_id].area)}</td>"
+        f"<td>{_e(description(rule_id))}</td></tr>"
+        for rule_id in ids
+    )
+    return (
+        '<h2 id="checks">Checks in this report</h2><p class="checks-note">From the catalogue '
+        "that <code>driftguard checks</code> lists (default severities; the configuration may "
+        'override them).</p><table class="catalogue"><thead><tr><th>id</th><th>default</th>'
+        f"<th>source · direction · area</th><th>reports</th></tr></thead><tbody>{rows}</tbody>"
+        "</table>"
     )
 
 
@@ -200,6 +228,7 @@ def page(report: Report, options: FormatOptions, *, commit: str | None) -> str:
         if hidden:
             body.append(f'<p class="hidden-causes">{_e(hidden)}</p>')
         body += ['<div id="causes">', *(_cause(cause) for cause in shown), "</div>"]
+        body.append(_catalogue(report))
     body.append("</main>")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
