@@ -183,6 +183,10 @@ class FuzzSettings(_Strict):
     # send POST, PUT, PATCH, DELETE... to a live service (a URL target); in-process apps
     # always get every method
     allow_unsafe: bool = False
+    # processes that fuzz operations side by side (--workers), and this run's share of the
+    # operations (--shard I/N, for a CI matrix)
+    workers: int = Field(default=1, ge=1)
+    shard: str | None = None
 
 
 class Config(Settings, _Strict):

@@ -70,6 +70,19 @@ def register(commands: Any) -> None:
         help="fuzz only these operations (repeatable)",
     )
     parser.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="fuzz only the I-th of N shares of the operations (whole resources, by a hash "
+        "of their path), for a CI matrix; join the shards' --format json reports with "
+        "driftguard merge",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_options.positive_int,
+        metavar="N",
+        help="fuzz in N processes side by side (module:attr or URL targets; default 1)",
+    )
+    parser.add_argument(
         "--replay",
         metavar="REPORT",
         help="send the findings of an earlier run's JSON report (--format json) to TARGET "
@@ -92,6 +105,8 @@ def run(args: argparse.Namespace, config: Any) -> Report:
             "--concurrency": args.concurrency is not None,
             "--strict": args.strict,
             "--operation": bool(args.operation),
+            "--shard": args.shard is not None,
+            "--workers": args.workers is not None,
         }
         given = [name for name, used in generation.items() if used]
         if given:
@@ -125,4 +140,6 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         allow_unsafe=True if args.allow_unsafe else None,
         config=config,
         progress=progress,
+        shard=args.shard,
+        workers=args.workers,
     )

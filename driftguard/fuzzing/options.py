@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from driftguard._config import Config, HeaderInput
 from driftguard._errors import UsageError
+from driftguard.fuzzing.shards import Shard, parse_shard
 
 __all__ = ["FuzzOptions", "HeaderInput", "resolve_options"]
 
@@ -36,6 +37,9 @@ class FuzzOptions:
     templates: dict[str, str] = field(default_factory=dict)
     # "METHOD /path" labels to fuzz; empty means every operation
     operations: tuple[str, ...] = ()
+    # this run's share of the operations (--shard I/N), and the processes fuzzing them
+    shard: Shard | None = None
+    workers: int = 1
 
 
 def resolve_options(
@@ -49,6 +53,8 @@ def resolve_options(
     headers: HeaderInput | None = None,
     operations: Iterable[str] | None = None,
     allow_unsafe: bool | None = None,
+    shard: str | Shard | None = None,
+    workers: int | None = None,
 ) -> FuzzOptions:
     config = config if config is not None else Config()
     settings = config.fuzz
@@ -61,9 +67,18 @@ def resolve_options(
         timeout=config.timeout,
         allow_unsafe=settings.allow_unsafe if allow_unsafe is None else allow_unsafe,
         operations=tuple(_operation_label(text) for text in operations or ()),
+        shard=parse_shard(
+            settings.shard if shard is None else shard,
+            where="shard"
+            if shard is not None
+            else f"{config.source or 'configuration'}: [tool.driftguard.fuzz] shard",
+        ),
+        workers=settings.workers if workers is None else workers,
     )
     if options.max_examples < 1:
         raise UsageError(f"max_examples must be at least 1 (got {options.max_examples})")
+    if options.workers < 1:
+        raise UsageError(f"workers must be at least 1 (got {options.workers})")
     if options.concurrency < 1:
         raise UsageError(f"concurrency must be at least 1 (got {options.concurrency})")
     if options.time_budget is not None and not options.time_budget > 0:
