@@ -4,4 +4,4 @@ A command's ``run`` is a thin layer over a library call; the heavy imports happe
 so that ``driftguard --help`` reads every command's arguments without paying for any engine.
 """
 
-COMMANDS = ("snapshot", "diff", "check", "fuzz", "checks", "report-schema")
+COMMANDS = ("snapshot", "diff", "check", "fuzz", "merge", "checks", "report-schema")

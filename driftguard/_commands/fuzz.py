@@ -71,6 +71,7 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--shard",
+        type=_shard,
         metavar="I/N",
         help="fuzz only the I-th of N shares of the operations (whole resources, by a hash "
         "of their path), for a CI matrix; join the shards' --format json reports with "
@@ -90,6 +91,16 @@ def register(commands: Any) -> None:
     )
     _options.reporting(parser)
     _options.common(parser)
+
+
+def _shard(text: str) -> str:
+    from driftguard.fuzzing.shards import parse_shard
+
+    try:
+        parse_shard(text, where="")
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc).strip()) from None
+    return text
 
 
 def run(args: argparse.Namespace, config: Any) -> Report:

@@ -28,6 +28,7 @@ from driftguard._config import Config
 from driftguard._errors import TargetError, UsageError, first_line, one_line
 from driftguard._http import SAFE_METHODS
 from driftguard.findings import Finding, RunInfo, Severity
+from driftguard.fuzzing.constants import no_local_constants
 from driftguard.fuzzing.engine import OutOfTime, Progress, Run
 from driftguard.fuzzing.judge import CHECKS_CONFIG, Judge
 from driftguard.fuzzing.options import FuzzOptions, HeaderInput, resolve_options
@@ -214,7 +215,8 @@ def collect(
             if started is not None:
                 run.started = started
             try:
-                _fuzz_operations(run, operations)
+                with no_local_constants():
+                    _fuzz_operations(run, operations)
                 run.probe()
             except OutOfTime:
                 run.notes.append(
