@@ -78,6 +78,8 @@ def fuzz_in_workers(
                 raise payload
             elif index not in tallies:  # the end of its output, without a result
                 raise TargetError(workers.died(index))
+    if progress is not None and latest:
+        progress(replace(_overall(latest, len(labels), began), finished=True))
     return _combined(planned, options, labels, [tallies[index] for index in sorted(tallies)])
 
 
