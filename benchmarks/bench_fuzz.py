@@ -13,11 +13,26 @@
    step (``Run.exercise``), both in-process.
 2. Time to find every planted defect: ``driftguard.fuzz`` at default settings on each app,
    for a few seeds; the median of the summed times is printed, with every defect checked.
-3. What the stateful checks cost (``--stateful`` runs this part alone): requests and seconds
+3. Side by side, app by app (the planted apps, the boundary apps and a forty-operation shop,
+   tests/fuzzing/scale_apps.py): the plain loop with schemathesis' own checks against
+   ``driftguard.fuzz``, same max-examples and seed. For each: requests per second, the
+   planted defects each finds (a schemathesis failure counts for a defect when its check is
+   the defect's class and it fails on the defect's operation) and the seconds it took: the
+   whole run for driftguard, and for schemathesis both the whole loop and the moment its last
+   new defect showed (which it cannot know until the loop ends). At the same max-examples
+   driftguard must reach the requests per second of the plain loop and find at least as many
+   defects; its time to find them is measured at max-examples 5 (its coverage cases find
+   most defects in a few requests) and must be less than the plain loop's whole run.
+4. ``--workers 1`` against ``--workers 2`` on the shop (alternating, medians): the speed-up
+   on this machine's cores, which must be above 1.
+5. The shard union: the shop fuzzed whole and as three shards (``--shard I/3``), one seed;
+   the shards' findings merged (``driftguard merge``'s logic) must be the whole run's.
+6. What the stateful checks cost (``--stateful`` runs this part alone): requests and seconds
    of a default run with them and without them, on the stateful planted apps and on
    example_app (anonymous, and logged in), the requests they sent themselves beside.
 
-Exits 1 when a target is missed.
+Exits 1 when a target is missed. The machine's load (``os.getloadavg``) is printed, since
+others' work moves every figure.
 
     .venv/bin/python benchmarks/bench_fuzz.py [--rounds N] [--max-examples N] [--seeds N]
 """
@@ -26,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import statistics
 import sys
 import time
@@ -36,6 +52,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 TARGET_RATIO = 0.8
+# driftguard fuzz against the plain loop, whole runs (issue 14): at least as many requests/s
+TARGET_RUN_RATIO = 1.0
 
 
 def planted() -> list[Any]:
@@ -109,7 +127,7 @@ def throughput(rounds: int, max_examples: int) -> float:
     ratio = statistics.median(d / p for d, p in zip(driftguard_rates, plain_rates, strict=True))
     print(f"plain schemathesis loop: {plain:7.1f} requests/s (median of {rounds})")
     print(f"driftguard fuzz:         {ours:7.1f} requests/s (median of {rounds})")
-    print(f"ratio: {ratio:.2f} (median of per-round ratios, target >= {TARGET_RATIO})")
+    print(f"ratio: {ratio:.2f} (median of per-round ratios, target >= {TARGET_RUN_RATIO})")
     return float(ratio)
 
 
@@ -275,6 +293,201 @@ def stateful_cost(rounds: int) -> None:
                   f"median of {rounds})")  # fmt: skip
 
 
+# -- side by side, app by app --------------------------------------------------------------
+
+# schemathesis' failure classes, as the driftguard id of the defect class each one shows
+SCHEMATHESIS_CLASSES = {
+    "ServerError": "server-error",
+    "AcceptedNegativeData": "accepted-invalid-input",
+    "RejectedPositiveData": "rejected-valid-input",
+    "JsonSchemaError": "response-schema-violation",
+    "UndefinedStatusCode": "undocumented-status-code",
+    "UndefinedContentType": "undocumented-content-type",
+    "MissingHeaderNotRejected": "missing-required-header-accepted",
+    "IgnoredAuth": "auth-not-enforced",
+    "UseAfterFree": "resource-available-after-delete",
+    "EnsureResourceAvailability": "resource-available-after-delete",
+}
+
+Defect = tuple[str, str, str]
+# driftguard's coverage cases find most defects in a few requests: the time to find them is
+# measured with this many generated examples per operation
+QUICK_EXAMPLES = 5
+
+
+def realistic_apps() -> list[tuple[str, Any, list[Defect]]]:
+    """``(name, app factory, planted defects)``: tests/fuzzing's planted, boundary and shop apps."""
+    from tests.fuzzing.apps import PLANTED
+    from tests.fuzzing.boundary_apps import BOUNDARY_PLANTED
+    from tests.fuzzing.scale_apps import DEFECTS, shop
+
+    planted_apps = [(p.app.__name__, p.app, list(p.defects)) for p in PLANTED + BOUNDARY_PLANTED]
+    return [*planted_apps, ("shop (40 operations)", shop, DEFECTS)]
+
+
+def plain_hunt(app: Any, defects: list[Defect], max_examples: int, seed: int) -> dict[str, Any]:
+    """The plain loop, noting when each planted defect first failed one of schemathesis' checks."""
+    import hypothesis
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import strategies as st
+    from schemathesis import GenerationMode
+
+    started = time.perf_counter()
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=schemathesis.Config())
+    sent = 0
+    first_seen: dict[Defect, float] = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()  # type: ignore[union-attr]  # the planted apps are valid
+        strategy = st.one_of([operation.as_strategy(generation_mode=m) for m in GenerationMode])
+        label = operation.label
+
+        @given(case=strategy)
+        @settings(
+            max_examples=max_examples,
+            database=None,
+            deadline=None,
+            derandomize=False,
+            suppress_health_check=list(HealthCheck),
+            phases=(Phase.generate,),
+        )
+        def test(case: Any) -> None:
+            nonlocal sent
+            sent += 1
+            try:
+                case.call_and_validate()
+            except (AssertionError, BaseExceptionGroup, Exception) as exc:
+                for kind in _failure_kinds(exc):
+                    for defect in defects:
+                        if defect[:2] == (kind, label):  # noqa: B023 - called right away
+                            first_seen.setdefault(defect, time.perf_counter() - started)
+
+        hypothesis.seed(seed)(test)()
+    seconds = time.perf_counter() - started
+    return {"requests": sent, "seconds": seconds, "found": first_seen}
+
+
+def _failure_kinds(exc: BaseException) -> set[str]:
+    if isinstance(exc, BaseExceptionGroup):
+        return set().union(*(_failure_kinds(inner) for inner in exc.exceptions))
+    kind = SCHEMATHESIS_CLASSES.get(type(exc).__name__)
+    return {kind} if kind else set()
+
+
+def driftguard_hunt(
+    app: Any, defects: list[Defect], max_examples: int, seed: int
+) -> dict[str, Any]:
+    from driftguard import fuzz
+
+    started = time.perf_counter()
+    report = fuzz(app, max_examples=max_examples, seed=seed)
+    seconds = time.perf_counter() - started
+    found = {(f.id, f.operation, f.location) for f in report.findings}
+    return {
+        "requests": int(report.run.requests or 0),
+        "seconds": seconds,
+        "found": {defect: seconds for defect in defects if defect in found},
+    }
+
+
+def side_by_side(rounds: int, max_examples: int) -> bool:
+    """Per app, medians over alternating rounds; True when driftguard meets its targets."""
+    apps = realistic_apps()
+    results: dict[str, dict[str, list[dict[str, Any]]]] = {
+        name: {"plain": [], "driftguard": [], "quick": []} for name, _, _ in apps
+    }
+    for round_number in range(rounds):
+        for name, factory, defects in apps:
+            runners = [
+                ("plain", plain_hunt, max_examples),
+                ("driftguard", driftguard_hunt, max_examples),
+                ("quick", driftguard_hunt, QUICK_EXAMPLES),
+            ]
+            if round_number % 2:
+                runners.reverse()  # none always goes first
+            for who, hunt, examples in runners:
+                results[name][who].append(hunt(factory(), defects, examples, round_number + 1))
+    print(f"{'app':<22} {'defects':>7} | {'schemathesis: found  req/s  last-new  whole':>44} | "
+          f"{'driftguard: found  req/s  whole':>32}")  # fmt: skip
+    totals = {who: [0.0, 0.0, 0.0, 0.0] for who in ("plain", "driftguard", "quick")}
+    for name, _, defects in apps:
+        row = {}
+        for who in ("plain", "driftguard", "quick"):
+            runs = results[name][who]
+            found = statistics.median(len(r["found"]) for r in runs)
+            rate = statistics.median(r["requests"] / r["seconds"] for r in runs)
+            whole = statistics.median(r["seconds"] for r in runs)
+            last = statistics.median(max(r["found"].values(), default=0.0) for r in runs)
+            requests = statistics.median(r["requests"] for r in runs)
+            row[who] = (found, rate, last, whole)
+            for index, value in enumerate((found, requests, whole, last)):
+                totals[who][index] += value
+        (pf, pr, pl, pw), (df, dr, _, dw) = row["plain"], row["driftguard"]
+        print(f"{name:<22} {len(defects):>7} | {pf:>19.0f} {pr:>6.0f} {pl:>8.2f}s {pw:>5.2f}s | "
+              f"{df:>18.0f} {dr:>6.0f} {dw:>5.2f}s")  # fmt: skip
+    planted_count = sum(len(d) for _, _, d in apps)
+    (pf, preq, pw, pl), (df, dreq, dw, _) = totals["plain"], totals["driftguard"]
+    print(f"{'all':<22} {planted_count:>7} | {pf:>19.0f} {preq / pw:>6.0f} {pl:>8.2f}s {pw:>5.2f}s | "
+          f"{df:>18.0f} {dreq / dw:>6.0f} {dw:>5.2f}s")  # fmt: skip
+    ratio = (dreq / dw) / (preq / pw)
+    print(
+        f"defects found: driftguard {df:.0f} of {planted_count}, schemathesis {pf:.0f}; time: "
+        f"driftguard {dw:.2f}s for all it found, schemathesis {pw:.2f}s for its loop (its last "
+        f"new defect after {pl:.2f}s summed over apps); requests/s ratio {ratio:.2f} (target >= "
+        f"{TARGET_RUN_RATIO}) (medians of {rounds} rounds per app)"
+    )
+    qf, _, qw, _ = totals["quick"]
+    print(
+        f"time to find: driftguard at max-examples {QUICK_EXAMPLES} finds {qf:.0f} of "
+        f"{planted_count} in {qw:.2f}s, against schemathesis' {pf:.0f} in {pw:.2f}s at "
+        f"max-examples {max_examples} (target: at least as many, in less time)"
+    )
+    return df >= pf and qf >= pf and qw < pw and ratio >= TARGET_RUN_RATIO
+
+
+# -- workers and shards ----------------------------------------------------------------------
+
+SHOP = "tests.fuzzing.scale_apps:shop_app"
+
+
+def worker_speedup(rounds: int, max_examples: int) -> float:
+    """Seconds of the shop fuzzed by one process and by two, alternating; the speed-up."""
+    from driftguard import fuzz
+    from tests.fuzzing.scale_apps import shop
+
+    seconds: dict[int, list[float]] = {1: [], 2: []}
+    for round_number in range(rounds):
+        order = (1, 2) if round_number % 2 == 0 else (2, 1)
+        for workers in order:
+            started = time.perf_counter()
+            # one process fuzzes a fresh app; each worker process imports its own
+            target = shop() if workers == 1 else SHOP
+            report = fuzz(target, max_examples=max_examples, seed=round_number + 1, workers=workers)
+            seconds[workers].append(time.perf_counter() - started)
+            print(f"  round {round_number + 1} workers {workers}: {report.run.requests} requests "
+                  f"in {seconds[workers][-1]:.2f}s")  # fmt: skip
+    one, two = statistics.median(seconds[1]), statistics.median(seconds[2])
+    print(f"--workers 2 against 1 on {os.cpu_count()} cores: {one:.2f}s -> {two:.2f}s, "
+          f"speed-up {one / two:.2f} (medians of {rounds}; target > 1)")  # fmt: skip
+    return one / two
+
+
+def shard_union(max_examples: int) -> bool:
+    from driftguard import fuzz
+    from driftguard.merge import merge_reports
+    from tests.fuzzing.scale_apps import shop
+    from tests.fuzzing.test_scale import causes, found
+
+    whole = fuzz(shop(), max_examples=max_examples, seed=7)
+    shards = [fuzz(shop(), max_examples=max_examples, seed=7, shard=f"{i}/3") for i in (1, 2, 3)]
+    merged = merge_reports([(f"shard-{i}.json", r) for i, r in enumerate(shards, start=1)])
+    same = found(merged) == found(whole) and causes(merged) == causes(whole)
+    sizes = "+".join(str(len(r.run.operations)) for r in shards)
+    print(f"shop as three shards ({sizes} operations): {len(merged.findings)} findings merged, "
+          f"{len(whole.findings)} in the whole run: {'the same' if same else 'DIFFERENT'}")  # fmt: skip
+    return same
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="alternating throughput rounds")
@@ -286,6 +499,17 @@ def main() -> int:
         print("stateful checks, default settings, seed 1:")
         stateful_cost(options.rounds)
         return 0
+
+    parser.add_argument("--skip-old", action="store_true", help="only sections 3 to 5")
+    parser.add_argument(
+        "--worker-examples",
+        type=int,
+        default=100,
+        help="examples per operation for the workers' speed-up (a run long enough to repay "
+        "starting the worker processes)",
+    )
+    options = parser.parse_args()
+    print("load average: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
 
     # Warm both paths once (imports, schema caches) so the rounds compare steady states.
     factory = planted()[0][0]
@@ -301,6 +525,24 @@ def main() -> int:
     print("stateful checks, default settings, seed 1:")
     stateful_cost(options.rounds)
     return 0 if min(ratio, path_ratio) >= TARGET_RATIO and found else 1
+
+    met = True
+    if not options.skip_old:
+        print(f"throughput, {len(planted())} apps, max-examples {options.max_examples}:")
+        ratio = throughput(options.rounds, options.max_examples)
+        print("request path alone, on the same generated cases:")
+        path_ratio = same_cases(options.rounds, options.max_examples)
+        print("time to find:")
+        found = time_to_find(options.seeds)
+        met = ratio >= TARGET_RUN_RATIO and path_ratio >= TARGET_RATIO and found
+    print(f"side by side, app by app, max-examples {options.max_examples}:")
+    met &= side_by_side(options.rounds, options.max_examples)
+    print(f"workers, max-examples {options.worker_examples}:")
+    met &= worker_speedup(options.rounds, options.worker_examples) > 1.0
+    print("shards:")
+    met &= shard_union(options.max_examples)
+    print("load average: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

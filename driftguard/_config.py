@@ -207,6 +207,10 @@ class FuzzSettings(_Strict):
     # serve a module:attr app under uvicorn on 127.0.0.1 and fuzz it over HTTP (--serve)
     serve: bool = False
     login: LoginSettings | None = None
+    # processes that fuzz operations side by side (--workers), and this run's share of the
+    # operations (--shard I/N, for a CI matrix)
+    workers: int = Field(default=1, ge=1)
+    shard: str | None = None
 
 
 class Config(Settings, _Strict):

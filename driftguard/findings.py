@@ -197,6 +197,8 @@ class RunInfo:
     operations: list[str] = field(default_factory=list)
     # fuzz runs: requests answered 2xx, per operation
     successes: dict[str, int] = field(default_factory=dict)
+    # fuzz runs: the share of the operations this run took (--shard I/N: "2/3")
+    shard: str | None = None
 
     @classmethod
     def timed(cls, **values: Any) -> tuple[RunInfo, Callable[[], RunInfo]]:
@@ -234,6 +236,10 @@ class RunInfo:
             data["seed"] = self.seed
         if self.requests is not None:
             data["requests"] = self.requests
+            # the operations fuzzed (a JUnit case each), so that shards merge losslessly
+            data["operations"] = list(self.operations)
+        if self.shard is not None:
+            data["shard"] = self.shard
         return data
 
     @classmethod
@@ -248,6 +254,8 @@ class RunInfo:
             notes=list(data.get("notes") or []),
             seed=data.get("seed"),
             requests=data.get("requests"),
+            operations=list(data.get("operations") or []),
+            shard=data.get("shard"),
         )
 
 

@@ -9,6 +9,7 @@ COMMANDS = (
     "diff",
     "check",
     "fuzz",
+    "merge",
     "watch",
     "history",
     "checks",

@@ -84,6 +84,20 @@ def register(commands: Any) -> None:
         help="fuzz only these operations (repeatable)",
     )
     parser.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="I/N",
+        help="fuzz only the I-th of N shares of the operations (whole resources, by a hash "
+        "of their path), for a CI matrix; join the shards' --format json reports with "
+        "driftguard merge",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_options.positive_int,
+        metavar="N",
+        help="fuzz in N processes side by side (module:attr or URL targets; default 1)",
+    )
+    parser.add_argument(
         "--replay",
         metavar="REPORT",
         help="send the findings of an earlier run's JSON report (--format json) to TARGET "
@@ -91,6 +105,16 @@ def register(commands: Any) -> None:
     )
     _options.reporting(parser)
     _options.common(parser)
+
+
+def _shard(text: str) -> str:
+    from driftguard.fuzzing.shards import parse_shard
+
+    try:
+        parse_shard(text, where="")
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc).strip()) from None
+    return text
 
 
 def run(args: argparse.Namespace, config: Any) -> Report:
@@ -110,6 +134,8 @@ def run(args: argparse.Namespace, config: Any) -> Report:
             "--strict": args.strict,
             "--operation": bool(args.operation),
             "--serve": args.serve,
+            "--shard": args.shard is not None,
+            "--workers": args.workers is not None,
         }
         given = [name for name, used in generation.items() if used]
         if given:
@@ -144,4 +170,6 @@ def run(args: argparse.Namespace, config: Any) -> Report:
         serve=True if args.serve else None,
         config=config,
         progress=progress,
+        shard=args.shard,
+        workers=args.workers,
     )

@@ -30,7 +30,7 @@ def report_schema() -> dict[str, Any]:
         "properties": {
             "tool": {"const": "driftguard"},
             "version": {"type": "string"},
-            "command": {"enum": ["diff", "check", "fuzz", "snapshot", "pytest"]},
+            "command": {"enum": ["diff", "check", "fuzz", "snapshot", "pytest", "merge"]},
             "run": {
                 "description": "what the run was: target, baseline, when, how long, its notes",
                 "type": "object",
@@ -44,6 +44,8 @@ def report_schema() -> dict[str, Any]:
                     "notes": {"type": "array", "items": {"type": "string"}},
                     "seed": {"type": "integer"},
                     "requests": {"type": "integer", "minimum": 0},
+                    "operations": {"type": "array", "items": {"type": "string"}},
+                    "shard": {"type": "string", "pattern": "^[0-9]+/[0-9]+$"},
                 },
             },
             "summary": {

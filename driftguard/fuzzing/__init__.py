@@ -1,8 +1,11 @@
 """``driftguard fuzz``: generated requests that find validation gaps and contract violations.
 
-The only package that imports schemathesis and hypothesis, and only in the three modules
-that need them (:mod:`~driftguard.fuzzing.run`, :mod:`~driftguard.fuzzing.engine` and
-:mod:`~driftguard.fuzzing.judge`); the others work on plain data and are tested as such.
+The only package that imports schemathesis and hypothesis, and only in the modules that
+need them (:mod:`~driftguard.fuzzing.run`, :mod:`~driftguard.fuzzing.engine`,
+:mod:`~driftguard.fuzzing.judge` and :mod:`~driftguard.fuzzing.constants`); the others work
+on plain data and are tested as such. A run may be split: :mod:`~driftguard.fuzzing.shards`
+chooses the operations of a shard or a worker, :mod:`~driftguard.fuzzing.workers` runs the
+worker processes.
 The stages, one module each: :mod:`~driftguard.fuzzing.options` (arguments and
 configuration) and :mod:`~driftguard.fuzzing.target` (what is fuzzed) ->
 :mod:`~driftguard.fuzzing.run` (the run and its report) -> :mod:`~driftguard.fuzzing.engine`

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from driftguard._config import Config, HeaderInput
 from driftguard._errors import UsageError
 from driftguard._settings import expand_env
+from driftguard.fuzzing.shards import Shard, parse_shard
 
 __all__ = ["FuzzOptions", "HeaderInput", "Login", "resolve_options"]
 
@@ -67,6 +68,9 @@ class FuzzOptions:
     login: Login | None = None
     # reads sent again after accepted writes, sequences through undeclared links
     stateful: bool = True
+    # this run's share of the operations (--shard I/N), and the processes fuzzing them
+    shard: Shard | None = None
+    workers: int = 1
 
 
 def resolve_options(
@@ -82,6 +86,8 @@ def resolve_options(
     allow_unsafe: bool | None = None,
     serve: bool | None = None,
     login: Mapping[str, str] | None = None,
+    shard: str | Shard | None = None,
+    workers: int | None = None,
 ) -> FuzzOptions:
     config = config if config is not None else Config()
     settings = config.fuzz
@@ -96,9 +102,18 @@ def resolve_options(
         operations=tuple(_operation_label(text) for text in operations or ()),
         serve=settings.serve if serve is None else serve,
         login=_login(config, login),
+        shard=parse_shard(
+            settings.shard if shard is None else shard,
+            where="shard"
+            if shard is not None
+            else f"{config.source or 'configuration'}: [tool.driftguard.fuzz] shard",
+        ),
+        workers=settings.workers if workers is None else workers,
     )
     if options.max_examples < 1:
         raise UsageError(f"max_examples must be at least 1 (got {options.max_examples})")
+    if options.workers < 1:
+        raise UsageError(f"workers must be at least 1 (got {options.workers})")
     if options.concurrency < 1:
         raise UsageError(f"concurrency must be at least 1 (got {options.concurrency})")
     if options.time_budget is not None and not options.time_budget > 0:

@@ -31,6 +31,7 @@ from driftguard.fuzzing.options import HeaderInput, resolve_options
 from driftguard.fuzzing.rejudge import JUDGES, NEEDS_SPEC
 from driftguard.fuzzing.target import resolve
 from driftguard.fuzzing.transport import Exchange, Request, Sender, Unsendable
+from driftguard.merge import read_report_data
 from driftguard.openapi.sources import app_spec, load_spec
 from driftguard.policy import apply_policy
 from driftguard.report import Report
@@ -43,14 +44,7 @@ _REDACTED = "<redacted>"
 def load_fuzz_findings(path: str | Path) -> list[Finding]:
     """The fuzz findings of a JSON report written by ``driftguard fuzz --format json``."""
     where = str(path)
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"{where}: cannot read the report: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise UsageError(f"{where}: not a JSON report: {one_line(exc)}") from None
-    if not isinstance(data, Mapping) or data.get("tool") != "driftguard":
-        raise UsageError(f"{where}: not a driftguard JSON report (--format json)")
+    data = read_report_data(path)
     if data.get("command") != "fuzz":
         raise UsageError(
             f"{where}: a report of driftguard {data.get('command')}, not of driftguard fuzz"

@@ -16,7 +16,7 @@ import random
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -27,12 +27,14 @@ import schemathesis
 from driftguard._config import Config
 from driftguard._errors import TargetError, UsageError, first_line, one_line
 from driftguard._http import SAFE_METHODS
-from driftguard.findings import RunInfo, Severity
+from driftguard.findings import Finding, RunInfo, Severity
+from driftguard.fuzzing.constants import no_local_constants
 from driftguard.fuzzing.engine import OutOfTime, Progress, Run
 from driftguard.fuzzing.judge import CHECKS_CONFIG, Judge
 from driftguard.fuzzing.options import FuzzOptions, HeaderInput, resolve_options
 from driftguard.fuzzing.reproduce import IN_PROCESS_REPLAY_URL, redactor_for
 from driftguard.fuzzing.serve import served
+from driftguard.fuzzing.shards import Shard
 from driftguard.fuzzing.target import base_url as target_base_url
 from driftguard.fuzzing.target import resolve
 from driftguard.fuzzing.transport import Sender
@@ -41,7 +43,7 @@ from driftguard.policy import apply_policy
 from driftguard.report import Report
 from driftguard.targets import Target
 
-__all__ = ["Session", "fuzz", "open_session"]
+__all__ = ["Plan", "Session", "Tally", "collect", "fuzz", "open_session", "plan"]
 
 
 def fuzz(
@@ -59,6 +61,8 @@ def fuzz(
     login: Mapping[str, str] | None = None,
     config: Config | None = None,
     progress: Progress | None = None,
+    shard: str | Shard | None = None,
+    workers: int | None = None,
 ) -> Report:
     """Fuzz a live TARGET and report what it got wrong, one finding per cause.
 
@@ -85,6 +89,13 @@ def fuzz(
     calls that URL; for an in-process app it calls ``http://127.0.0.1:8000``, where
     ``details.serve`` (``uvicorn module:attr``) serves the app. ``progress`` receives
     :class:`~driftguard.fuzzing.progress.FuzzProgress` snapshots while the run goes on.
+
+    ``shard`` (``"2/3"``, or ``[tool.driftguard.fuzz] shard``) fuzzes only that share of the
+    operations, whole resources chosen by a hash of their path, for a CI matrix whose JSON
+    reports ``driftguard merge`` joins; for one seed the shards find together what the whole
+    run finds. ``workers`` fuzzes whole resources in that many processes side by side (the
+    target must then be ``module:attr`` or a URL, which each process opens for itself), with
+    the findings of one process for the same seed.
     """
     options = resolve_options(
         config,
@@ -98,6 +109,8 @@ def fuzz(
         allow_unsafe=allow_unsafe,
         serve=serve,
         login=login,
+        shard=shard,
+        workers=workers,
     )
     if _event_loop_running():
         # The sender runs an event loop of its own; give it a thread where none is running.
@@ -164,14 +177,57 @@ def _event_loop_running() -> bool:
 
 def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress | None) -> Report:
     info, finish = RunInfo.timed()
+    began = time.monotonic()
+    if options.workers > 1:
+        from driftguard.fuzzing.workers import fuzz_in_workers
+
+        tally = fuzz_in_workers(target, options, config, progress)
+    else:
+        tally = collect(target, options, config, progress)
+    return _conclude(tally, options, config, (info, finish, began))
+
+
+@dataclass
+class Tally:
+    """What fuzzing some operations came to, before the report is drawn up: one run's, or
+    one worker's share (:mod:`~driftguard.fuzzing.workers` adds the shares up). Picklable."""
+
+    target: str
+    base_url: str
+    seed: int
+    findings: list[Finding]
+    notes: list[str]
+    operations: list[str]
+    done: int
+    requests: int
+    successes: dict[str, int]
+    statuses: Counter[int]
+    secured: set[str]  # operations that declare authentication
+    exports: dict[str, str]  # environment variables the reproductions read credentials from
+    shard: str | None = None
+
+
+def collect(
+    target: Any,
+    options: FuzzOptions,
+    config: Config,
+    progress: Progress | None,
+    *,
+    started: float | None = None,
+) -> Tally:
+    """Fuzz the target's operations (``options.operations``, else all of its shard); a
+    worker passes ``started``, when the run it is part of began (its budget is shared)."""
     # Warnings (a pattern schemathesis cannot generate from...) become notes of the report:
     # on a pipe, stdout and stderr carry the report and errors only.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with open_session(target, options, config, progress) as session:
             run, operations = session.run, session.operations
+            if started is not None:
+                run.started = started
             try:
-                _fuzz_operations(run, operations)
+                with no_local_constants():
+                    _fuzz_operations(run, operations)
                 run.probe()
             except OutOfTime:
                 run.notes.append(
@@ -195,38 +251,69 @@ def _fuzz(target: Any, options: FuzzOptions, config: Config, progress: Progress 
     if progress is not None:
         progress(run.snapshot(finished=True))
     redactor = redactor_for(options.headers, options.templates, options.login)
-    findings = run.collector.findings(
-        redactor, replay_base=session.replay_base, serve=session.serve
+    statuses: Counter[int] = Counter()
+    for state in run.states.values():
+        statuses.update(state.statuses)
+    return Tally(
+        target=str(session.target),
+        base_url=run.base_url,
+        seed=run.seed,
+        findings=run.collector.findings(
+            redactor, replay_base=session.replay_base, serve=session.serve
+        ),
+        notes=run.notes,
+        operations=[operation.label for operation in operations],
+        done=run.done,
+        requests=run.sender.requests_sent,
+        successes={label: state.successes for label, state in run.states.items()},
+        statuses=statuses,
+        secured={label for label, state in run.states.items() if state.slots},
+        exports=dict(redactor.exports),
+        shard=None if options.shard is None else str(options.shard),
     )
-    if findings and redactor.exports:
+
+
+def _conclude(
+    tally: Tally,
+    options: FuzzOptions,
+    config: Config,
+    timing: tuple[RunInfo, Callable[[], RunInfo], float],
+) -> Report:
+    info, finish, began = timing
+    findings, notes = tally.findings, list(tally.notes)
+    if findings and tally.exports:
         exports = ", ".join(
             f"{var} (the {what}{'' if what.startswith('login ') else ' header'})"
-            for var, what in redactor.exports.items()
+            for var, what in tally.exports.items()
         )
-        run.notes.append(f"reproductions read supplied credentials from the environment: {exports}")
-    never = [label for label, state in run.states.items() if state.successes == 0]
+        notes.append(f"reproductions read supplied credentials from the environment: {exports}")
+    never = [label for label, successes in tally.successes.items() if successes == 0]
     if (
         never
-        and len(never) == len(run.states)
+        and len(never) == len(tally.successes)
         and Severity.BREAKING not in {f.severity for f in findings}
     ):
         # Undocumented 404s and rejected requests are what a wrong base URL looks like;
         # a run that tested nothing must not pass as clean.
-        raise TargetError(_nothing_succeeded(session, run, options))
+        raise TargetError(_nothing_succeeded(tally, options))
     if never:
         hint = ""
-        if any(run.states[label].slots for label in never) and not options.headers:
+        if any(label in tally.secured for label in never) and not options.headers:
             hint = " (some declare authentication: pass credentials with --header)"
-        run.notes.append(f"never answered 2xx: {', '.join(never)}{hint}")
-    elapsed = time.monotonic() - run.started
-    requests = run.sender.requests_sent
-    summary = f"{run.done} operations, {requests} requests in {elapsed:.1f}s, seed {run.seed}"
-    info.target = str(session.target)
-    info.notes = [summary, *run.notes]
-    info.operations = [operation.label for operation in operations]
-    info.requests = requests
-    info.seed = run.seed
-    info.successes = {label: state.successes for label, state in run.states.items()}
+        notes.append(f"never answered 2xx: {', '.join(never)}{hint}")
+    elapsed = time.monotonic() - began
+    summary = (
+        f"{tally.done} operations, {tally.requests} requests in {elapsed:.1f}s, seed {tally.seed}"
+    )
+    if options.workers > 1:
+        summary += f", {options.workers} workers"
+    info.target = tally.target
+    info.notes = [summary, *notes]
+    info.operations = tally.operations
+    info.requests = tally.requests
+    info.seed = tally.seed
+    info.successes = tally.successes
+    info.shard = tally.shard
     return apply_policy(Report("fuzz", findings, run=finish()), config)
 
 
@@ -241,11 +328,24 @@ class Session:
     serve: str | None
 
 
-@contextmanager
-def open_session(
-    target: Any, options: FuzzOptions, config: Config, progress: Progress | None = None
-) -> Iterator[Session]:
-    started = time.monotonic()
+@dataclass
+class Plan:
+    """What a run will fuzz, before anything is sent: the target, its document, the
+    operations (after ``--operation``, the safe-method rule and the shard) and the seed."""
+
+    target: Target
+    app: Any
+    serve: str | None
+    spec: dict[str, Any]
+    base_url: str
+    operations: list[Any]
+    notes: list[str]
+    unsafe: bool  # a live service: only safe methods may be sent
+    seed: int
+    schema: Any  # schemathesis' schema of the operations
+
+
+def plan(target: Any, options: FuzzOptions, config: Config) -> Plan:
     resolved, app, serve = resolve(target, config)
     if options.serve:
         _check_servable(target, resolved)
@@ -258,19 +358,19 @@ def open_session(
             timeout=options.timeout,
             headers=options.headers,
         )
-    with ExitStack() as stack:
-        if options.serve:
-            server = stack.enter_context(served(resolved, timeout=options.timeout))
-            sender = Sender(
-                Target("url", server.url), timeout=options.timeout, why_down=server.why_down
-            )
-            notes = [f"served by {server.command} on {server.url}, in a process of its own"]
-        else:
-            sender = Sender(resolved, app=app, timeout=options.timeout)
-            notes = []
-        yield stack.enter_context(
-            _session(resolved, spec, sender, options, started, progress, serve, notes)
-        )
+    base_url = target_base_url(resolved.base_url, spec)
+    schema = schemathesis.openapi.from_dict(
+        copy.deepcopy(spec), config=schemathesis.Config.from_dict(CHECKS_CONFIG)
+    )
+    schema.config.update(base_url=base_url)
+    operations, notes = _operations(schema, options.operations)
+    unsafe = resolved.kind == "url" and not options.allow_unsafe
+    if unsafe:
+        operations = _safe_only(operations, notes, explicit=bool(options.operations))
+    if options.shard is not None:
+        operations = _shard_of(operations, options.shard, notes)
+    seed = options.seed if options.seed is not None else random.SystemRandom().getrandbits(32)
+    return Plan(resolved, app, serve, spec, base_url, operations, notes, unsafe, seed, schema)
 
 
 def _check_servable(target: Any, resolved: Target) -> None:
@@ -288,41 +388,43 @@ def _check_servable(target: Any, resolved: Target) -> None:
 
 
 @contextmanager
-def _session(
-    resolved: Target,
-    spec: dict[str, Any],
-    sender: Sender,
-    options: FuzzOptions,
-    started: float,
-    progress: Progress | None,
-    serve: str | None,
-    notes: list[str],
+def open_session(
+    target: Any, options: FuzzOptions, config: Config, progress: Progress | None = None
 ) -> Iterator[Session]:
-    base_url = target_base_url(sender.target.base_url, spec)
-    schema = schemathesis.openapi.from_dict(
-        copy.deepcopy(spec), config=schemathesis.Config.from_dict(CHECKS_CONFIG)
-    )
-    schema.config.update(base_url=base_url)
-    operations, skipped = _operations(schema, options.operations)
-    notes.extend(skipped)
-    unsafe = resolved.kind == "url" and not options.allow_unsafe
-    sender.safe_only = unsafe
-    if unsafe:
-        operations = _safe_only(operations, notes, explicit=bool(options.operations))
-    seed = options.seed if options.seed is not None else random.SystemRandom().getrandbits(32)
+    started = time.monotonic()
+    planned = plan(target, options, config)
+    resolved, base_url, operations = planned.target, planned.base_url, planned.operations
     replay_base = None
     if resolved.kind == "app":
         replay_base = IN_PROCESS_REPLAY_URL + urlsplit(base_url).path.rstrip("/")
-    with sender:
+    with ExitStack() as stack:
+        if options.serve:
+            server = stack.enter_context(served(resolved, timeout=options.timeout))
+            sender = Sender(
+                Target("url", server.url),
+                timeout=options.timeout,
+                why_down=server.why_down,
+                safe_only=planned.unsafe,
+            )
+            base_url = target_base_url(server.url, planned.spec)
+            planned.schema.config.update(base_url=base_url)
+            planned.notes.append(
+                f"served by {server.command} on {server.url}, in a process of its own"
+            )
+        else:
+            sender = Sender(
+                resolved, app=planned.app, timeout=options.timeout, safe_only=planned.unsafe
+            )
+        stack.enter_context(sender)
         run = Run(
             options=options,
-            spec=spec,
+            spec=planned.spec,
             base_url=base_url,
-            seed=seed,
+            seed=planned.seed,
             started=started,
             progress=progress,
             total=len(operations),
-            notes=notes,
+            notes=planned.notes,
             sender=sender,
             operations={operation.label: operation for operation in operations},
             judge=Judge(
@@ -331,30 +433,38 @@ def _session(
                 supplied=frozenset(name.lower() for name in options.headers),
             ),
         )
-        yield Session(resolved, run, operations, replay_base, serve)
+        yield Session(resolved, run, operations, replay_base, planned.serve)
 
 
-def _nothing_succeeded(session: Session, run: Run, options: FuzzOptions) -> str:
+def _nothing_succeeded(tally: Tally, options: FuzzOptions) -> str:
     """Why a run in which no request was answered 2xx proves nothing: say what it got."""
-    statuses: Counter[int] = Counter()
-    for state in run.states.values():
-        statuses.update(state.statuses)
+    statuses = tally.statuses
     got = ", ".join(f"{count} x {status}" for status, count in statuses.most_common(3)) or "none"
     hint = ""
     if statuses and statuses.most_common(1)[0][0] == 404:
-        prefix = urlsplit(run.base_url).path.rstrip("/")
+        prefix = urlsplit(tally.base_url).path.rstrip("/")
         hint = (
             f"; every path was prefixed with {prefix} from the document's servers[0]: is "
             "that where the service answers?"
             if prefix
-            else f"; is {run.base_url} the service the document describes?"
+            else f"; is {tally.base_url} the service the document describes?"
         )
     elif statuses and statuses.most_common(1)[0][0] in (401, 403) and not options.headers:
         hint = "; pass credentials with --header"
     return (
-        f"{session.target}: no request was answered with success (2xx), so nothing was "
+        f"{tally.target}: no request was answered with success (2xx), so nothing was "
         f"tested (answers: {got}){hint}"
     )
+
+
+def _shard_of(operations: list[Any], shard: Shard, notes: list[str]) -> list[Any]:
+    """The operations of ``shard``, whole resources (:mod:`~driftguard.fuzzing.shards`)."""
+    taken = [operation for operation in operations if shard.holds(operation.label)]
+    notes.append(
+        f"shard {shard}: {len(taken)} of {len(operations)} operations "
+        "(whole resources, chosen by a hash of their path)"
+    )
+    return taken
 
 
 def _safe_only(operations: list[Any], notes: list[str], *, explicit: bool) -> list[Any]:

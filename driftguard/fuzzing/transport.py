@@ -12,6 +12,7 @@ the same value serves the reproduction, the report and the concurrency probe.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -143,12 +144,12 @@ class Sender:
         self.safe_only = safe_only
         self.requests_sent = 0
         self._app = app
-        self._runner: asyncio.Runner | None = None
+        self._runner: _LoopThread | None = None
         self._client: Any = None
         self._context: AbstractAsyncContextManager[Any] | None = None
 
     def __enter__(self) -> Sender:
-        runner = asyncio.Runner()
+        runner = _LoopThread()
         context = open_client(self.target, timeout=self.timeout, app=self._app)
         try:
             self._client = runner.run(context.__aenter__())
@@ -270,6 +271,52 @@ class Sender:
         except httpx.HTTPError:
             return False
         return True
+
+
+class _LoopThread:
+    """An event loop in a thread of its own, running one task for its whole life.
+
+    The app's sync endpoints run in anyio's worker threads, which anyio stops when the task
+    that started the loop ends: with ``asyncio.Runner.run`` per request, every request started
+    a thread afresh (half the time of a request to a sync endpoint). Here that task lasts as
+    long as the sender, and each send is a task beside it.
+    """
+
+    def __init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._stop: asyncio.Event | None = None
+        started = threading.Event()
+
+        async def keep() -> None:  # (the root task: anyio's worker threads live with it)
+            self._stop = asyncio.Event()
+            started.set()
+            await self._stop.wait()
+
+        def serve() -> None:
+            asyncio.set_event_loop(self._loop)
+            try:
+                self._loop.run_until_complete(keep())
+                self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+                self._loop.run_until_complete(self._loop.shutdown_default_executor())
+            finally:
+                self._loop.close()
+
+        self._thread = threading.Thread(target=serve, name="driftguard-sender", daemon=True)
+        self._thread.start()
+        started.wait()
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        try:
+            return future.result()
+        except BaseException:
+            future.cancel()  # Ctrl-C while waiting: the request is abandoned
+            raise
+
+    def close(self) -> None:
+        if self._stop is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join()
 
 
 def _unwrap(exc: BaseException) -> BaseException:
