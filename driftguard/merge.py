@@ -2,8 +2,9 @@
 
 Made for the shards of one fuzz run (``--shard I/N`` in a CI matrix), and good for any
 ``--format json`` reports (diff, check, fuzz). The merged report is built from the findings
-alone, like any report: findings are deduplicated by fingerprint (of two with one fingerprint
-the more severe is kept, the first given of equals), their causes are recomputed by the one
+alone, like any report: findings are deduplicated by fingerprint (:func:`deduplicated`: of two
+with one fingerprint the more severe is kept, of equals the one a single run would have kept,
+and a cause of the whole app lists the operations of both), their causes are recomputed by the one
 cause logic (:mod:`driftguard.causes`), and the summary is counted again.
 
 What the runs were is combined: the targets (one, or each listed once), the earliest start,
@@ -19,7 +20,8 @@ note names the shards that are missing.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ from driftguard._errors import UsageError, one_line
 from driftguard.findings import Finding, RunInfo
 from driftguard.report import Report
 
-__all__ = ["load_report", "merge_reports", "read_report_data"]
+__all__ = ["deduplicated", "load_report", "merge_reports", "read_report_data"]
 
 
 def read_report_data(path: str | Path) -> Mapping[str, Any]:
@@ -62,12 +64,7 @@ def merge_reports(reports: Sequence[tuple[str, Report]]) -> Report:
     """``(name, report)`` pairs as one report (see the module's docstring)."""
     if not reports:
         raise UsageError("merge needs at least one report")
-    kept: dict[str, Finding] = {}
-    for _, report in reports:
-        for finding in report.findings:
-            current = kept.get(finding.fingerprint)
-            if current is None or finding.severity.rank > current.severity.rank:
-                kept[finding.fingerprint] = finding
+    kept = deduplicated(finding for _, report in reports for finding in report.findings)
     runs = [report.run for _, report in reports]
     commands = list(dict.fromkeys(report.command for _, report in reports))
     command = commands[0] if len(commands) == 1 else "merge"
@@ -85,7 +82,42 @@ def merge_reports(reports: Sequence[tuple[str, Report]]) -> Report:
     info.operations = list(dict.fromkeys(op for run in runs for op in run.operations))
     info.notes = [_what_was_merged(reports, fuzzed), *_shard_note(runs)]
     info.notes += dict.fromkeys(note for run in runs for note in run.notes)
-    return Report(command, kept.values(), run=info)
+    return Report(command, kept, run=info)
+
+
+# where a fuzz finding's request came from, in the order a run prefers its evidence
+_GENERATION_ORDER = {"coverage": 0, "probe": 1, "fuzzing": 2}
+
+
+def deduplicated(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per fingerprint, whichever runs (shards, workers) found it.
+
+    The more severe wins; of equals, the one with the evidence a single run prefers (a
+    coverage case before a scenario before a Hypothesis example, then the shorter request, as
+    :class:`~driftguard.fuzzing.evidence.Collector` ranks them), so that the shards of a run
+    show what the whole run shows. A cause of the whole app (``details.operations``) lists
+    every operation any of them saw it on.
+    """
+    kept: dict[str, Finding] = {}
+    for finding in findings:
+        current = kept.get(finding.fingerprint)
+        if current is None:
+            kept[finding.fingerprint] = finding
+            continue
+        better = finding if _preferred(finding) < _preferred(current) else current
+        seen = [current.details.get("operations"), finding.details.get("operations")]
+        if all(isinstance(operations, list) for operations in seen):
+            union = sorted({str(op) for operations in seen for op in operations or ()})
+            better = replace(better, details={**better.details, "operations": union})
+        kept[finding.fingerprint] = better
+    return list(kept.values())
+
+
+def _preferred(finding: Finding) -> tuple[int, int, int, str]:
+    generation = str(finding.details.get("generation", "")).split(" ", 1)[0]
+    request = finding.details.get("request")
+    text = json.dumps(request, sort_keys=True) if isinstance(request, Mapping) else ""
+    return (-finding.severity.rank, _GENERATION_ORDER.get(generation, 3), len(text), text)
 
 
 def _joined(values: Any) -> str | None:

@@ -443,6 +443,10 @@ class Run:
     def _probe_scopes(self) -> None:
         """Ask each OAuth2 password flow for a scope it does not declare, with the login."""
         flows, login = password_flows(self.spec), self.options.login
+        if self.options.operations or self.options.shard is not None:
+            # a share of the operations (--operation, --shard): the token endpoints in it only
+            base = urlsplit(self.base_url).path
+            flows = [flow for flow in flows if flow.operation(base) in self.operations]
         if login is None:
             if flows:
                 names = ", ".join(flow.scheme for flow in flows)
@@ -453,8 +457,6 @@ class Run:
             return
         for flow in flows:
             label = flow.operation(urlsplit(self.base_url).path)
-            if self.options.operations and label not in self.options.operations:
-                continue
             if self.out_of_time():
                 raise OutOfTime
             self._trail.clear()

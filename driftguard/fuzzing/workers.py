@@ -37,6 +37,7 @@ from driftguard.fuzzing.options import FuzzOptions
 from driftguard.fuzzing.progress import FuzzProgress
 from driftguard.fuzzing.run import Plan, Tally, collect, plan
 from driftguard.fuzzing.shards import spread
+from driftguard.merge import deduplicated
 from driftguard.targets import Target
 
 __all__ = ["fuzz_in_workers"]
@@ -258,7 +259,7 @@ def _combined(
         target=str(planned.target),
         base_url=planned.base_url,
         seed=planned.seed,
-        findings=[finding for tally in tallies for finding in tally.findings],
+        findings=deduplicated(finding for tally in tallies for finding in tally.findings),
         notes=list(notes),
         operations=labels,
         done=sum(tally.done for tally in tallies),

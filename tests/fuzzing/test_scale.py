@@ -71,8 +71,11 @@ def test_the_shards_together_find_what_the_whole_run_finds(whole: Report) -> Non
         assert len(report.run.operations) == taken[-1]
     assert sum(taken) == 40
     assert sorted(op for r in shards for op in r.run.operations) == sorted(whole.run.operations)
-    union = sorted(item for report in shards for item in found(report))
-    assert union == sorted(found(whole))
+    # each shard finds the causes of its operations; a cause of the whole app (FastAPI's 422
+    # handler crashing on a lone surrogate it echoes) is found by every shard, and merged once
+    union = sorted(item for report in shards for item in found(report) if item[3] is not None)
+    assert union == sorted(item for item in found(whole) if item[3] is not None)
+    assert None in [f.operation for f in whole.findings]
 
     merged = merge_reports([(f"shard{i}.json", r) for i, r in enumerate(shards, start=1)])
     assert found(merged) == found(whole)
@@ -113,7 +116,8 @@ def test_workers_need_a_target_a_process_can_open() -> None:
 
 def test_one_resource_needs_no_second_worker() -> None:
     report = fuzz("tests.fuzzing.apps:notes", seed=2, max_examples=3, workers=4)
-    assert [f.id for f in report.findings] == ["resource-available-after-delete"]
+    # and FastAPI's 422 handler crashing on a lone surrogate it echoes, a cause of the whole app
+    assert [f.id for f in report.findings] == ["server-error", "resource-available-after-delete"]
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
