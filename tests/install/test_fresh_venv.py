@@ -168,7 +168,10 @@ def test_a_plain_install_is_light(core: Path) -> None:
     assert {"driftguard", "httpx", "pydantic", "pyyaml", "deepdiff"} <= set(installed)
     assert len(installed) <= CORE_PACKAGES_AT_MOST, sorted(installed)
     # The library's production parts import without the extras.
-    code = "import driftguard; driftguard.DriftRecorder; driftguard.diff_specs; print('ok')"
+    code = (
+        "import driftguard; driftguard.DriftRecorder; driftguard.DriftMonitor; "
+        "driftguard.diff_specs; print('ok')"
+    )
     assert _run([core / "python", "-c", code], cwd=core).strip() == "ok"
 
 
@@ -198,6 +201,15 @@ def test_diff_snapshot_and_check_work_in_a_plain_install(
     assert drifted.returncode == 1, drifted.stderr
     ids = {f["id"] for f in json.loads(drifted.stdout)["findings"]}
     assert "response-value-changed" in ids
+
+    # watch keeps its history in SQLite: no database driver to install
+    assert _driftguard(core, "watch", old, "--once", cwd=tmp_path).returncode == 0
+    assert _driftguard(core, "watch", new, "--once", cwd=tmp_path).returncode == 1
+    history = _driftguard(core, "history", "--format", "json", cwd=tmp_path)
+    assert history.returncode == 0, history.stderr
+    kept = json.loads(history.stdout)
+    assert len(kept["runs"]) == 2
+    assert kept["incidents"], kept
 
 
 FIXTURE_TEST = """
