@@ -5,24 +5,25 @@ test-compat`` runs the fuzz tests at both of its ends. Code that needs something
 and the other does not asks this module; a release that moves a name is one edit here. Each
 bridge asks schemathesis what it has (a name, a parameter) rather than its version number.
 
-Found by running tests/fuzzing against 4.30.0, 4.30.1, 4.31.0, 4.32.0 and 4.32.5; 4.31.0 is
-the oldest that passes them:
+Found by running tests/fuzzing's compat subset with 4.30.0, 4.30.1, 4.31.0 and 4.32.5 (4.32.0's
+names looked at only); 4.30.1 is the oldest that passes them:
 
 - 4.32.3 and older build coverage cases from ``CoverageGenerator(as_strategy_kwargs=...)``,
   not ``override=``, and their ``Override`` has no ``as_strategy_kwargs()``:
   :func:`coverage_cases` and :func:`strategy_kwargs` build either from the supplied headers.
 - 4.32.0 and older (4.32.1 to 4.32.3 not looked at) have ``OpenApiParameter._get_validator()``
-  only (:func:`parameter_validator`) and no ``APIOperation.get_body_for_media_type`` (:func:`body_for_media_type`, an exact
-  media type first, then their own ``get_bodies_for_media_type``).
+  only (:func:`parameter_validator`) and no ``APIOperation.get_body_for_media_type``
+  (:func:`body_for_media_type`: an exact media type first, then their
+  ``get_bodies_for_media_type``).
 - 4.31 and older have no ``ContentDeserializationError``: a body that cannot be read is a
   plain ``Failure`` titled "Content deserialization error" (:func:`is_unreadable_body`).
 - 4.32.4 and older have no ``CaseMetadata.is_negative_at`` (:func:`is_negative_at`).
 - ``specs.openapi.utils.parameter_types`` and ``sent_text_is_valid`` are there from 4.30.0 on
   with the same answers, and so is ``generation.meta.REQUEST_SHAPE_PROBES``.
-- 4.30 is not supported: it generates an ``Authorization`` value that is not ASCII
+- 4.30.0 is not supported: it generates an ``Authorization`` value that is not ASCII
   (``Bearer \\x80``), which httpx cannot send, so fuzzing an app with bearer auth crashes;
-  no shim here can send what HTTP cannot carry. 4.29 and older were not tried (4.28 and
-  older lack ``REQUEST_SHAPE_PROBES`` as well).
+  no shim here can send what HTTP cannot carry (4.30.1 keeps positive bearer tokens ASCII).
+  4.29 and older were not tried (4.28 and older lack ``REQUEST_SHAPE_PROBES`` as well).
 """
 
 from __future__ import annotations
