@@ -12,7 +12,7 @@ WORKERS ?= auto
 # The schemathesis releases `make test-compat` runs the fuzz tests with: the ends of the range
 # pyproject.toml's fuzz extra allows (driftguard/_extras.py says the same; a test holds all three
 # together). Each gets a venv of its own under .venv-compat/, rebuilt when pyproject.toml changes.
-SCHEMATHESIS_OLDEST ?= 4.32.4
+SCHEMATHESIS_OLDEST ?= 4.30.1
 SCHEMATHESIS_NEWEST ?= 4.32.5
 # The fuzz tests run at each end: the modules that call schemathesis and hypothesis through
 # the engine and the judge (planted defects, boundaries, judging, runs, schema, auth,

@@ -50,6 +50,7 @@ from schemathesis.generation.meta import (
     coverage_scenario,
 )
 
+from driftguard.fuzzing._compat import body_for_media_type, parameter_validator
 from driftguard.fuzzing.schema import keyword, schema_types
 
 __all__ = [
@@ -235,7 +236,7 @@ def _cases(operation: Any, base: Any) -> Iterator[BoundaryCase]:
     for location, attribute, part in _PARAMETERS:
         for parameter in getattr(operation, attribute):
             schema = parameter.validation_schema
-            validator = parameter.get_validator()
+            validator = parameter_validator(parameter)
             for boundary in boundary_values(schema, schema):
                 if not _carried(location, parameter, boundary):
                     continue
@@ -284,7 +285,7 @@ def _body_cases(operation: Any, base: Any) -> Iterator[BoundaryCase]:
     is_json = "json" in base.media_type
     if not is_json and base.media_type.split(";")[0].strip() not in _FORMS:
         return
-    alternative = operation.get_body_for_media_type(base.media_type)
+    alternative = body_for_media_type(operation, base.media_type)
     if alternative is None:
         return
     schema = alternative.optimized_schema

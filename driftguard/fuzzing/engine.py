@@ -43,6 +43,7 @@ from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, coverage_scenario
 from driftguard._errors import DriftguardError, one_line
 from driftguard._http import METHODS, SAFE_METHODS, Route, most_literal_first
 from driftguard._version import __version__
+from driftguard.fuzzing._compat import coverage_cases, strategy_kwargs
 from driftguard.fuzzing.auth import Slot, security_slots
 from driftguard.fuzzing.boundaries import BoundaryCase, boundary_cases, is_base
 from driftguard.fuzzing.causes import (
@@ -206,25 +207,10 @@ class Run:
         self._report_progress(force=True)
         return check_context(operation, self.options.headers)
 
-    def _override(self) -> Any:
-        from schemathesis.generation.overrides import Override
-
-        # Supplied headers are fixed values: never mutated into negative data, never dropped.
-        return Override(headers=dict(self.options.headers))
-
     def _coverage_cases(self, operation: Any) -> Iterator[Any]:
-        from schemathesis.generation.drivers import CoverageGenerator
-        from schemathesis.generation.feedback import FeedbackSources
-
         generation = operation.schema.config.generation_for(operation=operation, phase="coverage")
-        yield from CoverageGenerator(
-            operation=operation,
-            generation_modes=list(GenerationMode),
-            generation_config=generation,
-            auth_storage=None,
-            override=self._override(),
-            feedback=FeedbackSources(),
-        )
+        # Supplied headers are fixed values: never mutated into negative data, never dropped.
+        yield from coverage_cases(operation, generation, list(GenerationMode), self.options.headers)
 
     def _generate(self, operation: Any, context: CheckContext) -> None:
         """Hypothesis rounds on one operation, until a round finds no new cause.
@@ -236,7 +222,7 @@ class Run:
         seeded run stays repeatable.
         """
         label = operation.label
-        override = self._override().as_strategy_kwargs()
+        override = strategy_kwargs(self.options.headers)
         strategy = st.one_of(
             [operation.as_strategy(generation_mode=mode, **override) for mode in GenerationMode]
         )

@@ -28,7 +28,6 @@ from schemathesis.generation.meta import (
     coverage_scenario,
 )
 from schemathesis.openapi.checks import (
-    ContentDeserializationError,
     JsonSchemaError,
     MissingContentType,
     MissingHeaderNotRejected,
@@ -39,7 +38,7 @@ from schemathesis.openapi.checks import (
 from schemathesis.specs.openapi import checks as st_checks
 
 from driftguard.findings import Severity
-from driftguard.fuzzing._compat import is_negative_at
+from driftguard.fuzzing._compat import body_for_media_type, is_negative_at, is_unreadable_body
 from driftguard.fuzzing.auth import Slot, has_credentials
 from driftguard.fuzzing.causes import (
     business_rejection,
@@ -197,7 +196,7 @@ class Judge:
                     message=failure.validation_message,
                 )
             ]
-        if isinstance(failure, ContentDeserializationError):
+        if is_unreadable_body(failure):
             return [
                 Cause(
                     "response-schema-violation",
@@ -281,7 +280,7 @@ class Judge:
                     {"cause": f"{what} was accepted ({description})", "field": "(body)"},
                 )
             ]
-        alternative = operation.get_body_for_media_type(case.media_type)
+        alternative = body_for_media_type(operation, case.media_type)
         if alternative is None:
             return []
         schema = alternative.optimized_schema

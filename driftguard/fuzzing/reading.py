@@ -15,6 +15,7 @@ from typing import Any
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.utils import parameter_types, sent_text_is_valid
 
+from driftguard.fuzzing._compat import parameter_validator
 from driftguard.fuzzing.causes import detail_of
 from driftguard.fuzzing.transport import Exchange, Request
 
@@ -89,7 +90,7 @@ def sent_query_value_is_invalid(case: Any, exchange: Exchange) -> bool:
     if parameter is None or len(sent) != 1:
         return False  # repeated keys: a framework may read any one of them
     try:
-        validator = parameter.get_validator()
+        validator = parameter_validator(parameter)
     except Exception:
         return False
     types = parameter_types(parameter.validation_schema)
@@ -102,7 +103,7 @@ def query_list_valid(case: Any, request: Request, name: str) -> bool:
     if parameter is None or "array" not in parameter_types(parameter.validation_schema):
         return False
     try:
-        is_valid = parameter.get_validator().is_valid
+        is_valid = parameter_validator(parameter).is_valid
     except Exception:
         return False
     return read_as_list([value for key, value in request.query if key == name], is_valid)

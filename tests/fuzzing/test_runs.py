@@ -213,7 +213,7 @@ def test_hypothesis_rounds_go_on_while_each_finds_a_new_cause() -> None:
     run = SimpleNamespace(
         collector=SimpleNamespace(keys=lambda label: set(found)),
         out_of_time=lambda: False,
-        _override=lambda: SimpleNamespace(as_strategy_kwargs=dict),
+        options=SimpleNamespace(headers={}),
         _generate_round=generate_round,
     )
     operation = SimpleNamespace(label="GET /x", as_strategy=lambda **kwargs: st.none())

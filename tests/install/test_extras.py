@@ -38,14 +38,14 @@ def test_the_installed_schemathesis_is_accepted() -> None:
     _extras.require_fuzz()
 
 
-@pytest.mark.parametrize("installed", ["4.32.3", "4.33.0", "5.0.0", "3.39.16"])
+@pytest.mark.parametrize("installed", ["4.30.0", "4.33.0", "5.0.0", "3.39.16"])
 def test_a_release_outside_the_range_is_refused_by_name(installed: str) -> None:
     assert _extras.unsupported(installed) == (
-        f"driftguard fuzz supports schemathesis >=4.32.4,<4.33, not {installed}: "
+        f"driftguard fuzz supports schemathesis >=4.30.1,<4.33, not {installed}: "
         "pip install 'driftguard[fuzz]'"
     )
 
 
-@pytest.mark.parametrize("installed", ["4.32.4", "4.32.5", "4.32.10"])
+@pytest.mark.parametrize("installed", ["4.30.1", "4.31.0", "4.32.3", "4.32.5", "4.32.10"])
 def test_a_release_inside_the_range_is_accepted(installed: str) -> None:
     assert _extras.unsupported(installed) is None
