@@ -81,6 +81,10 @@ class NoAnswer(Exception):
         self.where = where
 
 
+# Seconds a server driftguard started is given to exit once it refuses connections, so that
+# the error says how it ended rather than what the last request met.
+_EXIT_GRACE = 3.0
+
 # What a server that read the request and closed without answering says, over HTTP.
 CLOSED_WITHOUT_ANSWER = (
     "the connection was closed without a response (the server still answers other requests; "
@@ -255,7 +259,12 @@ class Sender:
     def _down(self, message: str, request: Request) -> str:
         """The one line for a server that answers no more: why, if driftguard started it,
         and the request it was sent last."""
-        why = self.why_down() if self.why_down is not None else None
+        why = None
+        if self.why_down is not None:
+            # a server that refuses connections may not have exited yet: give it a moment
+            waited = time.monotonic() + _EXIT_GRACE
+            while (why := self.why_down()) is None and time.monotonic() < waited:
+                time.sleep(0.05)
         if why is not None:
             return f"{why} during fuzzing, after {request.method} {request.path}"
         return f"{self.target.base_url}: {message}"
