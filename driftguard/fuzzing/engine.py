@@ -246,7 +246,7 @@ class Run:
             if self.out_of_time():
                 raise OutOfTime
             causes = self.exercise(operation, case, context, origin="fuzzing")
-            fresh = sorted(c.key for c in causes if c.key not in known)
+            fresh = sorted(c.key for c in causes if self._new(label, c, known))
             if fresh:
                 raise _cause_error((label, *fresh[0]))
 
@@ -270,6 +270,19 @@ class Run:
             raise
         except BaseException as exc:  # sorted out in _absorb
             self._absorb(exc, label)
+
+    def _new(self, label: str, cause: Cause, known: set[Any]) -> bool:
+        """Whether a cause is new to the round: not known, and not a 5xx whose trigger
+        holds one already found (over HTTP a crash is told apart by the fields sent as zero;
+        the same crash with one more zero is no new cause, and shrinking every such variant
+        as a bug of its own sent 16,805 requests for 20 examples)."""
+        if cause.key in known:
+            return False
+        trigger = cause.details.get("trigger")
+        if cause.id != "server-error" or trigger is None:
+            return True
+        held = set(trigger)
+        return not any(found < held for found in self.collector.triggers(label))
 
     def _absorb(self, exc: BaseException, label: str) -> None:
         """Accept what Hypothesis raises for causes found; re-raise anything else."""

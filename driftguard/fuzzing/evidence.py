@@ -98,6 +98,16 @@ class Collector:
     def keys(self, operation: str) -> set[tuple[str, str]]:
         return {(rule, location) for op, rule, location in self._best if op == operation}
 
+    def triggers(self, operation: str) -> list[set[str]]:
+        """The triggers (fields sent as zero or empty) of the operation's 5xx causes so far."""
+        return [
+            set(evidence.cause.details["trigger"])
+            for (op, rule, _), evidence in self._best.items()
+            if op == operation
+            and rule == "server-error"
+            and evidence.cause.details.get("trigger") is not None
+        ]
+
     def evidence(self, operation: str) -> list[Evidence]:
         return [e for (op, _, _), e in self._best.items() if op == operation]
 
