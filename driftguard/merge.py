@@ -27,6 +27,7 @@ from typing import Any
 
 from driftguard._errors import UsageError, one_line
 from driftguard.findings import Finding, RunInfo
+from driftguard.fuzzing.evidence import origin_rank
 from driftguard.report import Report
 
 __all__ = ["deduplicated", "load_report", "merge_reports", "read_report_data"]
@@ -85,10 +86,6 @@ def merge_reports(reports: Sequence[tuple[str, Report]]) -> Report:
     return Report(command, kept, run=info)
 
 
-# where a fuzz finding's request came from, in the order a run prefers its evidence
-_GENERATION_ORDER = {"coverage": 0, "probe": 1, "fuzzing": 2}
-
-
 def deduplicated(findings: Iterable[Finding]) -> list[Finding]:
     """One finding per fingerprint, whichever runs (shards, workers) found it.
 
@@ -117,7 +114,7 @@ def _preferred(finding: Finding) -> tuple[int, int, int, str]:
     generation = str(finding.details.get("generation", "")).split(" ", 1)[0]
     request = finding.details.get("request")
     text = json.dumps(request, sort_keys=True) if isinstance(request, Mapping) else ""
-    return (-finding.severity.rank, _GENERATION_ORDER.get(generation, 3), len(text), text)
+    return (-finding.severity.rank, origin_rank(generation), len(text), text)
 
 
 def _joined(values: Any) -> str | None:

@@ -53,7 +53,7 @@ from driftguard.fuzzing.causes import (
     is_documented,
     undocumented_status,
 )
-from driftguard.fuzzing.evidence import Cause, Collector, Evidence, Origin
+from driftguard.fuzzing.evidence import Cause, Collector, Evidence, Origin, holds_a_smaller
 from driftguard.fuzzing.judge import Judge, check_context, leaves
 from driftguard.fuzzing.options import FuzzOptions
 from driftguard.fuzzing.progress import FuzzProgress
@@ -272,17 +272,10 @@ class Run:
             self._absorb(exc, label)
 
     def _new(self, label: str, cause: Cause, known: set[Any]) -> bool:
-        """Whether a cause is new to the round: not known, and not a 5xx whose trigger
-        holds one already found (over HTTP a crash is told apart by the fields sent as zero;
-        the same crash with one more zero is no new cause, and shrinking every such variant
-        as a bug of its own sent 16,805 requests for 20 examples)."""
-        if cause.key in known:
-            return False
-        trigger = cause.details.get("trigger")
-        if cause.id != "server-error" or trigger is None:
-            return True
-        held = set(trigger)
-        return not any(found < held for found in self.collector.triggers(label))
+        """Whether a cause is new to the round: not known, and not a crash already found with
+        more zeros (shrinking every such variant as a bug of its own sent 16,805 requests for
+        20 examples over HTTP)."""
+        return cause.key not in known and not holds_a_smaller(cause, self.collector.triggers(label))
 
     def _absorb(self, exc: BaseException, label: str) -> None:
         """Accept what Hypothesis raises for causes found; re-raise anything else."""

@@ -21,7 +21,7 @@ from driftguard.findings import Finding, Severity
 from driftguard.fuzzing.reproduce import curl_command, request_details
 from driftguard.fuzzing.transport import Exchange
 
-__all__ = ["COERCED", "Cause", "Collector", "Evidence"]
+__all__ = ["COERCED", "Cause", "Collector", "Evidence", "holds_a_smaller", "origin_rank"]
 
 # Suffix of the location of an accepted coercion, so it has a fingerprint of its own.
 COERCED = " (coerced)"
@@ -63,7 +63,13 @@ class Evidence:
     def rank(self) -> tuple[int, int, str, bytes]:
         request = self.exchange.request
         size = len(request.url) + len(request.body)
-        return (_ORIGIN_ORDER.get(self.origin, 3), size, request.url, request.body)
+        return (origin_rank(self.origin), size, request.url, request.body)
+
+
+def origin_rank(origin: str) -> int:
+    """Where a request came from, in the order evidence is preferred: a deterministic
+    coverage case, a scenario, a Hypothesis example (``details.generation``'s first word)."""
+    return _ORIGIN_ORDER.get(origin, len(_ORIGIN_ORDER))
 
 
 class Collector:
@@ -100,13 +106,7 @@ class Collector:
 
     def triggers(self, operation: str) -> list[set[str]]:
         """The triggers (fields sent as zero or empty) of the operation's 5xx causes so far."""
-        return [
-            set(evidence.cause.details["trigger"])
-            for (op, rule, _), evidence in self._best.items()
-            if op == operation
-            and rule == "server-error"
-            and evidence.cause.details.get("trigger") is not None
-        ]
+        return _triggers(self._best).get(operation, [])
 
     def evidence(self, operation: str) -> list[Evidence]:
         return [e for (op, _, _), e in self._best.items() if op == operation]
@@ -133,22 +133,31 @@ def _without_subsumed(
 ) -> dict[tuple[str, str, str], Evidence]:
     """Drop a coercion finding where the same field also accepts plainly invalid values, and
     a 5xx whose trigger holds another 5xx's of the operation (that crash, with more zeros)."""
+    triggers = _triggers(best)
+    return {
+        key: evidence
+        for key, evidence in best.items()
+        if not (key[2].endswith(COERCED) and (key[0], key[1], key[2].removesuffix(COERCED)) in best)
+        and not holds_a_smaller(evidence.cause, triggers.get(key[0], []))
+    }
+
+
+def _triggers(best: Mapping[tuple[str, str, str], Evidence]) -> dict[str, list[set[str]]]:
+    """By operation, the triggers (fields sent as zero or empty) of its 5xx causes."""
     triggers: dict[str, list[set[str]]] = {}
     for (operation, rule, _), evidence in best.items():
         trigger = evidence.cause.details.get("trigger")
         if rule == "server-error" and trigger is not None:
             triggers.setdefault(operation, []).append(set(trigger))
-    return {
-        key: evidence
-        for key, evidence in best.items()
-        if not (key[2].endswith(COERCED) and (key[0], key[1], key[2].removesuffix(COERCED)) in best)
-        and not _holds_a_smaller(evidence, triggers.get(key[0], []))
-    }
+    return triggers
 
 
-def _holds_a_smaller(evidence: Evidence, triggers: list[set[str]]) -> bool:
-    trigger = evidence.cause.details.get("trigger")
-    if evidence.cause.id != "server-error" or trigger is None:
+def holds_a_smaller(cause: Cause, triggers: list[set[str]]) -> bool:
+    """A 5xx whose trigger holds another 5xx's of the operation: that crash, with more zeros
+    (over HTTP a crash is told apart by the fields sent as zero). No finding of its own, and
+    no new cause to a Hypothesis round."""
+    trigger = cause.details.get("trigger")
+    if cause.id != "server-error" or trigger is None:
         return False
     return any(other < set(trigger) for other in triggers)
 
