@@ -20,12 +20,7 @@ SCHEMATHESIS_NEWEST ?= 4.32.5
 # (a third of the time; it re-judges through the same judge), the CLI layer, and the two
 # modules that run other modules' apps through more processes (curl in two shells, the
 # example app's whole CLI run). `make test-compat COMPAT_TESTS=tests/fuzzing` runs them all.
-# Also left out, known and open: on 4.30.1 the apps with an upper-bounded `limit` give one
-# finding more than on 4.32.5 (accepted-invalid-input at GET /items "request query limit",
-# nothing missed), which the exact-set tests below pin; and a 0.01 s budget test that is
-# timing-dependent on any release.
-COMPAT_KNOWN = --deselect "tests/fuzzing/test_boundary_classes.py::test_each_class_is_found_at_default_settings_the_same_twice[pages]" --deselect "tests/fuzzing/test_boundary_classes.py::test_each_class_is_found_at_default_settings_the_same_twice[sqlite_numbers]" --deselect "tests/fuzzing/test_boundary_classes.py::test_over_http_found_and_every_reproduction_answers_the_same[pages]" --deselect tests/fuzzing/test_boundary_classes.py::test_a_negative_limit_past_the_cap_says_how_many_came_back --deselect tests/fuzzing/test_runs.py::test_time_budget_stops_the_run_with_a_note
-COMPAT_TESTS ?= tests/fuzzing --deselect tests/fuzzing/test_replay.py --deselect tests/fuzzing/test_cli.py --deselect tests/fuzzing/test_reproduce_runs.py --deselect tests/fuzzing/test_example_app.py $(COMPAT_KNOWN)
+COMPAT_TESTS ?= tests/fuzzing --deselect tests/fuzzing/test_replay.py --deselect tests/fuzzing/test_cli.py --deselect tests/fuzzing/test_reproduce_runs.py --deselect tests/fuzzing/test_example_app.py
 # .ci/run sets it after `make test`, which has just run every fuzz test in .venv: .venv is then
 # not run again when it is the newest end's venv.
 COMPAT_VENV_TESTED ?=

@@ -60,6 +60,7 @@ from driftguard.fuzzing.evidence import COERCED, Cause
 from driftguard.fuzzing.reading import (
     query_list_valid,
     sent_query_value_is_invalid,
+    sent_value_is_valid,
     split_header_list,
 )
 from driftguard.fuzzing.schema import keyword, lax_coerce
@@ -255,6 +256,9 @@ class Judge:
                         continue
                 if location == ParameterLocation.QUERY and query_list_valid(case, request, name):
                     judged_elsewhere = True  # FastAPI reads `tags=0` as [0]: valid
+                    continue
+                if sent_value_is_valid(case, request, location, name):
+                    judged_elsewhere = True  # `[0.0]` for an integer is sent `0.0`: valid
                     continue
                 causes.append(
                     Cause(

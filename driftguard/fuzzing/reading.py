@@ -8,12 +8,15 @@ before it calls a request valid or invalid.
 
 from __future__ import annotations
 
-import json
+import math
+import re
 from collections.abc import Callable, Mapping, Sequence
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
+from urllib.parse import unquote
 
 from schemathesis.core.parameters import ParameterLocation
-from schemathesis.specs.openapi.utils import parameter_types, sent_text_is_valid
+from schemathesis.specs.openapi.utils import parameter_types
 
 from driftguard.fuzzing._compat import parameter_validator
 from driftguard.fuzzing.causes import detail_of
@@ -22,9 +25,17 @@ from driftguard.fuzzing.transport import Exchange, Request
 __all__ = [
     "query_list_valid",
     "read_as_list",
+    "read_number",
     "sent_query_value_is_invalid",
+    "sent_value_is_valid",
     "split_header_list",
+    "wire_text_is_valid",
 ]
+
+# A number as JSON writes it: what a parameter declared integer or number is read from. Python's
+# own parsing also takes `1_0`, ` 5`, `nan` and non-ASCII digits, which servers do not.
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
 
 
 def read_as_list(values: Sequence[str], is_valid: Callable[[Any], bool]) -> bool:
@@ -37,12 +48,95 @@ def read_as_list(values: Sequence[str], is_valid: Callable[[Any], bool]) -> bool
         return False
     parsed = []
     for text in values:
-        try:
-            value = json.loads(text)
-        except ValueError:
-            value = text
-        parsed.append(value if isinstance(value, int | float) else text)
+        number = read_number(text)
+        parsed.append(text if number is None else number)
     return is_valid(parsed) or is_valid(list(values))
+
+
+def read_number(text: str) -> int | float | None:
+    """The number a text on the wire is, read as JSON writes numbers; None for any other
+    text, and for one too large to be finite (``1e400``), which no JSON Schema number is."""
+    if not _JSON_NUMBER.fullmatch(text):
+        return None
+    if not any(c in text for c in ".eE"):
+        return int(text)
+    number = float(text)
+    return number if math.isfinite(number) else None
+
+
+def wire_text_is_valid(text: str, is_valid: Callable[[Any], bool], types: Sequence[str]) -> bool:
+    """Whether a parameter's text on the wire is a value its schema allows, read as its types.
+
+    ``0.0`` sent for an integer is the number 0.0, which JSON Schema counts an integer (from
+    draft 6 on; the parameter's own validator decides); ``true`` is a boolean. This is the
+    one reading of a sent parameter, whatever schemathesis release generated it.
+    """
+    if is_valid(text):
+        return True
+    number = read_number(text) if "integer" in types or "number" in types else None
+    if number is not None:
+        return is_valid(number)
+    if "boolean" in types and text in ("true", "false"):
+        return is_valid(text == "true")
+    return False
+
+
+def sent_texts(case: Any, request: Request, location: ParameterLocation, name: str) -> list[str]:
+    """The texts a request carried for one parameter: every query key of that name, the
+    header, the cookie, or the path segment its template names (percent-decoded)."""
+    if location == ParameterLocation.QUERY:
+        return [value for key, value in request.query if key == name]
+    if location == ParameterLocation.HEADER:
+        value = request.header(name)
+        return [] if value is None else [value]
+    if location == ParameterLocation.COOKIE:
+        cookies: SimpleCookie = SimpleCookie()
+        try:
+            cookies.load(request.header("cookie") or "")
+        except CookieError:
+            return []
+        return [cookies[name].value] if name in cookies else []
+    if location == ParameterLocation.PATH:
+        template = case.operation.path
+        parts = _TEMPLATE_NAME.split(template)
+        if name not in parts[1::2]:
+            return []
+        pattern = "".join(
+            re.escape(part) if index % 2 == 0 else f"(?P<p{index}>[^/]*)"
+            for index, part in enumerate(parts)
+        )
+        match = re.search(pattern + "$", request.path)
+        if match is None:
+            return []
+        group = f"p{parts.index(name, 1)}"
+        return [unquote(match.group(group))]
+    return []
+
+
+def sent_value_is_valid(
+    case: Any, request: Request, location: ParameterLocation, name: str
+) -> bool:
+    """Whether a parameter a negative case negated reached the wire valid after all.
+
+    A negation that does not survive serialization is no invalid input: the array ``[0.0]``
+    sent for an integer ``limit`` is ``?limit=0.0``, the number zero (schemathesis 4.30 sends
+    such cases as negative; later releases drop them). Only a parameter sent once is read;
+    arrays are read as FastAPI reads them (:func:`query_list_valid`).
+    """
+    parameter = case.operation.get_parameter_set(location).get(name) if name != "*" else None
+    if parameter is None:
+        return False
+    types = parameter_types(parameter.validation_schema)
+    if "array" in types or "object" in types:
+        return False
+    sent = sent_texts(case, request, location, name)
+    if len(sent) != 1:
+        return False
+    try:
+        is_valid = parameter_validator(parameter).is_valid
+    except Exception:
+        return False
+    return wire_text_is_valid(sent[0], is_valid, types)
 
 
 def split_header_list(exchange: Exchange, operation: Any) -> bool:
@@ -90,11 +184,11 @@ def sent_query_value_is_invalid(case: Any, exchange: Exchange) -> bool:
     if parameter is None or len(sent) != 1:
         return False  # repeated keys: a framework may read any one of them
     try:
-        validator = parameter_validator(parameter)
+        is_valid = parameter_validator(parameter).is_valid
     except Exception:
         return False
     types = parameter_types(parameter.validation_schema)
-    return not sent_text_is_valid(sent[0], validator.is_valid, types)
+    return not wire_text_is_valid(sent[0], is_valid, types)
 
 
 def query_list_valid(case: Any, request: Request, name: str) -> bool:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Annotated
+
 import pytest
 import schemathesis
+from fastapi import Cookie, FastAPI, Header, Query
+from schemathesis.core.parameters import ParameterLocation
 
 from driftguard import Report, fuzz
 from driftguard.fuzzing._compat import parameter_validator
-from driftguard.fuzzing.reading import read_as_list
+from driftguard.fuzzing.reading import read_as_list, sent_value_is_valid, wire_text_is_valid
+from driftguard.fuzzing.transport import Request
 from tests.fuzzing import judging_apps
 from tests.servers import serve
 
@@ -65,3 +71,72 @@ def test_a_query_array_of_one_item_sent_bare_is_read_as_a_list() -> None:
     assert read_as_list(["1", "2"], is_valid)  # tags=1&tags=2
     assert not read_as_list(["a"], is_valid)
     assert not read_as_list([], is_valid)
+
+
+def _wire_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/items/{item_id}")
+    def item(
+        item_id: int,
+        limit: Annotated[int, Query(le=100)] = 10,
+        ratio: float = 1.0,
+        fresh: bool = False,
+        x_page: Annotated[int, Header()] = 1,
+        session: Annotated[int, Cookie()] = 0,
+    ) -> None:
+        return None
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("0", True),
+        ("0.0", True),  # the number 0.0, an integer to JSON Schema (draft 6 on)
+        ("-7e1", True),  # -70
+        ("100", True),
+        ("101", False),  # past the maximum
+        ("0.5", False),
+        ("1_0", False),  # Python reads 10; no server does
+        (" 5", False),
+        ("٣", False),  # an Arabic-Indic three
+        ("nan", False),
+        ("1e400", False),  # infinity
+        ("[0]", False),
+        ("", False),
+    ],
+)
+def test_a_sent_integer_is_read_as_json_writes_numbers(text: str, valid: bool) -> None:
+    schema = schemathesis.openapi.from_dict(_wire_app().openapi())
+    limit = schema["/items/{item_id}"]["GET"].query.get("limit")
+    is_valid = parameter_validator(limit).is_valid
+    assert wire_text_is_valid(text, is_valid, ["integer"]) is valid
+
+
+def test_a_negation_that_reaches_the_wire_valid_is_no_invalid_input() -> None:
+    # schemathesis 4.30.1 negates an integer `limit` into the array [0.0], sent `?limit=0.0`:
+    # the number zero. A finding for it would say an array was accepted; none was sent.
+    operation = schemathesis.openapi.from_dict(_wire_app().openapi())["/items/{item_id}"]["GET"]
+    case = SimpleNamespace(operation=operation)
+
+    def sent(url: str, **headers: str) -> Request:
+        return Request("GET", f"http://127.0.0.1{url}", tuple(headers.items()))
+
+    query, path = ParameterLocation.QUERY, ParameterLocation.PATH
+    header, cookie = ParameterLocation.HEADER, ParameterLocation.COOKIE
+    assert sent_value_is_valid(case, sent("/items/1?limit=0.0"), query, "limit")
+    assert not sent_value_is_valid(case, sent("/items/1?limit=0.5"), query, "limit")
+    assert not sent_value_is_valid(case, sent("/items/1?limit=0&limit=1"), query, "limit")
+    assert not sent_value_is_valid(case, sent("/items/1"), query, "limit")
+    assert sent_value_is_valid(case, sent("/items/1?fresh=true"), query, "fresh")
+    assert not sent_value_is_valid(case, sent("/items/1?fresh=yes"), query, "fresh")
+    assert sent_value_is_valid(case, sent("/items/1?ratio=2.5e-1"), query, "ratio")
+    assert sent_value_is_valid(case, sent("/api/items/3.0"), path, "item_id")
+    assert not sent_value_is_valid(case, sent("/items/%5B3%5D"), path, "item_id")
+    assert sent_value_is_valid(case, sent("/items/1", **{"x-page": "2"}), header, "x-page")
+    assert not sent_value_is_valid(case, sent("/items/1", **{"x-page": "two"}), header, "x-page")
+    assert sent_value_is_valid(case, sent("/items/1", cookie="session=4; a=b"), cookie, "session")
+    assert not sent_value_is_valid(case, sent("/items/1", cookie="session=x"), cookie, "session")
+    assert not sent_value_is_valid(case, sent("/items/1?limit=0"), query, "*")
