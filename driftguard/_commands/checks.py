@@ -132,14 +132,15 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if args.format == "markdown":
         sys.stdout.write("\n".join(markdown(listed)) + "\n")
         return 0
-    lines = [] if args.quiet else [_headline(listed, config), ""]
-    lines += table(listed)
-    if not args.quiet:
-        lines += [
-            "",
-            'Override a severity in [tool.driftguard] with severity = { ID = "LEVEL" },',
-            'drop every finding of a rule with ignore_findings = ["ID"].',
-        ]
+    if args.quiet:  # the summary line alone, as --quiet is for every command
+        sys.stdout.write(_headline(listed, config) + "\n")
+        return 0
+    lines = [_headline(listed, config), "", *table(listed)]
+    lines += [
+        "",
+        'Override a severity in [tool.driftguard] with severity = { ID = "LEVEL" },',
+        'drop every finding of a rule with ignore_findings = ["ID"].',
+    ]
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 

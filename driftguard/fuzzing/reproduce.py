@@ -22,7 +22,7 @@ import re
 import shlex
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote_plus, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from driftguard._redact import Redactor
 from driftguard.fuzzing.transport import Request
@@ -159,11 +159,36 @@ def curl_command(request: Request, redactor: Redactor, *, replay_base: str | Non
         except UnicodeDecodeError:
             text = None
         if text is not None and _printable(text):
-            parts += ["--data-raw", quote(redactor.text(text))]
+            parts += _data_arguments(request, text, redactor, quote)
         else:
             prefix = f"printf {shlex.quote(_printf_escape(request.body))} | "
             parts += ["--data-binary", "@-"]
     return prefix + " ".join(parts)
+
+
+def _data_arguments(
+    request: Request, text: str, redactor: Redactor, quote: Callable[[str], str]
+) -> list[str]:
+    """``--data-raw`` with the body, secrets replaced by their references.
+
+    A URL-encoded form whose field holds a secret is written a field at a time, the secret's
+    as ``--data-urlencode "password=${DRIFTGUARD_PASSWORD}"``: the shell puts the raw value
+    there, and curl encodes it, so a password with ``&``, ``=``, ``+`` or ``%`` is sent as it
+    was. Every other field goes as it was sent, byte for byte (curl joins them with ``&``).
+    """
+    shown = redactor.text(text)
+    form = "application/x-www-form-urlencoded" in (request.header("content-type") or "").lower()
+    if shown == text or not form:
+        return ["--data-raw", quote(shown)]
+    arguments: list[str] = []
+    for field in text.split("&"):
+        name, equals, value = field.partition("=")
+        secret = redactor.secrets.get(unquote_plus(value)) if equals else None
+        if secret is not None and _REFERENCE.fullmatch(secret):
+            arguments += ["--data-urlencode", quote(f"{name}={secret}")]
+        else:
+            arguments += ["--data-raw", quote(redactor.text(field))]
+    return arguments
 
 
 def _quoter(placeholders: frozenset[str]) -> Callable[[str], str]:

@@ -50,7 +50,9 @@ def bad_headers() -> FastAPI:
     return app
 
 
-USERNAME, PASSWORD = "ada", "analytical engine"
+# A password with what a form body encodes (& = + % and a space): its reproduction must
+# send it as it was, not as the shell expands it into the body.
+USERNAME, PASSWORD = "ada", "analytical & engine=+%20"
 SCOPES = {"me": "Read your profile", "items": "Read items"}
 _BAD_LOGIN: Responses = {400: {"description": "Incorrect username or password, or scope"}}
 _NO_TOKEN: Responses = {401: {"description": "Missing or invalid token"}}
