@@ -16,7 +16,8 @@ The socket is bound and listening before uvicorn starts and handed to it (``--fd
 is free and known, and nothing can take it in between. The server is stopped (SIGTERM, so
 the app's shut-down runs; SIGKILL if it does not end) whenever the block ends: at the end of
 the run, on an error, on Ctrl-C and at the time budget; and at the interpreter's exit, for
-a run abandoned in a thread. (A driftguard killed by SIGKILL leaves it running.)
+a run abandoned in a thread. A driftguard killed outright (SIGKILL) runs none of that: the
+server watches the run that started it and stops itself (:mod:`driftguard.fuzzing._served`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from driftguard._errors import TargetError
+from driftguard.fuzzing._parent import PARENT
 from driftguard.targets import Target
 
 __all__ = ["Server", "served"]
@@ -117,7 +119,9 @@ def _start(target: Target, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str
         listener.bind(("127.0.0.1", 0))
         listener.listen(128)
         url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-        command = [sys.executable, "-m", "uvicorn", "--fd", str(listener.fileno())]
+        # uvicorn, watching this process: a run killed outright leaves no server behind
+        command = [sys.executable, "-m", "driftguard.fuzzing._served"]
+        command += ["--fd", str(listener.fileno())]
         command += ["--log-level", "warning", "--no-access-log", "--lifespan", "auto"]
         if target.app_dir is not None:
             command += ["--app-dir", target.app_dir]
@@ -130,6 +134,7 @@ def _start(target: Target, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str
                 stderr=log,
                 pass_fds=[listener.fileno()],
                 cwd=os.getcwd(),
+                env={**os.environ, PARENT: str(os.getpid())},
                 # Ctrl-C reaches driftguard only, which stops the server in order.
                 start_new_session=True,
             )

@@ -32,6 +32,7 @@ from typing import IO, Any
 
 from driftguard._config import Config
 from driftguard._errors import DriftguardError, TargetError, UsageError, one_line
+from driftguard.fuzzing._parent import PARENT, end_with_parent
 from driftguard.fuzzing.engine import Progress
 from driftguard.fuzzing.options import FuzzOptions
 from driftguard.fuzzing.progress import FuzzProgress
@@ -113,7 +114,7 @@ class _Workers:
         with _sigint_ignored():  # inherited by the worker, from its first instruction on
             process = subprocess.Popen(
                 [sys.executable, "-m", "driftguard.fuzzing.workers"],
-                env={**os.environ, _PARENT: str(os.getpid())},
+                env={**os.environ, PARENT: str(os.getpid())},
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=errors,
@@ -198,7 +199,7 @@ def _work(
 def _main() -> None:
     """A worker process: arguments from stdin, frames to what was stdout (a print of the
     app's goes to stderr instead, so that it cannot garble a frame)."""
-    _end_with_parent(int(os.environ.get(_PARENT, os.getppid())))
+    end_with_parent()
     frames = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     path, index, arguments, report_progress = pickle.loads(sys.stdin.buffer.read())
@@ -211,22 +212,6 @@ def _main() -> None:
 
     _work(index, arguments, send, report_progress)
     frames.close()
-
-
-# the run's process id, for a worker to tell it is gone even if that happened while it started
-_PARENT = "DRIFTGUARD_FUZZ_PARENT"
-
-
-def _end_with_parent(parent: int) -> None:
-    """End this worker when the run that started it is gone (killed outright, so that its
-    ``__exit__`` never terminated us): an orphan would fuzz on for nobody, for minutes."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 def _overall(latest: dict[int, FuzzProgress], total: int, began: float) -> FuzzProgress:

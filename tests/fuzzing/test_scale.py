@@ -21,6 +21,7 @@ from driftguard.fuzzing.progress import FuzzProgress
 from driftguard.merge import load_report, merge_reports
 from tests.conftest import ROOT
 from tests.fuzzing.scale_apps import DEFECTS, shop
+from tests.processes import children, running
 
 SHOP = "tests.fuzzing.scale_apps:shop_app"
 SEED = 5
@@ -169,29 +170,6 @@ def test_ctrl_c_stops_every_worker_and_says_interrupted() -> None:
     assert err == "error: interrupted\n"
 
 
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (Linux /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _running(pid: int) -> bool:
-    """Whether ``pid`` still runs (an exited orphan may stay a zombie nobody reaps here)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
-
-
 DRIFTGUARD_FUZZ = (sys.executable, "-m", "driftguard.cli", "fuzz")
 
 
@@ -207,14 +185,14 @@ def test_workers_end_when_the_run_is_killed_outright() -> None:
     workers: list[int] = []
     while len(workers) < 2 and time.monotonic() < deadline:
         time.sleep(0.5)
-        workers = _children(process.pid)
+        workers = children(process.pid)
     assert len(workers) == 2
     process.kill()  # no __exit__ runs: the workers must notice by themselves
     process.wait()
     deadline = time.monotonic() + 20
-    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.5)
-    left = [pid for pid in workers if _running(pid)]
+    left = [pid for pid in workers if running(pid)]
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, "orphaned fuzz workers kept running"

@@ -27,6 +27,7 @@ from fastapi import FastAPI
 from driftguard import Finding, Report, UsageError, fuzz
 from tests.conftest import ROOT
 from tests.fuzzing import server_apps
+from tests.processes import children, running
 
 MODULE = "tests.fuzzing.server_apps"
 SEED = 11
@@ -335,20 +336,6 @@ def test_serve_and_login_come_from_the_configuration(tmp_path: Path) -> None:
     assert "fuzz.login.user: unknown key" in one_error(cli("--config", str(config), "x:y"))
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_ctrl_c_stops_the_server() -> None:
     process = subprocess.Popen(
@@ -359,7 +346,7 @@ def test_ctrl_c_stops_the_server() -> None:
         text=True,
     )
     deadline = time.monotonic() + 60
-    while not (servers := _children(process.pid)):
+    while not (servers := children(process.pid)):
         assert time.monotonic() < deadline
         assert process.poll() is None
         time.sleep(0.05)
@@ -369,6 +356,31 @@ def test_ctrl_c_stops_the_server() -> None:
     assert process.returncode == 130, err
     assert err.strip() == "error: interrupted"
     assert not [pid for pid in servers if Path(f"/proc/{pid}").exists()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_run_killed_outright_leaves_no_server_behind() -> None:
+    process = subprocess.Popen(
+        [*DRIFTGUARD, f"{MODULE}:pots", "--serve", "--max-examples", "100000"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not (servers := children(process.pid)):
+        assert time.monotonic() < deadline
+        assert process.poll() is None
+        time.sleep(0.05)
+    time.sleep(2)  # well into fuzzing
+    process.kill()  # SIGKILL: no finally, no atexit; the server must notice by itself
+    process.wait()
+    deadline = time.monotonic() + 20
+    while any(running(pid) for pid in servers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [pid for pid in servers if running(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "the served app outlived the run"
 
 
 def test_a_replay_still_fails_an_invalid_header_and_keeps_what_needs_requests_before(
