@@ -10,6 +10,7 @@ CHECKS.md's tables), :mod:`~driftguard.rules.response` and :mod:`~driftguard.rul
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -47,12 +48,46 @@ class _Lenient(dict[str, Any]):
         return "?"
 
 
+class _Json:
+    """A detail as a message shows it: as JSON writes it (``true``, ``null``, ``["c"]``,
+    ``{"a": 1}``), never as Python does (``True``, ``None``, ``['c']``); a text stays
+    itself, and is quoted as JSON quotes it where a template asks for a quoted value
+    (``{old!r}``)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return self.value if type(self.value) is str else repr(self)
+
+    def __repr__(self) -> str:
+        return json.dumps(self.value, ensure_ascii=False, default=str)
+
+
+# What a message shows as Python formats it, which is as JSON writes it (a bool is an int
+# subclass, but `type` is exact: True is not shown as True).
+_AS_IS = frozenset({str, int, float})
+
+
+def _fill(template: str, values: Mapping[str, Any]) -> _Lenient:
+    """The mapping a template is filled from (made once per message: thousands in a diff)."""
+    quoted = "!r}" in template
+    fill = _Lenient()
+    for key, value in values.items():
+        kind = type(value)
+        fill[key] = value if kind in _AS_IS and not (quoted and kind is str) else _Json(value)
+    return fill
+
+
 def render(template: str, values: Mapping[str, Any]) -> str:
-    """A message template filled from ``values``; a missing one shows as '?'.
+    """A message template filled from ``values``; a missing one shows as '?', values as JSON
+    writes them (:class:`_Json`).
 
     ``str.format_map`` (C speed: a big diff renders thousands of messages) over a dict
     whose missing keys are '?'."""
-    return template.format_map(_Lenient(values))
+    return template.format_map(_fill(template, values))
 
 
 def finding(
@@ -68,7 +103,7 @@ def finding(
     values = dict(details or {})
     text = message
     if not text:
-        fill = _Lenient(values)  # (render's mapping, made once: thousands in a big diff)
+        fill = _fill(rule.message, values)
         if "operation" not in fill:
             fill["operation"] = operation
         if "location" not in fill:

@@ -118,7 +118,7 @@ def test_only_the_worst_causes_are_annotated_and_one_notice_counts_all(
     errors = [message for kind, _, message in found if kind == "error"]
     assert all(re.match(r"path /gone/\d+ was removed without being deprecated", m) for m in errors)
     warnings = [message for kind, _, message in found if kind == "warning"]
-    assert all("enum values added: ['b']" in m for m in warnings)
+    assert all('enum values added: ["b"]' in m for m in warnings)
     summary = found[2 * LIMIT]
     assert summary[1] == {"title": "driftguard diff: old.json -> new.json"}
     assert summary[2].splitlines()[:3] == [

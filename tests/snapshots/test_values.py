@@ -246,7 +246,7 @@ def test_one_value_change_in_several_probes_is_one_cause(
     assert len(codes[0]["findings"]) == 2
     assert (
         codes[0]["message"]
-        == "type: 'greater_than_equal' -> 'greater_than' (value) in live responses"
+        == 'type: "greater_than_equal" -> "greater_than" (value) in live responses'
     )
 
 
