@@ -150,13 +150,21 @@ def run(args: argparse.Namespace, config: Any) -> Report:
             allow_unsafe=True if args.allow_unsafe else None,
             config=config,
         )
-    from driftguard.fuzzing.run import fuzz
-
     progress = None
     if not args.quiet and sys.stderr.isatty():
         from driftguard.fuzzing.progress import ProgressBar
 
         progress = ProgressBar(sys.stderr)
+    try:
+        return _fuzz(args, config, progress)
+    finally:  # an error or Ctrl-C mid-run: its line starts on a clean one, not after the bar
+        if progress is not None:
+            progress.erase()
+
+
+def _fuzz(args: argparse.Namespace, config: Any, progress: Any) -> Report:
+    from driftguard.fuzzing.run import fuzz
+
     return fuzz(
         args.target,
         max_examples=args.max_examples,

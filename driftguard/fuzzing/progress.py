@@ -38,9 +38,7 @@ class ProgressBar:
     def __call__(self, progress: FuzzProgress) -> None:
         now = time.monotonic()
         if progress.finished:
-            if self._drawn:
-                self.stream.write("\r\x1b[2K")
-                self.stream.flush()
+            self.erase()
             return
         if now - self._last < self.interval:
             return
@@ -48,6 +46,13 @@ class ProgressBar:
         self.stream.write("\r\x1b[2K" + render(progress, shutil.get_terminal_size().columns))
         self.stream.flush()
         self._drawn = True
+
+    def erase(self) -> None:
+        """Erase the bar if one is drawn (the run ended, or was stopped by an error)."""
+        if self._drawn:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+            self._drawn = False
 
 
 def render(progress: FuzzProgress, width: int = 80) -> str:

@@ -90,6 +90,38 @@ def test_quiet_prints_the_summary_line_only(pair: list[str]) -> None:
     assert _stdout(same) == "No findings.\n"
 
 
+def _stderr_on_a_terminal(command: list[str], cwd: Path) -> tuple[int, str]:
+    """Run the CLI with stderr on a pseudo-terminal: its exit code and what the terminal got."""
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "driftguard.cli", *command],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            text=True,
+            cwd=cwd,
+            env=_env(),
+            timeout=120,
+            check=False,
+        )
+        os.close(follower)
+        follower = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    return result.returncode, b"".join(chunks).decode()
+
+
 def test_the_progress_line_is_erased_at_the_end(tmp_path: Path) -> None:
     (tmp_path / "driftguard.toml").write_text(
         'auto_probes = false\n[[probes]]\nname = "plans"\npath = "/plans"\n'
@@ -98,37 +130,24 @@ def test_the_progress_line_is_erased_at_the_end(tmp_path: Path) -> None:
     )
     target = "tests.snapshots.test_values:old_app"
     for command in (["snapshot", target], ["check", target]):
-        leader, follower = pty.openpty()
-        try:
-            result = subprocess.run(
-                [sys.executable, "-m", "driftguard.cli", *command, "--app-dir", str(ROOT)],
-                stdout=subprocess.PIPE,
-                stderr=follower,
-                text=True,
-                cwd=tmp_path,
-                env=_env(),
-                timeout=60,
-                check=False,
-            )
-            os.close(follower)
-            follower = -1
-            chunks = []
-            while True:
-                try:
-                    chunk = os.read(leader, 4096)
-                except OSError:  # the other end closed
-                    break
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        finally:
-            if follower != -1:
-                os.close(follower)
-            os.close(leader)
-        assert result.returncode == 0, result.stdout
-        stderr = b"".join(chunks).decode()
+        code, stderr = _stderr_on_a_terminal([*command, "--app-dir", str(ROOT)], tmp_path)
+        assert code == 0, stderr
         assert "[2/2] tags: GET /tags" in stderr  # it was drawn
         assert stderr.endswith("\r\x1b[2K"), repr(stderr)  # and is gone at the end
+
+
+def test_an_error_mid_fuzz_starts_on_a_clean_line(tmp_path: Path) -> None:
+    # the served app exits in the middle of the run: the bar is erased before the error
+    target = "tests.fuzzing.server_apps:dies"
+    code, stderr = _stderr_on_a_terminal(
+        ["fuzz", target, "--serve", "--seed", "1", "--app-dir", str(ROOT)], tmp_path
+    )
+    assert code == 2, stderr
+    assert "fuzz [" in stderr  # the bar was drawn
+    after = stderr.rsplit("\r\x1b[2K", 1)[1]
+    assert after.startswith(f"error: uvicorn {target} exited with code 3 during fuzzing"), repr(
+        stderr
+    )
 
 
 def test_help_says_the_defaults_and_what_a_target_is() -> None:
