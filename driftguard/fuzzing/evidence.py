@@ -18,7 +18,7 @@ from typing import Any, Literal
 from driftguard import rules
 from driftguard._redact import Redactor
 from driftguard.findings import Finding, Severity
-from driftguard.fuzzing.reproduce import curl_command, request_details
+from driftguard.fuzzing.reproduce import chain_command, request_details
 from driftguard.fuzzing.transport import Exchange
 
 __all__ = ["COERCED", "Cause", "Collector", "Evidence", "holds_a_smaller", "origin_rank"]
@@ -177,9 +177,8 @@ def _finding(
     }
     if seen is not None:
         details["operations"] = seen  # an app-wide cause: where it was seen
-    details["reproduce"] = " && ".join(
-        curl_command(step.request, redactor, replay_base=replay_base)
-        for step in (*evidence.before, exchange)
+    details["reproduce"] = chain_command(
+        (*evidence.before, exchange), redactor, replay_base=replay_base
     )
     details["request"] = request_details((evidence.request_of or exchange).request, redactor)
     if evidence.before:

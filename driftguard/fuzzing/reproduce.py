@@ -20,12 +20,20 @@ import base64
 import json
 import re
 import shlex
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, quote_plus, unquote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import (
+    parse_qsl,
+    quote_plus,
+    unquote,
+    unquote_plus,
+    urlencode,
+    urlsplit,
+    urlunsplit,
+)
 
 from driftguard._redact import Redactor
-from driftguard.fuzzing.transport import Request
+from driftguard.fuzzing.transport import Exchange, Request
 
 if TYPE_CHECKING:
     from driftguard.fuzzing.options import Login
@@ -35,6 +43,7 @@ __all__ = [
     "FAKE_BEARER",
     "FAKE_CREDENTIAL",
     "IN_PROCESS_REPLAY_URL",
+    "chain_command",
     "curl_command",
     "redactor_for",
     "request_details",
@@ -72,6 +81,9 @@ def redactor_for(
 
 
 _REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
+# An id a chain reads from an answer goes into the next URL unencoded: unreserved text only
+# (an id with a space or a slash stays written as the run saw it).
+_URL_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
 
 # Headers the HTTP client adds or computes; they say nothing about the failure.
 _NOISE_HEADERS = frozenset(
@@ -134,22 +146,100 @@ def _printable(text: str) -> bool:
     return all(ch.isprintable() or ch in "\n\t" for ch in text)
 
 
-def curl_command(request: Request, redactor: Redactor, *, replay_base: str | None = None) -> str:
+def chain_command(
+    steps: Sequence[Exchange], redactor: Redactor, *, replay_base: str | None = None
+) -> str:
+    """The curl commands of requests sent one after the other, joined by ``&&``.
+
+    A later request whose path holds the id an earlier answer created (``POST /tickets``
+    answered ``{"id": "9f2c"}``, then ``GET /tickets/9f2c``) reads it from that answer when
+    the chain runs: ``CREATED_ID=$(curl -q ... | python3 -c ...) && curl ".../${CREATED_ID}"``.
+    So the reproduction runs on any instance of the service, a fresh one included, not only
+    on the one fuzzed, where that id happened to exist.
+    """
+    captured: dict[str, str] = {}  # id text -> the shell reference that holds it
+    commands = []
+    for index, step in enumerate(steps):
+        key, value = _created_id(step, steps[index + 1 :])
+        capture = key is not None and value is not None and value not in captured
+        command = curl_command(
+            step.request, redactor, replay_base=replay_base, ids=captured, capture=capture
+        )
+        if key is not None and value is not None and capture:
+            name = "CREATED_ID" if not captured else f"CREATED_ID{len(captured) + 1}"
+            read = f"import json,sys; print(json.load(sys.stdin)[{json.dumps(key)}])"
+            command = f"{name}=$({command} | python3 -c {shlex.quote(read)})"
+            captured[value] = f"${{{name}}}"
+        commands.append(command)
+    return " && ".join(commands)
+
+
+def _created_id(step: Exchange, later: Sequence[Exchange]) -> tuple[str | None, str | None]:
+    """The top-level key and value of ``step``'s JSON answer that a later request's path
+    names as a whole segment (an id): ``("id", "9f2c")``; ``(None, None)`` if none does.
+
+    ``id`` is looked at first, then ``*_id``/``*Id`` fields, then the others; a segment of
+    the step's own path (``tickets`` of ``POST /tickets``) is no id it created, and only
+    URL-safe text is taken (:data:`_URL_SAFE`).
+    """
+    if not later or not step.succeeded:
+        return None, None
+    body = step.json()
+    if not isinstance(body, Mapping):
+        return None, None
+    own = {unquote(s) for s in step.request.path.split("/")}
+    segments = {unquote(s) for e in later for s in e.request.path.split("/")} - own - {""}
+    candidates = [
+        (key, str(value))
+        for key, value in body.items()
+        if isinstance(key, str)
+        and isinstance(value, str | int)
+        and not isinstance(value, bool)
+        and _URL_SAFE.fullmatch(str(value))  # what the shell puts in the URL, as it is
+    ]
+    candidates.sort(key=lambda kv: (kv[0] != "id", not kv[0].endswith(("_id", "Id"))))
+    for key, value in candidates:
+        if value in segments:
+            return key, value
+    return None, None
+
+
+def _with_ids(url: str, ids: Mapping[str, str]) -> str:
+    """``url`` with every path segment that is a captured id replaced by its reference."""
+    if not ids:
+        return url
+    parts = urlsplit(url)
+    segments = [ids.get(unquote(s), s) if s else s for s in parts.path.split("/")]
+    return urlunsplit(parts._replace(path="/".join(segments)))
+
+
+def curl_command(
+    request: Request,
+    redactor: Redactor,
+    *,
+    replay_base: str | None = None,
+    ids: Mapping[str, str] | None = None,
+    capture: bool = False,
+) -> str:
     """A curl command line that sends ``request`` again (to ``replay_base`` when given).
 
     Bodies that are printable text go in ``--data-raw``; anything else (NUL bytes, invalid
     UTF-8, control characters) is piped in through ``printf`` so that every byte survives.
+    ``ids`` maps ids an earlier command captured to the shell references that hold them;
+    ``capture`` writes the answer's body alone, for the next command to read an id from
+    (:func:`chain_command`): ``-q`` reads no .curlrc (its write-out would join the body),
+    ``-sS`` shows errors only.
     """
-    parts: list[str] = ["curl"]
+    parts: list[str] = ["curl", "-q", "-sS"] if capture else ["curl"]
     if request.method == "HEAD" and not request.body:
         parts.append("--head")  # -X HEAD would wait for a body that never comes
     elif request.method != "GET" or request.body:
         parts += ["-X", request.method]
-    quote = _quoter(redactor.placeholders)
+    quote = _quoter(redactor.placeholders | frozenset((ids or {}).values()))
     url = _redacted_url(request.url, redactor, replay_base)
     if any(ch in url for ch in "[]{}"):
         parts.append("--globoff")  # else curl reads [1] and {a,b} as URL patterns
-    parts.append(quote(url))
+    parts.append(quote(_with_ids(url, ids or {})))
     for name, value in _meaningful_headers(request):
         parts += ["-H", quote(f"{name}: {redactor.field(name, value)}")]
     prefix = ""

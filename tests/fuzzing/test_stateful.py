@@ -91,9 +91,13 @@ def test_infinity_stored_breaks_the_list_for_everyone(tmp_path: Path) -> None:
     assert item.details["status"] == 200
     assert item.details["response"]["status"] == 200
     assert '/value: null is not of type "number"' in item.message
-    assert re.fullmatch(
-        r"curl http://127\.0\.0\.1:8000/readings/\d+", item.details["reproduce"].split(" && ")[-1]
+    # the id comes from the write's answer when the chain runs, so it runs on a fresh service
+    create, read = item.details["reproduce"].split(" && ")
+    assert create.startswith("CREATED_ID=$(curl -q -sS -X POST http://127.0.0.1:8000/readings ")
+    assert create.endswith(
+        """ | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"""
     )
+    assert read == 'curl "http://127.0.0.1:8000/readings/${CREATED_ID}"'
 
 
 def test_nan_stored_as_null_breaks_the_resources_read(tmp_path: Path) -> None:
@@ -109,8 +113,9 @@ def test_a_crash_only_a_real_id_reaches_is_found_through_the_create(tmp_path: Pa
     (crash,) = report.findings
     assert crash.details["exception"]["type"] == "AttributeError"
     create, read = crash.details["reproduce"].split(" && ")
-    assert create.startswith("curl -X POST http://127.0.0.1:8000/tickets ")
-    assert re.fullmatch(r"curl http://127\.0\.0\.1:8000/tickets/[0-9a-f]{16}", read)
+    assert create.startswith("CREATED_ID=$(curl -q -sS -X POST http://127.0.0.1:8000/tickets ")
+    assert read == 'curl "http://127.0.0.1:8000/tickets/${CREATED_ID}"'
+    assert re.fullmatch(r"/tickets/[0-9a-f]{16}", crash.details["request"]["path"])
     assert crash.details["generation"].startswith("probe")
 
 
@@ -118,10 +123,9 @@ def test_a_put_that_breaks_the_read_is_reproduced_create_put_read(tmp_path: Path
     report = fuzz(stateful_apps.task_board(tmp_path), seed=SEED)
     (finding,) = report.findings
     create, put, read = finding.details["reproduce"].split(" && ")
-    assert create.startswith("curl -X POST http://127.0.0.1:8000/tasks ")
-    key = put.split(" ")[3].rsplit("/", 1)[1]
-    assert put.startswith(f"curl -X PUT http://127.0.0.1:8000/tasks/{key} ")
-    assert read == f"curl http://127.0.0.1:8000/tasks/{key}"
+    assert create.startswith("CREATED_ID=$(curl -q -sS -X POST http://127.0.0.1:8000/tasks ")
+    assert put.startswith('curl -X PUT "http://127.0.0.1:8000/tasks/${CREATED_ID}" ')
+    assert read == 'curl "http://127.0.0.1:8000/tasks/${CREATED_ID}"'
     assert finding.details["request"]["body"] == {"title": "0", "priority": 1000}
     assert "KeyError: 1000" in finding.message
 
