@@ -23,7 +23,7 @@ def test_planted_defects_are_found_and_control_is_clean(planted: apps.Planted) -
     assert [f for f in report.findings if f.operation == planted.control] == []
     for finding in report.findings:
         assert finding.source == "fuzz"
-        assert finding.details["reproduce"].startswith(("curl ", "printf "))
+        assert finding.details["reproduce"].startswith(("curl ", "printf ", "CREATED_ID=$(curl "))
         assert set(finding.details["request"]) == {"method", "path", "query", "headers", "body"}
 
 
