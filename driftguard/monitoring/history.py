@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -367,7 +368,7 @@ class HistoryStore:
 
         def begin(tx: Transaction) -> None:
             tx.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            tx.execute("PRAGMA journal_mode = WAL")
+            _write_ahead_log(tx)
             tx.execute("BEGIN IMMEDIATE")
             if not self._ready:
                 for statement in _SCHEMA:
@@ -495,6 +496,28 @@ class HistoryStore:
 def _lock_id(target: str) -> int:
     """A 64-bit advisory lock key per target (the empty target: the schema's)."""
     return zlib.crc32(f"driftguard-history\x1f{target}".encode()) - (1 << 31)
+
+
+def _write_ahead_log(tx: Transaction) -> None:
+    """Put a SQLite history in WAL mode, once: the mode stays in the file.
+
+    Switching needs the file to itself, and SQLite refuses it at once, without the busy
+    wait, while another connection works in it: several watchers starting on a new file
+    did (one ended "database is locked"). So the mode is read first, and the switch, when
+    still needed, is tried again until the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.01
+    while True:
+        try:
+            if str(tx.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                tx.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
 
 def open_history(text: str | None, *, default_dir: Path | None = None) -> HistoryStore:
