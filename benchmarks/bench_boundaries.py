@@ -59,7 +59,7 @@ def per_operation(app: Any, seed: int) -> dict[str, Counter[str]]:
     from driftguard._config import Config
     from driftguard.fuzzing import boundaries
     from driftguard.fuzzing.options import resolve_options
-    from driftguard.fuzzing.run import open_session
+    from driftguard.fuzzing.session import open_session
 
     counts: dict[str, Counter[str]] = {}
     options = resolve_options(None, seed=seed)

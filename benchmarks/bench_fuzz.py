@@ -149,7 +149,7 @@ def same_cases(rounds: int, max_examples: int) -> float:
     from schemathesis import GenerationMode
 
     from driftguard.fuzzing.options import resolve_options
-    from driftguard.fuzzing.run import open_session
+    from driftguard.fuzzing.session import open_session
 
     plain_rates, driftguard_rates = [], []
     for round_number in range(rounds):
@@ -256,14 +256,15 @@ def _stateful_run(app: Any, stateful: bool, headers: dict[str, str]) -> tuple[in
     from dataclasses import replace
 
     from driftguard.fuzzing.options import resolve_options
-    from driftguard.fuzzing.run import open_session
+    from driftguard.fuzzing.probing import probe
+    from driftguard.fuzzing.session import open_session
 
     options = replace(resolve_options(None, seed=1, headers=headers), stateful=stateful)
     started = time.perf_counter()
     with open_session(app, options, _config()) as session:
         for operation in session.operations:
             session.run.fuzz_operation(operation)
-        session.run.probe()
+        probe(session.run)
         sent, stateful_sent = session.run.sender.requests_sent, session.run.rereads.sent
     return sent, stateful_sent, time.perf_counter() - started
 

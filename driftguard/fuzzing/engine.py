@@ -10,10 +10,10 @@ For every operation, a :class:`Run` sends:
 2. Hypothesis-generated cases, positive and negative (``max_examples`` per operation).
    A request that shows a cause coverage did not is raised as a failure of its own class, so
    Hypothesis shrinks each cause separately to a minimal request;
-3. then, over requests the target accepted, the scenarios of
-   :mod:`~driftguard.fuzzing.scenarios`: authentication, concurrent creates, use after delete;
-   and last every created id through the item operations of its collection
-   (:func:`~driftguard.fuzzing.stateful.follow_links`).
+3. then, once every operation is done, :func:`~driftguard.fuzzing.probing.probe` runs the
+   scenarios over the requests the target accepted: authentication, concurrent creates, use
+   after delete, every created id through the item operations of its collection, and the
+   scopes of OAuth2 password flows.
 
 Throughout, an accepted write has the reads that serve it sent again
 (:class:`~driftguard.fuzzing.stateful.Rereads`): a stored value that breaks them is a finding.
@@ -30,7 +30,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import hypothesis
 import schemathesis
@@ -41,32 +40,18 @@ from schemathesis.checks import CheckContext
 from schemathesis.generation.meta import REQUEST_SHAPE_PROBES, coverage_scenario
 
 from driftguard._errors import DriftguardError, one_line
-from driftguard._http import METHODS, SAFE_METHODS, Route, most_literal_first
 from driftguard._version import __version__
 from driftguard.fuzzing._compat import coverage_cases, strategy_kwargs
 from driftguard.fuzzing.auth import Slot, security_slots
 from driftguard.fuzzing.boundaries import BoundaryCase, boundary_cases, is_base
 from driftguard.fuzzing.causes import (
-    framework_answer,
     integral_floats_as_ints,
-    invalid_headers,
-    is_documented,
-    undocumented_status,
 )
 from driftguard.fuzzing.evidence import Cause, Collector, Evidence, Origin, holds_a_smaller
 from driftguard.fuzzing.judge import Judge, check_context, leaves
 from driftguard.fuzzing.options import FuzzOptions
 from driftguard.fuzzing.progress import FuzzProgress
-from driftguard.fuzzing.scenarios import (
-    creates,
-    delete_chains,
-    probe_auth,
-    probe_concurrency,
-    probe_delete,
-    probe_repeat,
-)
-from driftguard.fuzzing.stateful import Rereads, follow_links
-from driftguard.fuzzing.tokens import password_flows, probe_scopes
+from driftguard.fuzzing.stateful import Rereads
 from driftguard.fuzzing.transport import Exchange, Request, Sender, Unsendable
 
 __all__ = ["MAX_ROUNDS", "OutOfTime", "Progress", "Run"]
@@ -136,9 +121,6 @@ class Run:
     current: str | None = None
     deadline: float | None = None  # when the current operation's share of the budget ends
     _last_progress: float = 0.0
-    # the answers of the scenario under way, for the reproductions of what they show
-    _trail: list[Exchange] = field(default_factory=list)
-    _route_list: list[Route] | None = None
     rereads: Rereads = field(init=False)
 
     def __post_init__(self) -> None:
@@ -163,7 +145,7 @@ class Run:
             finished=finished,
         )
 
-    def _report_progress(self, *, force: bool = False) -> None:
+    def report_progress(self, *, force: bool = False) -> None:
         if self.progress is None:
             return
         now = time.monotonic()
@@ -196,7 +178,7 @@ class Run:
         except schemathesis.errors.SchemathesisError as exc:
             self.notes.append(f"{label}: could not generate requests: {one_line(exc)}")
         self.done += 1
-        self._report_progress(force=True)
+        self.report_progress(force=True)
 
     def begin(self, operation: Any) -> CheckContext:
         """Set up an operation's state; returns the context its answers are checked in."""
@@ -204,7 +186,7 @@ class Run:
         self.states[operation.label] = _OperationState(
             slots=security_slots(self.spec, operation.path, operation.method)
         )
-        self._report_progress(force=True)
+        self.report_progress(force=True)
         return check_context(operation, self.options.headers)
 
     def _coverage_cases(self, operation: Any) -> Iterator[Any]:
@@ -344,7 +326,7 @@ class Run:
             evidence = Evidence(cause, exchange, origin, mode, before=before)
             self.collector.add(operation.label, evidence, app_wide=app_wide)
         self.rereads.after_write(self, operation, case, exchange, before)
-        self._report_progress()
+        self.report_progress()
         return causes
 
     def prepare(self, case: Any) -> tuple[Any, Request]:
@@ -389,116 +371,6 @@ class Run:
             body=body if isinstance(body, bytes) else b"",
         )
         return prepared, request
-
-    # -- probes ---------------------------------------------------------------------------
-
-    def probe(self) -> None:
-        self.current = "probes"
-        self._report_progress(force=True)
-        # The scenarios look for one thing each; their answers are judged for the rest.
-        self.sender.on_answer = self._judge_probe_answer
-        supplied = list(self.options.headers.items())
-        for label, state in self.states.items():
-            if self.out_of_time():
-                raise OutOfTime
-            request = state.accepted or state.valid
-            if state.slots and request is not None:
-                self._trail.clear()
-                self._record(label, probe_auth(self.sender, request, state.slots))
-            if state.accepted is not None and creates(self.spec, label):
-                self._trail.clear()
-                found = probe_repeat(self.sender, state.accepted)
-                if not found:
-                    found = probe_concurrency(self.sender, state.accepted, self.options.concurrency)
-                self._record(label, found)
-        for create_label, delete_label, get_label, template in delete_chains(self.spec):
-            creator = self.states.get(create_label)
-            if creator is None or creator.accepted is None or get_label not in self.states:
-                continue
-            if delete_label not in self.states or self.out_of_time():
-                continue
-            self._trail.clear()
-            found = probe_delete(
-                self.sender,
-                creator.accepted,
-                template=template,
-                base_url=self.base_url,
-                extra_headers=supplied,
-            )
-            self._record(get_label, found)
-        if self.options.stateful:
-            reads, sent = self.rereads.sent, self.sender.requests_sent
-            follow_links(self)
-            self.rereads.sent = reads + self.sender.requests_sent - sent
-        self._probe_scopes()
-
-    def _probe_scopes(self) -> None:
-        """Ask each OAuth2 password flow for a scope it does not declare, with the login."""
-        flows, login = password_flows(self.spec), self.options.login
-        if self.options.operations or self.options.shard is not None:
-            # a share of the operations (--operation, --shard): the token endpoints in it only
-            base = urlsplit(self.base_url).path
-            flows = [flow for flow in flows if flow.operation(base) in self.operations]
-        if login is None:
-            if flows:
-                names = ", ".join(flow.scheme for flow in flows)
-                self.notes.append(
-                    f"the scopes of the OAuth2 password flow(s) {names} were not tested: give a "
-                    "username and password in [tool.driftguard.fuzz] login"
-                )
-            return
-        for flow in flows:
-            label = flow.operation(urlsplit(self.base_url).path)
-            if self.out_of_time():
-                raise OutOfTime
-            self._trail.clear()
-            found = probe_scopes(self.sender, flow, login, self.base_url, self.notes)
-            self._record(label, found)
-
-    def _judge_probe_answer(self, exchange: Exchange) -> None:
-        """Judge a scenario's answer as a generated one's: an undocumented status (a 418
-        to spoiled credentials, a 410 after a delete) and invalid headers are findings.
-
-        The requests the scenario sent before it that change data (the create and the
-        delete before a GET) go into the reproduction.
-        """
-        self._trail.append(exchange)
-        request = exchange.request
-        base = urlsplit(self.base_url).path.rstrip("/")
-        path = request.path[len(base) :] if base and request.path.startswith(base) else request.path
-        route = next((r for r in self._routes() if r.matches(request.method, path)), None)
-        if route is None or route.method is None:
-            return
-        label = f"{route.method} {route.template}"
-        documented = list(
-            self.spec["paths"][route.template][route.method.lower()].get("responses") or {}
-        )
-        causes = invalid_headers(exchange)
-        status = exchange.status
-        if (
-            status < 500
-            and not is_documented(status, documented)
-            and not framework_answer(exchange, route=route.template, base_path=base)
-        ):
-            causes.append(undocumented_status(status, documented))
-        before = tuple(e for e in self._trail[:-1] if e.request.method not in SAFE_METHODS)
-        for cause in causes:
-            self.collector.add(label, Evidence(cause, exchange, origin="probe", before=before))
-
-    def _routes(self) -> list[Route]:
-        if self._route_list is None:
-            self._route_list = most_literal_first(
-                Route(path, method)
-                for path, item in (self.spec.get("paths") or {}).items()
-                if isinstance(item, Mapping)
-                for method in item
-                if method in METHODS and isinstance(item[method], Mapping)
-            )
-        return self._route_list
-
-    def _record(self, label: str, evidence: list[Evidence]) -> None:
-        for item in evidence:
-            self.collector.add(label, item)
 
 
 # -- Hypothesis rounds ----------------------------------------------------------------------

@@ -36,8 +36,9 @@ from driftguard.fuzzing._parent import PARENT, end_with_parent
 from driftguard.fuzzing.engine import Progress
 from driftguard.fuzzing.options import FuzzOptions
 from driftguard.fuzzing.progress import FuzzProgress
-from driftguard.fuzzing.run import Plan, Tally, collect, plan
+from driftguard.fuzzing.session import Plan, plan
 from driftguard.fuzzing.shards import spread
+from driftguard.fuzzing.tally import Tally, collect
 from driftguard.merge import deduplicated
 from driftguard.targets import Target
 
