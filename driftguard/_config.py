@@ -28,6 +28,7 @@ from pydantic import (
 from driftguard._discovery import find_config_file as find_config_file
 from driftguard._errors import ConfigError, UsageError
 from driftguard._http import METHODS, is_target_path
+from driftguard._redact import REDACTED, is_secret_name, redact_text
 from driftguard._settings import HeaderInput as HeaderInput
 from driftguard._settings import Headers as Headers
 from driftguard._settings import Settings
@@ -43,6 +44,7 @@ __all__ = [
     "IgnoreRule",
     "LoginSettings",
     "ProbeConfig",
+    "WatchSettings",
     "describe_invalid",
     "did_you_mean",
     "expand_env",
@@ -55,6 +57,9 @@ FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")  # Finding.fingerprint
 PROBE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 CAPTURE_NAME = r"[A-Za-z_][A-Za-z0-9_]*"  # a capture's name, used as {name} in later probes
 HTTP_METHODS = tuple(method.upper() for method in METHODS)
+_WHOLE_REFERENCE = re.compile(
+    r"\$\{[A-Za-z_][A-Za-z0-9_]*\}"
+)  # a password read from the environment
 
 
 def did_you_mean(word: str, known: Any) -> str:
@@ -213,6 +218,62 @@ class FuzzSettings(_Strict):
     shard: str | None = None
 
 
+def _secret_free_url(value: str, what: str) -> str:
+    """A URL a file may hold: a password or token in it is read from the environment."""
+    from urllib.parse import urlsplit
+
+    from driftguard._settings import mentions_env
+
+    if what == "webhook" and not mentions_env(value):
+        raise ValueError(
+            "a webhook URL is a credential (anyone who has it can post): write it as "
+            "${NAME} and set NAME in the environment"
+        )
+    try:
+        password = urlsplit(value).password
+    except ValueError:
+        password = None
+    if password and not _WHOLE_REFERENCE.fullmatch(password):
+        raise ValueError(
+            f"the {what} URL holds a password: write it as ${{NAME}} (set in the "
+            "environment) or leave it out and set PGPASSWORD"
+        )
+    return value
+
+
+class WatchSettings(_Strict):
+    """``[tool.driftguard.watch]``: what ``driftguard watch`` (and ``history``) do where the
+    command line does not say. ``${NAME}`` reads the environment, and must, for the webhook
+    and a database password: no credential is written in the file."""
+
+    every: float = Field(default=300.0, gt=0)  # seconds, or a duration text: "5m"
+    history: str | None = None  # a SQLite path (relative to this file) or a database URL
+    webhook: str | None = None
+    retries: int = Field(default=2, ge=0)
+    retry_delay: float = Field(default=10.0, gt=0)
+
+    @field_validator("every", "retry_delay", mode="before")
+    @classmethod
+    def _durations(cls, value: Any) -> Any:
+        from driftguard._settings import parse_duration
+
+        if isinstance(value, str):
+            return parse_duration(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        return value
+
+    @field_validator("webhook")
+    @classmethod
+    def _webhook(cls, value: str | None) -> str | None:
+        return None if value is None else _secret_free_url(value, "webhook")
+
+    @field_validator("history")
+    @classmethod
+    def _history(cls, value: str | None) -> str | None:
+        return None if value is None else _secret_free_url(value, "history")
+
+
 class Config(Settings, _Strict):
     """Everything a command reads from the configuration file, with its defaults (and,
     from :class:`~driftguard._settings.Settings`, what a command does with them)."""
@@ -240,6 +301,7 @@ class Config(Settings, _Strict):
     match_path: list[str] = Field(default_factory=list)
     exclude_path: list[str] = Field(default_factory=list)
     fuzz: FuzzSettings = Field(default_factory=FuzzSettings)
+    watch: WatchSettings = Field(default_factory=WatchSettings)
     # The lifecycle (openapi/lifecycle.py): the days a deprecation's sunset must be away, for
     # stable (and unlabelled) operations and for beta ones (default: the same); draft and
     # alpha operations owe none. ``today``: the day sunsets are judged on (default: today, UTC).
@@ -384,7 +446,9 @@ def describe_invalid(file: Path, exc: ValidationError, within: tuple[Any, ...] =
     else:
         value = error.get("input")
         shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
-        what = f"{_plain(error['msg'])} (got {shown})"
+        if any(isinstance(part, str) and is_secret_name(part) for part in loc):
+            shown = REDACTED  # a credential's value is never repeated, not even a wrong one
+        what = f"{_plain(error['msg'])} (got {redact_text(shown)})"
     where = f"{section} {key}".strip()
     extra = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
     return f"{file}: {where}: {what}{extra}"
@@ -399,6 +463,7 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
         "probes": ProbeConfig,
         "fuzz": FuzzSettings,
         "ignore_findings": IgnoreRule,
+        "watch": WatchSettings,
     }
     model: type[BaseModel] = Config
     for part in loc[:-1]:

@@ -51,7 +51,7 @@ SECRET_HEADERS = frozenset(
 _SECRET_NAME = re.compile(
     r"token|passw|passphrase|passcode|pwd|secret|credential|api[-_]?key|apikey"
     r"|access[-_]?key|accesskey|private[-_]?key|session|authori[sz]ation|cookie|signature"
-    r"|jwt|bearer|^auth$|^x-auth|^otp$|^pass$|^pin$|^pincode$|^sig$|^cvv$|^cvc$",
+    r"|jwt|bearer|webhook|^auth$|^x-auth|^otp$|^pass$|^pin$|^pincode$|^sig$|^cvv$|^cvc$",
     re.IGNORECASE,
 )
 # Query parameters that carry credentials in URLs (?api_key=..., &sig=...).

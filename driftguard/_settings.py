@@ -26,7 +26,7 @@ from driftguard._http import HEADER_NAME
 from driftguard.findings import FailOn, Severity
 
 if TYPE_CHECKING:
-    from driftguard._config import Config, FuzzSettings, IgnoreRule, ProbeConfig
+    from driftguard._config import Config, FuzzSettings, IgnoreRule, ProbeConfig, WatchSettings
 
 __all__ = [
     "HeaderInput",
@@ -35,6 +35,7 @@ __all__ = [
     "Unconfigured",
     "expand_env",
     "merge_headers",
+    "parse_duration",
     "read_settings",
 ]
 
@@ -61,6 +62,7 @@ class Settings:
         severity: dict[str, Severity]
         ignore_findings: list[IgnoreRule | str]
         fuzz: FuzzSettings
+        watch: WatchSettings
         source: str | None
         root: str
 
@@ -183,6 +185,19 @@ def read_settings(path: str | Path | None = None) -> Config | Unconfigured:
 
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?", re.IGNORECASE)
+_UNIT = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_duration(text: str) -> float:
+    """``90``, ``30s``, ``5m``, ``2h``, ``7d``: seconds; ValueError saying what is wrong."""
+    match = _DURATION.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration (write 30s, 5m, 2h or 7d)")
+    value = float(match.group(1)) * _UNIT[(match.group(2) or "s").lower()]
+    if value <= 0:
+        raise ValueError(f"{text!r} must be more than 0 seconds")
+    return value
 
 
 def mentions_env(value: str) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from driftguard._commands import _options
-from driftguard._commands.watch import duration, history_option
+from driftguard._commands.watch import configured_history, duration, history_option
 
 __all__ = ["register", "run"]
 
@@ -45,11 +45,10 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, config: Any) -> int:
-    from driftguard.monitoring.history import open_history
     from driftguard.monitoring.status import history_html, history_json, history_text
 
     snapshots = Path(args.dir) if args.dir else config.snapshot_dir
-    store = open_history(args.history, default_dir=snapshots.parent)
+    store = configured_history(args, config, snapshots)
     moment = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=args.since)
     since = moment.isoformat().replace("+00:00", "Z")
     runs = store.runs(since)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import re
 import signal
 import sys
 from pathlib import Path
@@ -19,25 +18,46 @@ from typing import Any
 
 from driftguard._commands import _options
 
-__all__ = ["duration", "history_option", "log_to_stderr", "register", "run"]
+__all__ = ["configured_history", "duration", "history_option", "log_to_stderr", "register", "run"]
 
 USES_CONFIG = True
 # On the main thread, where SIGTERM and SIGINT handlers live (each check runs on the deep
 # thread of driftguard._deep by itself).
 MAIN_THREAD = True
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?", re.IGNORECASE)
-_UNIT = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
 def duration(text: str) -> float:
     """``90``, ``30s``, ``5m``, ``2h``, ``7d``: seconds."""
-    match = _DURATION.fullmatch(text.strip())
-    if match is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a duration (write 30s, 5m, 2h or 7d)")
-    value = float(match.group(1)) * _UNIT[(match.group(2) or "s").lower()]
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0 seconds")
-    return value
+    from driftguard._settings import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _expanded(value: str | None, key: str, config: Any) -> str | None:
+    """A ``[tool.driftguard.watch]`` value with its ``${NAME}`` read from the environment."""
+    from driftguard._settings import expand_env
+
+    if value is None:
+        return None
+    return expand_env(value, where=f"{config.source or 'configuration'}: watch.{key}")
+
+
+def configured_history(args: argparse.Namespace, config: Any, snapshots: Path) -> Any:
+    """The history store: ``--history``, else ``[tool.driftguard.watch] history`` (a path
+    relative to the configuration file), else the file beside the snapshot directory."""
+    from driftguard.monitoring.history import open_history
+
+    if args.history is not None:
+        return open_history(args.history, default_dir=snapshots.parent)
+    return open_history(
+        _expanded(config.watch.history, "history", config),
+        default_dir=snapshots.parent,
+        where=f"{config.source or 'configuration'}: watch.history",
+        relative_to=Path(config.root),
+    )
 
 
 def history_option(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +66,8 @@ def history_option(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="history database: a SQLite file path, sqlite:///file.db, or "
         "postgresql://user@host:5432/db (needs the postgres extra; a password is better "
-        "given in PGPASSWORD) (default: .driftguard/history.db beside the snapshot directory)",
+        "given in PGPASSWORD) (default: [tool.driftguard.watch] history, else "
+        ".driftguard/history.db beside the snapshot directory)",
     )
 
 
@@ -83,9 +104,9 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--every",
         type=duration,
-        default=300.0,
         metavar="DURATION",
-        help="time from one run's start to the next: 30s, 5m, 1h (default: 5m)",
+        help="time from one run's start to the next: 30s, 5m, 1h (default: 5m, or "
+        "[tool.driftguard.watch] every)",
     )
     parser.add_argument("--once", action="store_true", help="run one check and exit")
     history_option(parser)
@@ -93,12 +114,12 @@ def register(commands: Any) -> None:
         "--webhook",
         metavar="URL",
         help="POST each incident opened or resolved as JSON (with a 'text' field, as Slack "
-        "incoming webhooks read it) to URL",
+        "incoming webhooks read it) to URL (default: [tool.driftguard.watch] webhook, "
+        "written as ${NAME})",
     )
     parser.add_argument(
         "--retries",
         type=_options.whole_number,
-        default=2,
         metavar="N",
         help="check an unreachable target N more times before it counts as unreachable "
         "(default: 2)",
@@ -106,7 +127,6 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--retry-delay",
         type=duration,
-        default=10.0,
         metavar="DURATION",
         help="wait between those attempts (default: 10s)",
     )
@@ -122,24 +142,25 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace, config: Any) -> int:
     from driftguard.monitoring.alerts import Alerter
-    from driftguard.monitoring.history import open_history
     from driftguard.monitoring.watch import Watcher
     from driftguard.snapshots.gate import _target
 
     log_to_stderr(args.quiet)
     snapshots = Path(args.dir) if args.dir else config.snapshot_dir
-    history = open_history(args.history, default_dir=snapshots.parent)
+    history = configured_history(args, config, snapshots)
+    settings = config.watch
     watcher = Watcher(
         _target(args.target, config, args.spec_url),
         snapshots=snapshots,
         history=history,
         config=config,
-        alerter=Alerter(args.webhook),
+        alerter=Alerter(args.webhook or _expanded(settings.webhook, "webhook", config)),
         fail_on=args.fail_on,
-        retries=args.retries,
-        retry_delay=args.retry_delay,
+        retries=settings.retries if args.retries is None else args.retries,
+        retry_delay=settings.retry_delay if args.retry_delay is None else args.retry_delay,
         probes=args.probes,
     )
+    every = settings.every if args.every is None else args.every
     if args.once:
         result = watcher.run_once()
         _print(result.line())
@@ -156,7 +177,7 @@ def run(args: argparse.Namespace, config: Any) -> int:
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        watcher.loop(args.every, on_run=lambda result: _print(result.line()))
+        watcher.loop(every, on_run=lambda result: _print(result.line()))
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -70,14 +70,24 @@ class HistoryURL:
     shown: str = ""  # for messages and pages: the password redacted
 
     @classmethod
-    def parse(cls, text: str | None, *, default_dir: Path) -> HistoryURL:
-        """Read ``--history``; None is the default file beside the snapshots."""
+    def parse(
+        cls,
+        text: str | None,
+        *,
+        default_dir: Path,
+        where: str = "--history",
+        relative_to: Path | None = None,
+    ) -> HistoryURL:
+        """Read ``--history`` (or what ``where`` names); None is the default file beside the
+        snapshots. A relative SQLite path is taken from ``relative_to`` (the configuration's
+        directory, for a path written there), else from the current directory."""
         if text is None or not text.strip():
             path = default_dir / DEFAULT_FILE
             return cls("sqlite", path=path, shown=str(path))
         text = text.strip()
+        base = relative_to if relative_to is not None else Path()
         if "://" not in text:
-            return cls("sqlite", path=Path(text), shown=redact_text(text))
+            return cls("sqlite", path=base / text, shown=redact_text(text))
         scheme, _, rest = text.partition("://")
         dialect, _, _driver = scheme.lower().partition("+")
         shown = redact_text(text)
@@ -85,19 +95,19 @@ class HistoryURL:
             # SQLAlchemy: sqlite:///relative.db, sqlite:////absolute.db
             if not rest.startswith("/") or rest in ("/", "/:memory:"):
                 raise UsageError(
-                    f"--history {shown}: write sqlite:///relative/file.db or "
+                    f"{where} {shown}: write sqlite:///relative/file.db or "
                     "sqlite:////absolute/file.db (a history in memory would be lost)"
                 )
-            path = Path(rest[1:].split("?", 1)[0])
+            path = base / rest[1:].split("?", 1)[0]
             return cls("sqlite", path=path, shown=shown)
         if dialect in ("postgresql", "postgres"):
             parts = urlsplit(text)
             if not parts.hostname and not parts.path.strip("/") and not parts.query:
-                raise UsageError(f"--history {shown}: names no host and no database")
+                raise UsageError(f"{where} {shown}: names no host and no database")
             dsn = "postgresql://" + rest
             return cls("postgresql", dsn=dsn, shown=shown)
         raise UsageError(
-            f"--history {shown}: unsupported database {dialect!r} "
+            f"{where} {shown}: unsupported database {dialect!r} "
             "(use a SQLite file, sqlite:///file.db, or postgresql://user@host/db)"
         )
 
@@ -520,8 +530,16 @@ def _write_ahead_log(tx: Transaction) -> None:
             delay = min(delay * 2, 0.5)
 
 
-def open_history(text: str | None, *, default_dir: Path | None = None) -> HistoryStore:
+def open_history(
+    text: str | None,
+    *,
+    default_dir: Path | None = None,
+    where: str = "--history",
+    relative_to: Path | None = None,
+) -> HistoryStore:
     """The store that ``--history`` names (None: ``.driftguard/history.db`` in
-    ``default_dir``, by default the current directory)."""
+    ``default_dir``, by default the current directory); ``where`` and ``relative_to`` for a
+    URL from elsewhere (the configuration's ``watch.history``)."""
     base = default_dir if default_dir is not None else Path(os.curdir)
-    return HistoryStore(HistoryURL.parse(text, default_dir=base))
+    url = HistoryURL.parse(text, default_dir=base, where=where, relative_to=relative_to)
+    return HistoryStore(url)

@@ -261,3 +261,47 @@ def test_a_probes_file_is_described_as_the_configuration_is(
     with pytest.raises(ConfigError) as error:
         load_probes_file(file)
     assert str(error.value) == f"{file}: {message}"
+
+
+def test_watch_settings_read_durations_and_keep_credentials_out_of_the_file(
+    tmp_path: Path,
+) -> None:
+    file = write(
+        tmp_path / "driftguard.toml",
+        '[watch]\nevery = "90s"\nretry_delay = 3\nretries = 0\n'
+        'history = "postgresql://app:${PGPASS}@db:5432/shop"\nwebhook = "${SLACK_WEBHOOK}"\n',
+    )
+    watch = load_config(file).watch
+    assert (watch.every, watch.retry_delay, watch.retries) == (90.0, 3.0, 0)
+    assert watch.history == "postgresql://app:${PGPASS}@db:5432/shop"  # expanded when used
+    assert watch.webhook == "${SLACK_WEBHOOK}"
+    assert load_config(write(file, "")).watch.every == 300.0
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        (
+            'webhook = "https://hooks.slack.com/services/T0/B0/s3cr3tpath"',
+            "watch.webhook: a webhook URL is a credential (anyone who has it can post): "
+            "write it as ${NAME} and set NAME in the environment",
+        ),
+        (
+            'history = "postgresql://app:hunter2hunter2@db/shop"',
+            "watch.history: the history URL holds a password: write it as ${NAME}",
+        ),
+        ('every = "soon"', "watch.every: 'soon' is not a duration (write 30s, 5m, 2h or 7d)"),
+        ("retries = -1", "watch.retries: "),
+        ('webhok = "${HOOK}"', "watch.webhok: unknown key (did you mean webhook?)"),
+    ],
+)
+def test_a_bad_watch_setting_names_the_key_and_never_shows_a_secret(
+    tmp_path: Path, line: str, said: str
+) -> None:
+    file = write(tmp_path / "driftguard.toml", f"[watch]\n{line}\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(file)
+    message = str(error.value)
+    assert message.startswith(f"{file}: {said}"), message
+    assert "s3cr3tpath" not in message
+    assert "hunter2hunter2" not in message

@@ -139,3 +139,33 @@ def test_a_run_that_fails_after_the_first_is_logged_and_the_loop_goes_on(
     assert "run failed: history" in err
     assert "DatabaseError: file is not a database" in err
     assert "Traceback" not in err
+
+
+def test_the_interval_and_the_history_can_come_from_the_configuration(
+    service: Service, project: Path, tmp_path: Path
+) -> None:
+    # no --every (its default is 5m) and no --history: [tool.driftguard.watch] says both
+    config = tmp_path / "driftguard.toml"
+    config.write_text(
+        (project / "driftguard.toml")
+        .read_text(encoding="utf-8")
+        .replace('snapshots = "snapshots"', f'snapshots = "{project / "snapshots"}"')
+        + '[tool.driftguard.watch]\nevery = "1s"\nhistory = "loop.db"\n',
+        encoding="utf-8",
+    )
+    history = tmp_path / "loop.db"
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "driftguard.cli", "watch", "--config", str(config)],
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    out, err = signalled(
+        watcher,
+        signal.SIGTERM,
+        lambda: history.exists() and len(open_history(str(history)).runs()) >= 2,
+    )
+    assert watcher.returncode == 0, err
+    assert out.count("no drift") >= 2, out

@@ -221,3 +221,48 @@ def test_a_wrong_postgres_password_is_an_error_that_does_not_show_it(
     assert err.startswith("error: history postgresql://driftguard:<redacted>@127.0.0.1:")
     assert "password authentication failed" in err
     assert "not-the-Pa55word" not in out + err
+
+
+def test_the_configuration_says_where_the_history_and_the_alerts_go(
+    project: Path,
+    receiver: Webhook,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A team's watch job: no flags but --once. The history path is relative to the
+    # configuration file, not to where the job starts; the webhook is read from the
+    # environment, as the configuration must write it.
+    root = tmp_path / "repo"
+    root.mkdir()
+    config = root / "driftguard.toml"
+    config.write_text(
+        'target = "http://127.0.0.1:9"\n'
+        f'snapshots = "{project / "snapshots"}"\n'
+        "[watch]\n"
+        'history = "state/watch.db"\n'
+        'webhook = "${DG_TEST_WEBHOOK}"\n'
+        "retries = 0\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DG_TEST_WEBHOOK", receiver.url)
+    monkeypatch.chdir(tmp_path)
+    code = main(["watch", "--once", "--config", str(config)])
+    _, err = capsys.readouterr()
+    assert code == 2, err
+    assert "retrying" not in err  # retries = 0
+    assert receiver.events() == [("incident-opened", "unreachable")]
+    assert (root / "state" / "watch.db").is_file()
+    assert not (tmp_path / "state").exists()
+    code = main(["history", "--config", str(config), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert [i["cause"] for i in json.loads(out)["incidents"]] == ["unreachable"]
+
+    monkeypatch.delenv("DG_TEST_WEBHOOK")
+    code = main(["watch", "--once", "--config", str(config)])
+    _, err = capsys.readouterr()
+    assert (code, err) == (
+        2,
+        f"error: {config}: watch.webhook: environment variable DG_TEST_WEBHOOK is not set\n",
+    )
