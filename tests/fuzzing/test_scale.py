@@ -21,7 +21,7 @@ from driftguard.fuzzing.progress import FuzzProgress
 from driftguard.merge import load_report, merge_reports
 from tests.conftest import ROOT
 from tests.fuzzing.scale_apps import DEFECTS, shop
-from tests.processes import children, running
+from tests.processes import left_running, wait_for_children
 
 SHOP = "tests.fuzzing.scale_apps:shop_app"
 SEED = 5
@@ -181,21 +181,11 @@ def test_workers_end_when_the_run_is_killed_outright() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    workers: list[int] = []
-    while len(workers) < 2 and time.monotonic() < deadline:
-        time.sleep(0.5)
-        workers = children(process.pid)
+    workers = wait_for_children(process, 2)
     assert len(workers) == 2
     process.kill()  # no __exit__ runs: the workers must notice by themselves
     process.wait()
-    deadline = time.monotonic() + 20
-    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    left = [pid for pid in workers if running(pid)]
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
-    assert not left, "orphaned fuzz workers kept running"
+    assert not left_running(workers), "orphaned fuzz workers kept running"
 
 
 def test_bad_shard_and_workers_values_exit_2_with_one_error_line() -> None:

@@ -27,7 +27,7 @@ from fastapi import FastAPI
 from driftguard import Finding, Report, UsageError, fuzz
 from tests.conftest import ROOT
 from tests.fuzzing import server_apps
-from tests.processes import children, running
+from tests.processes import left_running, wait_for_children
 
 MODULE = "tests.fuzzing.server_apps"
 SEED = 11
@@ -345,11 +345,7 @@ def test_ctrl_c_stops_the_server() -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 60
-    while not (servers := children(process.pid)):
-        assert time.monotonic() < deadline
-        assert process.poll() is None
-        time.sleep(0.05)
+    servers = wait_for_children(process)
     time.sleep(2)  # well into fuzzing
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
@@ -366,21 +362,11 @@ def test_a_run_killed_outright_leaves_no_server_behind() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while not (servers := children(process.pid)):
-        assert time.monotonic() < deadline
-        assert process.poll() is None
-        time.sleep(0.05)
+    servers = wait_for_children(process)
     time.sleep(2)  # well into fuzzing
     process.kill()  # SIGKILL: no finally, no atexit; the server must notice by itself
     process.wait()
-    deadline = time.monotonic() + 20
-    while any(running(pid) for pid in servers) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    left = [pid for pid in servers if running(pid)]
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
-    assert not left, "the served app outlived the run"
+    assert not left_running(servers), "the served app outlived the run"
 
 
 def test_a_replay_still_fails_an_invalid_header_and_keeps_what_needs_requests_before(
