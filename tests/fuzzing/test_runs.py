@@ -14,7 +14,7 @@ import jsonschema_rs
 import pytest
 from fastapi import FastAPI, Query
 
-from driftguard import ConfigError, Report, Severity, UsageError, fuzz
+from driftguard import ConfigError, Report, Severity, TargetError, UsageError, fuzz
 from driftguard._config import Config
 from driftguard.formats.json import report_schema
 from tests.fuzzing import apps
@@ -54,17 +54,32 @@ def test_max_examples_bounds_the_generated_requests() -> None:
 
 
 def test_time_budget_stops_the_run_with_a_note() -> None:
-    report = fuzz(apps.contract_gaps(), max_examples=50, seed=1, time_budget=0.01)
+    # The budget counts from the start, imports included: warm them first, so that the
+    # budget is spent on requests. Many examples: the budget, not they, ends the run.
+    fuzz(apps.contract_gaps(), max_examples=1, seed=1)
+    report = fuzz(apps.contract_gaps(), max_examples=10_000, seed=1, time_budget=2.0)
+    assert report.run is not None
+    assert report.run.requests > 10
     # What it says depends on the clock: operations stopped at their share of the budget,
     # the whole budget spent before the last operation ("reached after 2 of 5"), or both.
-    notes = [n for n in report.run.notes if n.startswith("time budget of 0.01s")]
+    notes = [n for n in report.run.notes if n.startswith("time budget of 2s")]
     assert notes, report.run.notes
     for note in notes:
         assert re.fullmatch(
-            r"time budget of 0\.01s(?: reached after \d+ of \d+ operations"
+            r"time budget of 2s(?: reached after \d+ of \d+ operations"
             r"|: \d+ of \d+ operations cut short at their share of it)",
             note,
         ), note
+
+
+def test_a_budget_spent_before_any_answer_says_so_and_is_no_clean_pass() -> None:
+    # the budget runs from the start, document and schema loading included: gone at once
+    with pytest.raises(TargetError) as error:
+        fuzz(apps.contract_gaps(), max_examples=50, seed=1, time_budget=1e-9)
+    assert str(error.value) == (
+        "<contract gaps>: no request was answered with success (2xx), so nothing was tested "
+        "(answers: none); the time budget of 1e-09s ran out first: give it more"
+    )
 
 
 def test_time_budget_interrupts_generation_itself() -> None:
