@@ -142,7 +142,7 @@ def test_the_server_is_stopped_at_the_time_budget() -> None:
     # would be an error, nothing tested)
     report = fuzz(f"{MODULE}:pots", seed=SEED, serve=True, time_budget=5, max_examples=10_000)
     assert report.run is not None
-    assert report.run.requests > 10
+    assert (report.run.requests or 0) > 10
     assert any(note.startswith("time budget of 5s") for note in report.run.notes)
     with pytest.raises(httpx.ConnectError):
         httpx.get(served_url(report), timeout=2)
