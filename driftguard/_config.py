@@ -57,9 +57,6 @@ FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")  # Finding.fingerprint
 PROBE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 CAPTURE_NAME = r"[A-Za-z_][A-Za-z0-9_]*"  # a capture's name, used as {name} in later probes
 HTTP_METHODS = tuple(method.upper() for method in METHODS)
-_WHOLE_REFERENCE = re.compile(
-    r"\$\{[A-Za-z_][A-Za-z0-9_]*\}"
-)  # a password read from the environment
 
 
 def did_you_mean(word: str, known: Any) -> str:
@@ -222,7 +219,7 @@ def _secret_free_url(value: str, what: str) -> str:
     """A URL a file may hold: a password or token in it is read from the environment."""
     from urllib.parse import urlsplit
 
-    from driftguard._settings import mentions_env
+    from driftguard._settings import is_env_reference, mentions_env
 
     if what == "webhook" and not mentions_env(value):
         raise ValueError(
@@ -233,7 +230,7 @@ def _secret_free_url(value: str, what: str) -> str:
         password = urlsplit(value).password
     except ValueError:
         password = None
-    if password and not _WHOLE_REFERENCE.fullmatch(password):
+    if password and not is_env_reference(password):
         raise ValueError(
             f"the {what} URL holds a password: write it as ${{NAME}} (set in the "
             "environment) or leave it out and set PGPASSWORD"

@@ -33,7 +33,9 @@ __all__ = [
     "Headers",
     "Settings",
     "Unconfigured",
+    "env_references",
     "expand_env",
+    "is_env_reference",
     "merge_headers",
     "parse_duration",
     "read_settings",
@@ -203,6 +205,16 @@ def parse_duration(text: str) -> float:
 def mentions_env(value: str) -> bool:
     """Whether ``value`` reads an environment variable (``${NAME}``) when expanded."""
     return _ENV_REF.search(value) is not None
+
+
+def is_env_reference(value: str) -> bool:
+    """Whether ``value`` is one ``${NAME}`` and nothing else: read whole from the environment."""
+    return _ENV_REF.fullmatch(value) is not None
+
+
+def env_references(value: str) -> list[str]:
+    """The ``${NAME}`` references in ``value``, as written."""
+    return [match.group(0) for match in _ENV_REF.finditer(value)]
 
 
 def expand_env(value: str, *, where: str, environ: Any = None) -> str:

@@ -36,13 +36,18 @@ def duration(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _where(config: Any, key: str) -> str:
+    """How a message names a ``[tool.driftguard.watch]`` key: its file, then ``watch.KEY``."""
+    return f"{config.source or 'configuration'}: watch.{key}"
+
+
 def _expanded(value: str | None, key: str, config: Any) -> str | None:
     """A ``[tool.driftguard.watch]`` value with its ``${NAME}`` read from the environment."""
     from driftguard._settings import expand_env
 
     if value is None:
         return None
-    return expand_env(value, where=f"{config.source or 'configuration'}: watch.{key}")
+    return expand_env(value, where=_where(config, key))
 
 
 def configured_history(args: argparse.Namespace, config: Any, snapshots: Path) -> Any:
@@ -55,7 +60,7 @@ def configured_history(args: argparse.Namespace, config: Any, snapshots: Path) -
     return open_history(
         _expanded(config.watch.history, "history", config),
         default_dir=snapshots.parent,
-        where=f"{config.source or 'configuration'}: watch.history",
+        where=_where(config, "history"),
         relative_to=Path(config.root),
     )
 

@@ -15,10 +15,13 @@ import signal
 import threading
 import time
 
-__all__ = ["PARENT", "end_with_parent"]
+__all__ = ["PARENT", "STOP_SECONDS", "end_with_parent"]
 
 # The run's process id, in the environment of every process it starts.
 PARENT = "DRIFTGUARD_FUZZ_PARENT"
+# How long a server may take to stop after SIGTERM before it is killed: the run's own stop
+# (serve.py) and a server whose run is gone (_served.py) allow the same.
+STOP_SECONDS = 5.0
 _POLL_SECONDS = 1.0
 
 

@@ -10,14 +10,11 @@ from __future__ import annotations
 import runpy
 import sys
 
-from driftguard.fuzzing._parent import end_with_parent
-
-# How long the app's shut-down may take once the run is gone: serve.py's own stop allows 5 s.
-_GRACE_SECONDS = 5.0
+from driftguard.fuzzing._parent import STOP_SECONDS, end_with_parent
 
 
 def main() -> None:
-    end_with_parent(grace=_GRACE_SECONDS)
+    end_with_parent(grace=STOP_SECONDS)
     sys.argv = ["uvicorn", *sys.argv[1:]]
     runpy.run_module("uvicorn", run_name="__main__", alter_sys=True)
 

@@ -120,6 +120,7 @@ class Run:
     done: int = 0
     current: str | None = None
     deadline: float | None = None  # when the current operation's share of the budget ends
+    budget_spent: bool = False  # the time budget cut an operation or the run short
     _last_progress: float = 0.0
     rereads: Rereads = field(init=False)
 

@@ -157,9 +157,9 @@ def _probe_scopes(run: Run, trail: _Trail) -> None:
                 "username and password in [tool.driftguard.fuzz] login"
             )
         return
+    trail.answers.clear()  # (what follow_links sent before is no part of a token request)
     for flow in flows:
         label = flow.operation(urlsplit(run.base_url).path)
         if run.out_of_time():
             raise OutOfTime
-        trail.answers.clear()
         trail.record(label, probe_scopes(run.sender, flow, login, run.base_url, run.notes))

@@ -123,20 +123,26 @@ def sent_value_is_valid(
     such cases as negative; later releases drop them). Only a parameter sent once is read;
     arrays are read as FastAPI reads them (:func:`query_list_valid`).
     """
+    read = _sent_once(case, request, location, name)
+    if read is None or "array" in read[2] or "object" in read[2]:
+        return False
+    return wire_text_is_valid(*read)
+
+
+def _sent_once(
+    case: Any, request: Request, location: ParameterLocation, name: str
+) -> tuple[str, Callable[[Any], bool], list[str]] | None:
+    """A declared parameter sent exactly once: its text, its schema's check, its types.
+    None for one sent repeatedly (a framework may read any of them) or not at all."""
     parameter = case.operation.get_parameter_set(location).get(name) if name != "*" else None
-    if parameter is None:
-        return False
-    types = parameter_types(parameter.validation_schema)
-    if "array" in types or "object" in types:
-        return False
     sent = sent_texts(case, request, location, name)
-    if len(sent) != 1:
-        return False
+    if parameter is None or len(sent) != 1:
+        return None
     try:
         is_valid = parameter_validator(parameter).is_valid
-    except Exception:
-        return False
-    return wire_text_is_valid(sent[0], is_valid, types)
+    except Exception:  # a schema the validator cannot read
+        return None
+    return sent[0], is_valid, parameter_types(parameter.validation_schema)
 
 
 def split_header_list(exchange: Exchange, operation: Any) -> bool:
@@ -179,16 +185,8 @@ def sent_query_value_is_invalid(case: Any, exchange: Exchange) -> bool:
     name = getattr(data, "parameter", None)
     if getattr(data, "parameter_location", None) != ParameterLocation.QUERY or not name:
         return False
-    parameter = case.operation.query.get(name)
-    sent = [value for key, value in exchange.request.query if key == name]
-    if parameter is None or len(sent) != 1:
-        return False  # repeated keys: a framework may read any one of them
-    try:
-        is_valid = parameter_validator(parameter).is_valid
-    except Exception:
-        return False
-    types = parameter_types(parameter.validation_schema)
-    return not wire_text_is_valid(sent[0], is_valid, types)
+    read = _sent_once(case, exchange.request, ParameterLocation.QUERY, name)
+    return read is not None and not wire_text_is_valid(*read)
 
 
 def query_list_valid(case: Any, request: Request, name: str) -> bool:

@@ -33,6 +33,7 @@ from urllib.parse import (
 )
 
 from driftguard._redact import Redactor
+from driftguard._settings import env_references, is_env_reference
 from driftguard.fuzzing.transport import Exchange, Request
 
 if TYPE_CHECKING:
@@ -80,7 +81,6 @@ def redactor_for(
     return redactor
 
 
-_REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
 # An id a chain reads from an answer goes into the next URL unencoded: unreserved text only
 # (an id with a space or a slash stays written as the run saw it).
 _URL_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
@@ -160,12 +160,18 @@ def chain_command(
     captured: dict[str, str] = {}  # id text -> the shell reference that holds it
     commands = []
     for index, step in enumerate(steps):
-        key, value = _created_id(step, steps[index + 1 :])
-        capture = key is not None and value is not None and value not in captured
+        created = _created_id(step, steps[index + 1 :])
+        if created is not None and created[1] in captured:
+            created = None  # read from an earlier answer already
         command = curl_command(
-            step.request, redactor, replay_base=replay_base, ids=captured, capture=capture
+            step.request,
+            redactor,
+            replay_base=replay_base,
+            ids=captured,
+            capture=created is not None,
         )
-        if key is not None and value is not None and capture:
+        if created is not None:
+            key, value = created
             name = "CREATED_ID" if not captured else f"CREATED_ID{len(captured) + 1}"
             read = f"import json,sys; print(json.load(sys.stdin)[{json.dumps(key)}])"
             command = f"{name}=$({command} | python3 -c {shlex.quote(read)})"
@@ -174,19 +180,19 @@ def chain_command(
     return " && ".join(commands)
 
 
-def _created_id(step: Exchange, later: Sequence[Exchange]) -> tuple[str | None, str | None]:
+def _created_id(step: Exchange, later: Sequence[Exchange]) -> tuple[str, str] | None:
     """The top-level key and value of ``step``'s JSON answer that a later request's path
-    names as a whole segment (an id): ``("id", "9f2c")``; ``(None, None)`` if none does.
+    names as a whole segment (an id): ``("id", "9f2c")``; None if none does.
 
     ``id`` is looked at first, then ``*_id``/``*Id`` fields, then the others; a segment of
     the step's own path (``tickets`` of ``POST /tickets``) is no id it created, and only
     URL-safe text is taken (:data:`_URL_SAFE`).
     """
     if not later or not step.succeeded:
-        return None, None
+        return None
     body = step.json()
     if not isinstance(body, Mapping):
-        return None, None
+        return None
     own = {unquote(s) for s in step.request.path.split("/")}
     segments = {unquote(s) for e in later for s in e.request.path.split("/")} - own - {""}
     candidates = [
@@ -201,7 +207,7 @@ def _created_id(step: Exchange, later: Sequence[Exchange]) -> tuple[str | None, 
     for key, value in candidates:
         if value in segments:
             return key, value
-    return None, None
+    return None
 
 
 def _with_ids(url: str, ids: Mapping[str, str]) -> str:
@@ -274,7 +280,7 @@ def _data_arguments(
     for field in text.split("&"):
         name, equals, value = field.partition("=")
         secret = redactor.secrets.get(unquote_plus(value)) if equals else None
-        if secret is not None and _REFERENCE.fullmatch(secret):
+        if secret is not None and is_env_reference(secret):
             arguments += ["--data-urlencode", quote(f"{name}={secret}")]
         else:
             arguments += ["--data-raw", quote(redactor.text(field))]
@@ -289,7 +295,7 @@ def _quoter(placeholders: frozenset[str]) -> Callable[[str], str]:
     so that only the references are read from the environment.
     """
 
-    references = {ref for text in placeholders for ref in _REFERENCE.findall(text)}
+    references = {ref for text in placeholders for ref in env_references(text)}
 
     def quote(arg: str) -> str:
         present = [ref for ref in references if ref in arg]

@@ -145,7 +145,7 @@ def _conclude(
         notes.append(f"reproductions read supplied credentials from the environment: {exports}")
     never = [label for label, successes in tally.successes.items() if successes == 0]
     # (a budget spent before the first operation began leaves no operation counted at all)
-    starved = _budget_spent(tally, options) and tally.operations and not tally.successes
+    starved = tally.budget_spent and tally.operations and not tally.successes
     if ((never and len(never) == len(tally.successes)) or starved) and Severity.BREAKING not in {
         f.severity for f in findings
     }:
@@ -188,17 +188,9 @@ def _nothing_succeeded(tally: Tally, options: FuzzOptions) -> str:
         )
     elif statuses and statuses.most_common(1)[0][0] in (401, 403) and not options.headers:
         hint = "; pass credentials with --header"
-    if _budget_spent(tally, options):  # the budget, not the service, is why
+    if tally.budget_spent:  # the budget, not the service, is why
         hint = f"; the time budget of {options.time_budget:g}s ran out first: give it more"
     return (
         f"{tally.target}: no request was answered with success (2xx), so nothing was "
         f"tested (answers: {got}){hint}"
-    )
-
-
-def _budget_spent(tally: Tally, options: FuzzOptions) -> bool:
-    """Whether the time budget cut the run short (its note says so)."""
-    budget = options.time_budget
-    return budget is not None and any(
-        note.startswith(f"time budget of {budget:g}s") for note in tally.notes
     )

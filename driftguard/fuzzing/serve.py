@@ -38,13 +38,11 @@ from dataclasses import dataclass
 from typing import IO
 
 from driftguard._errors import TargetError
-from driftguard.fuzzing._parent import PARENT
+from driftguard.fuzzing._parent import PARENT, STOP_SECONDS
 from driftguard.targets import Target
 
 __all__ = ["Server", "served"]
 
-# How long a server may take to stop after SIGTERM before it is killed.
-_STOP_SECONDS = 5.0
 # The last line of a traceback: ``module.SomeError: message``.
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Exit)\b.*")
 
@@ -174,7 +172,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         return
     process.send_signal(signal.SIGTERM)
     try:
-        process.wait(_STOP_SECONDS)
+        process.wait(STOP_SECONDS)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()

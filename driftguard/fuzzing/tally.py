@@ -46,6 +46,7 @@ class Tally:
     secured: set[str]  # operations that declare authentication
     exports: dict[str, str]  # environment variables the reproductions read credentials from
     shard: str | None = None
+    budget_spent: bool = False  # the time budget cut an operation or the run short
 
 
 def collect(
@@ -71,6 +72,7 @@ def collect(
                     _fuzz_operations(run, operations)
                 probe(run)
             except OutOfTime:
+                run.budget_spent = True
                 run.notes.append(
                     f"time budget of {options.time_budget:g}s reached after {run.done} of "
                     f"{len(operations)} operations"
@@ -111,6 +113,7 @@ def collect(
         secured={label for label, state in run.states.items() if state.slots},
         exports=dict(redactor.exports),
         shard=None if options.shard is None else str(options.shard),
+        budget_spent=run.budget_spent,
     )
 
 
@@ -149,6 +152,7 @@ def _fuzz_operations(run: Run, operations: list[Any]) -> None:
                     raise  # the whole budget is spent before the last: the run stops here
                 cut += 1
                 run.done += 1
+                run.budget_spent = True
     finally:
         run.deadline = None
         if cut:

@@ -255,6 +255,7 @@ def _combined(
         secured=set().union(*(tally.secured for tally in tallies)),
         exports={key: value for tally in tallies for key, value in tally.exports.items()},
         shard=None if options.shard is None else str(options.shard),
+        budget_spent=any(tally.budget_spent for tally in tallies),
     )
 
 
